@@ -1,0 +1,96 @@
+/**
+ * Every stable error code portcullis produces for untrusted input or an unavailable dependency.
+ * `switch (err.code)` narrows on this union. Codes are part of the public API: never renamed.
+ */
+export type AuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_credentials'
+  | 'invalid_grant'
+  | 'weak_password'
+  | 'email_taken'
+  | 'csrf_failed'
+  | 'rate_limited'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'temporarily_unavailable';
+
+/** The HTTP status each code maps to unless an error says otherwise. */
+export const DEFAULT_STATUS: Readonly<Record<AuthErrorCode, number>> = Object.freeze({
+  invalid_request: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  invalid_credentials: 401,
+  invalid_grant: 401,
+  weak_password: 400,
+  email_taken: 409,
+  csrf_failed: 403,
+  rate_limited: 429,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  temporarily_unavailable: 503,
+});
+
+/** Which authentication scheme a 401/403 challenges with (RFC 7235 `WWW-Authenticate`). */
+export type ChallengeScheme = 'Bearer' | 'ApiKey';
+
+export interface AuthErrorOptions {
+  /** Overrides the code's default HTTP status (e.g. a malformed `Authorization` header is 401 `invalid_request`). */
+  status?: number;
+  /** When set, the response carries a `WWW-Authenticate` challenge of this scheme. */
+  challenge?: ChallengeScheme;
+  /** Whether the challenge names the error (RFC 6750 §3.1: not when no credentials were presented). */
+  challengeError?: boolean;
+  /** Seconds until a retry may succeed (`Retry-After`, for `rate_limited` and `temporarily_unavailable`). */
+  retryAfter?: number;
+  /**
+   * Why exactly the input was refused (`"expired"`, `"bad_signature"`, `"wrong_audience"`…), for logs and
+   * tests. Never sent to the client, whose description stays generic; never contains secret material.
+   */
+  reason?: string;
+  /** The underlying failure, kept for server-side diagnostics; never serialised to a client. */
+  cause?: unknown;
+}
+
+/**
+ * The one error class for every refusal of untrusted input. Its `message` is the
+ * client-facing description, so it never contains a token, key, password or cookie value.
+ *
+ * @example
+ * throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer' });
+ */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  readonly code: AuthErrorCode;
+  readonly status: number;
+  readonly challenge: ChallengeScheme | undefined;
+  readonly challengeError: boolean;
+  readonly retryAfter: number | undefined;
+  readonly reason: string | undefined;
+
+  constructor(code: AuthErrorCode, description: string, options: AuthErrorOptions = {}) {
+    super(description, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status ?? DEFAULT_STATUS[code];
+    this.challenge = options.challenge;
+    this.challengeError = options.challengeError ?? true;
+    this.retryAfter = options.retryAfter;
+    this.reason = options.reason;
+  }
+
+  /** The description a client sees (same as `message`). */
+  get description(): string {
+    return this.message;
+  }
+}
+
+/** Type guard that also works across duplicated package copies (ESM and CJS loaded side by side). */
+export function isAuthError(value: unknown): value is AuthError {
+  return (
+    value instanceof AuthError ||
+    (value instanceof Error && value.name === 'AuthError' && typeof (value as { code?: unknown }).code === 'string')
+  );
+}

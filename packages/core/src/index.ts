@@ -1,0 +1,6 @@
+export * from './errors/index.js';
+export * from './http/index.js';
+export * from './keys/index.js';
+export * from './tokens/index.js';
+export type { Clock } from './lib/clock.js';
+export { parseDuration } from './lib/duration.js';

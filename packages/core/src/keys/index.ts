@@ -1,0 +1,17 @@
+export type { SigningAlgorithm, JwsAlgorithm } from './algorithms.js';
+export { SIGNING_ALGORITHMS, JWS_ALGORITHMS } from './algorithms.js';
+export type { JsonWebKey, JsonWebKeySet, PublicJwk } from './jwk.js';
+export { toPublicJwk } from './jwk.js';
+export type { SigningKey, ImportKeyOptions } from './signing-key.js';
+export { importSigningKey } from './signing-key.js';
+export { generateSigningKey } from './generate-key.js';
+export { importPemSigningKey } from './import-pem.js';
+export { importHmacSecret } from './import-hmac-secret.js';
+export { assertStrongHmacSecret } from './hmac-secret.js';
+export type { KeySource, VerificationKey, JwsHeader } from './key-source.js';
+export type { Keyring, KeyringEntry, KeyringOptions } from './keyring.js';
+export { createKeyring, importSigningKeySet } from './keyring.js';
+export type { KeyringSnapshot, KeyringStore } from './keyring-store.js';
+export { createMemoryKeyringStore } from './keyring-store.js';
+export type { RemoteKeySetOptions } from './remote-key-set.js';
+export { createRemoteKeySet } from './remote-key-set.js';

@@ -1,0 +1,76 @@
+import { KeyObject } from 'node:crypto';
+import { type CryptoKey, createRemoteJWKSet, errors as joseErrors, exportJWK } from 'jose';
+import { AuthError } from '../errors/auth-error.js';
+import { isJwsAlgorithm, isSymmetric, type JwsAlgorithm } from './algorithms.js';
+import type { JsonWebKey } from './jwk.js';
+import type { KeySource, VerificationKey } from './key-source.js';
+
+export interface RemoteKeySetOptions {
+  /**
+   * Algorithms accepted from this issuer. Pin them to what the issuer uses (its metadata's
+   * `id_token_signing_alg_values_supported` or documentation). Symmetric algorithms are refused: a
+   * public JWKS never carries a shared secret. Default `["RS256"]`.
+   */
+  algorithms?: readonly JwsAlgorithm[];
+  /** Milliseconds to wait for the JWKS endpoint. Default 5000. */
+  timeout?: number;
+  /** Minimum milliseconds between two fetches triggered by an unknown `kid`. Default 30000. */
+  cooldown?: number;
+  /** Milliseconds a fetched JWKS is considered fresh. Default 600000 (10 minutes). */
+  cacheMaxAge?: number;
+  /** Headers sent with the JWKS request (e.g. a `User-Agent`). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A key source backed by an issuer's remote JWKS (an IdP's `jwks_uri`), through jose's
+ * `createRemoteJWKSet`: fetched with a timeout, cached, and re-fetched at most once per cooldown when an
+ * unknown `kid` appears. Only the header's `alg` and `kid` are passed on; an unreachable or broken JWKS
+ * endpoint fails closed with 503 `temporarily_unavailable`.
+ *
+ * @example const keys = createRemoteKeySet(new URL('https://idp.example/jwks'), { algorithms: ['RS256'] });
+ */
+export function createRemoteKeySet(url: URL, options: RemoteKeySetOptions = {}): KeySource {
+  if (!(url instanceof URL)) throw new TypeError('createRemoteKeySet: url must be a URL');
+  if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost' && url.hostname !== '[::1]') {
+    throw new TypeError('createRemoteKeySet: the JWKS URL must use https (plain http only for loopback)');
+  }
+  const algorithms = new Set(options.algorithms ?? ['RS256']);
+  for (const alg of algorithms) {
+    if (!isJwsAlgorithm(alg) || isSymmetric(alg)) throw new TypeError(`createRemoteKeySet: algorithm ${String(alg)} is not allowed`);
+  }
+  const jwks = createRemoteJWKSet(url, {
+    timeoutDuration: options.timeout ?? 5000,
+    cooldownDuration: options.cooldown ?? 30_000,
+    cacheMaxAge: options.cacheMaxAge ?? 600_000,
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+  const converted = new WeakMap<object, VerificationKey>();
+
+  return {
+    revision: 0,
+    async resolve(header) {
+      const alg = header.alg;
+      if (!isJwsAlgorithm(alg) || !algorithms.has(alg)) return undefined;
+      let cryptoKey: CryptoKey;
+      try {
+        cryptoKey = (await jwks(header.kid === undefined ? { alg } : { alg, kid: header.kid })) as CryptoKey;
+      } catch (error) {
+        if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) return undefined;
+        if (error instanceof joseErrors.JOSENotSupported) return undefined;
+        throw new AuthError('temporarily_unavailable', 'The token issuer’s keys could not be fetched', { cause: error, retryAfter: 5 });
+      }
+      let key = converted.get(cryptoKey);
+      if (key === undefined) {
+        key = Object.freeze({
+          kid: header.kid,
+          alg,
+          nodeKey: KeyObject.from(cryptoKey),
+          jwk: (await exportJWK(cryptoKey)) as JsonWebKey,
+        });
+        converted.set(cryptoKey, key);
+      }
+      return key;
+    },
+  };
+}

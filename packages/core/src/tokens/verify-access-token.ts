@@ -1,0 +1,140 @@
+import type { JwsAlgorithm } from '../keys/algorithms.js';
+import type { KeySource } from '../keys/key-source.js';
+import { createBoundedCache } from '../lib/bounded-cache.js';
+import { type Clock, systemClock } from '../lib/clock.js';
+import { parseDuration } from '../lib/duration.js';
+import { nodeCryptoBackend } from './backends/node-crypto.js';
+import type { SignatureBackend } from './backends/signature-backend.js';
+import { principalFromClaims } from './claims.js';
+import { decodeCompactJws, decodeJsonObject, invalidToken } from './compact.js';
+import type { AccessTokenPrincipal } from './principal.js';
+
+export interface AccessTokenVerifierOptions {
+  /** Where keys come from: a `Keyring` for tokens this app issues, `createRemoteKeySet()` for an IdP's. */
+  keys: KeySource;
+  /** Required `iss`, compared exactly. */
+  issuer: string;
+  /** Accepted `aud` values: the token's `aud` must contain at least one. */
+  audience: string | readonly string[];
+  /**
+   * Required `typ` header, compared case-insensitively with an optional `application/` prefix (RFC 9068 §4).
+   * Default `"at+jwt"`, so a refresh token, ID token or any other JWT is never taken for an access token.
+   * `null` disables the check — only for issuers that do not follow RFC 9068.
+   */
+  typ?: string | null;
+  /** Further restricts which key algorithms are accepted. Default: whatever the key source's keys are pinned to. */
+  algorithms?: readonly JwsAlgorithm[];
+  /** Allowed clock skew for `exp`, `nbf` and `iat`, in seconds or as `"5s"`. Default 5 seconds. */
+  clockTolerance?: number | string;
+  /** Claims that must be present besides `iss`, `aud` and `exp`. Default `["sub", "iat", "jti"]`. */
+  requiredClaims?: readonly string[];
+  /** Tokens longer than this many characters are refused before any decoding or crypto. Default 8192 (8 KiB). */
+  maxTokenBytes?: number;
+  /**
+   * Cache of verified tokens, keyed by the whole token string. An entry never outlives the token's `exp`,
+   * the whole cache is dropped when a key is removed, and `isRevoked` still runs on every hit.
+   * `false` disables it. Default: up to 10 000 entries.
+   */
+  cache?: false | { maxEntries?: number };
+  /** Called for every token that passed verification, cached or not; `true` refuses it as revoked. */
+  isRevoked?: (principal: AccessTokenPrincipal) => boolean | Promise<boolean>;
+  /** Signature implementation. Default `nodeCryptoBackend`. */
+  backend?: SignatureBackend;
+  clock?: Clock;
+}
+
+/** Verifies access tokens. Every refusal is an `AuthError` with code `invalid_token` (or 503 when keys are unreachable). */
+export interface AccessTokenVerifier {
+  verify(token: string): Promise<AccessTokenPrincipal>;
+  /** Number of tokens currently cached. */
+  readonly cacheSize: number;
+}
+
+function normaliseTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+/**
+ * Creates an access-token verifier.
+ *
+ * The key is found from the header's `kid` in the configured key source only; the algorithm is the key's
+ * own, and a header naming another algorithm is refused (so `alg: none` and HS256-with-the-public-key
+ * attacks find no key). Embedded `jwk`, `jku`, `x5u` and `x5c` headers are never consulted, any `crit`
+ * header is refused (no extension is understood, RFC 7515 §4.1.11), and `iss`, `aud` and `exp` are required.
+ *
+ * @example
+ * const verifier = createAccessTokenVerifier({ keys: keyring, issuer: 'https://api.example', audience: 'api' });
+ * const principal = await verifier.verify(token);
+ */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  const { keys, issuer } = options;
+  if (keys === undefined || typeof keys.resolve !== 'function') throw new TypeError('verifier: keys must be a key source');
+  if (typeof issuer !== 'string' || issuer.length === 0) throw new TypeError('verifier: issuer is required');
+  const audienceList = typeof options.audience === 'string' ? [options.audience] : [...(options.audience ?? [])];
+  if (audienceList.length === 0 || !audienceList.every((a) => typeof a === 'string' && a.length > 0)) {
+    throw new TypeError('verifier: audience is required');
+  }
+  const expectedTyp = options.typ === null ? null : normaliseTyp(options.typ ?? 'at+jwt');
+  const allowedAlgorithms = options.algorithms ? new Set<string>(options.algorithms) : undefined;
+  const maxTokenBytes = options.maxTokenBytes ?? 8192;
+  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 64) throw new TypeError('verifier: maxTokenBytes must be an integer ≥ 64');
+  const rules = {
+    issuer,
+    audiences: new Set(audienceList),
+    clockTolerance: parseDuration(options.clockTolerance ?? 5, 'clockTolerance'),
+    requiredClaims: Object.freeze(['iss', 'aud', 'exp', ...(options.requiredClaims ?? ['sub', 'iat', 'jti'])]),
+  };
+  const backend = options.backend ?? nodeCryptoBackend;
+  const clock = options.clock ?? systemClock;
+  const isRevoked = options.isRevoked;
+  const cache = options.cache === false ? undefined : createBoundedCache<AccessTokenPrincipal>(options.cache?.maxEntries ?? 10_000);
+  let cachedRevision = keys.revision;
+
+  async function verifyUncached(token: string, now: number): Promise<AccessTokenPrincipal> {
+    const jws = decodeCompactJws(token);
+    const { header } = jws;
+    if (typeof header.alg !== 'string' || header.alg === 'none') throw invalidToken('unsupported_alg');
+    if ('crit' in header) throw invalidToken('unsupported_crit');
+    if (expectedTyp !== null && (typeof header.typ !== 'string' || normaliseTyp(header.typ) !== expectedTyp)) {
+      throw invalidToken('wrong_typ');
+    }
+    if (header.kid !== undefined && typeof header.kid !== 'string') throw invalidToken('malformed_kid');
+    const key = await keys.resolve({ alg: header.alg, kid: header.kid });
+    if (key === undefined) throw invalidToken('unknown_key');
+    // The algorithm is the key's: a header naming any other (e.g. HS256 against an RSA public key) is refused.
+    if (key.alg !== header.alg || (allowedAlgorithms !== undefined && !allowedAlgorithms.has(key.alg))) {
+      throw invalidToken('algorithm_mismatch');
+    }
+    if (!(await backend.verify(key, jws.signingInput, jws.signature))) throw invalidToken('bad_signature');
+    const claims = decodeJsonObject(jws.payloadSegment, 'payload');
+    return principalFromClaims(claims, rules, Math.floor(now / 1000));
+  }
+
+  async function checkRevocation(principal: AccessTokenPrincipal): Promise<AccessTokenPrincipal> {
+    if (isRevoked !== undefined && (await isRevoked(principal))) throw invalidToken('revoked');
+    return principal;
+  }
+
+  return {
+    async verify(token) {
+      if (typeof token !== 'string' || token.length > maxTokenBytes) throw invalidToken('oversize');
+      const now = clock();
+      if (cache !== undefined) {
+        if (keys.revision !== cachedRevision) {
+          cache.clear();
+          cachedRevision = keys.revision;
+        }
+        const hit = cache.get(token, now);
+        if (hit !== undefined) return isRevoked === undefined ? hit : checkRevocation(hit);
+      }
+      const principal = await verifyUncached(token, now);
+      // Cache only until exp: a cached entry can never outlive the token's own validity.
+      cache?.set(token, principal, principal.expiresAt.getTime() + rules.clockTolerance * 1000);
+      return isRevoked === undefined ? principal : checkRevocation(principal);
+    },
+    get cacheSize() {
+      return cache?.size ?? 0;
+    },
+  };
+}

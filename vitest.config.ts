@@ -1,0 +1,31 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+// Tests read each workspace package's TypeScript source through the
+// "@portcullis/source" export condition, so no build is needed to run them.
+const sourceConditions = ['@portcullis/source', ...defaultServerConditions];
+
+const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
+  existsSync(group)
+    ? readdirSync(group, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(`${group}/${entry.name}/package.json`))
+        .map((entry) => `${group}/${entry.name}`)
+    : [],
+);
+
+export default defineConfig({
+  resolve: { conditions: sourceConditions },
+  ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@portcullis/source'] } },
+  test: {
+    projects: workspaceDirs.map((dir) => ({
+      extends: true,
+      test: {
+        name: dir.split('/')[1],
+        root: dir,
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        typecheck: { enabled: false },
+      },
+    })),
+  },
+});
