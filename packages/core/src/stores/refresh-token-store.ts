@@ -26,7 +26,8 @@ export type RotateResult =
  *
  * Contract for implementations (checked by `runStoreSuite` in `@portcullis/testkit`):
  * - `rotate` is atomic: of N concurrent calls with the same live `tokenHash`, exactly one returns `rotated`;
- *   the others see a spent token and return `reused`, and the family ends revoked.
+ *   the first of the others to run sees a spent token, returns `reused` and revokes the family; the rest
+ *   find the family revoked (`invalid`). The family ends revoked.
  * - A token is accepted only while `now < tokenExpiresAt` and `now < family.expiresAt` and the family is not revoked.
  * - Records may be deleted once their family has expired.
  */

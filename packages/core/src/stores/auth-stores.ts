@@ -1,0 +1,21 @@
+import type { KeyringStore } from '../keys/keyring-store.js';
+import type { RateLimiterFactory } from '../ratelimit/rate-limiter-factory.js';
+import type { ApiKeyStore } from './api-key-store.js';
+import type { RefreshTokenStore } from './refresh-token-store.js';
+import type { RevocationStore } from './revocation-store.js';
+import type { SessionStore } from './session-store.js';
+
+/**
+ * Every piece of state portcullis owns. Users are the application's own; everything else lives here.
+ * A store package (`@portcullis/postgres`, `@portcullis/redis`) returns one of these, or a part of it to
+ * combine with another (e.g. API keys in PostgreSQL, revocations and rate counters in Redis).
+ */
+export interface AuthStores {
+  keyring: KeyringStore;
+  refreshTokens: RefreshTokenStore;
+  revocations: RevocationStore;
+  apiKeys: ApiKeyStore;
+  sessions: SessionStore;
+  /** Builds the rate limiters (login throttling, per-key limits) on this store's backend. */
+  rateLimiter: RateLimiterFactory;
+}

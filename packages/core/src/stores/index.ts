@@ -1,0 +1,13 @@
+export type { AuthStores } from './auth-stores.js';
+export type { RefreshFamily, RefreshTokenStore, RotateResult } from './refresh-token-store.js';
+export type { RevocationCheck, RevocationStore } from './revocation-store.js';
+export type { ApiKeyPatch, ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+export type { SessionRecord, SessionStore } from './session-store.js';
+export { storeUnavailable } from './store-unavailable.js';
+export { guardStore } from './guard-store.js';
+export type { MemoryStoresOptions } from './memory/create-memory-stores.js';
+export { createMemoryStores } from './memory/create-memory-stores.js';
+export { createMemoryRefreshTokenStore } from './memory/memory-refresh-token-store.js';
+export { createMemoryRevocationStore } from './memory/memory-revocation-store.js';
+export { createMemoryApiKeyStore } from './memory/memory-api-key-store.js';
+export { createMemorySessionStore } from './memory/memory-session-store.js';
