@@ -1,3 +1,3 @@
-export { runStoreSuite } from './store-suite/run-store-suite.js';
 export type { StoreSuiteFixture, StoreSuiteSetup } from './store-suite/context.js';
 export { uniqueId } from './store-suite/context.js';
+export { runStoreSuite } from './store-suite/run-store-suite.js';

@@ -91,6 +91,8 @@ export class AuthError extends Error {
 export function isAuthError(value: unknown): value is AuthError {
   return (
     value instanceof AuthError ||
-    (value instanceof Error && value.name === 'AuthError' && typeof (value as { code?: unknown }).code === 'string')
+    (value instanceof Error &&
+      value.name === 'AuthError' &&
+      typeof (value as { code?: unknown }).code === 'string')
   );
 }

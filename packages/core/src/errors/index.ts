@@ -1,3 +1,3 @@
-export { AuthError, isAuthError, DEFAULT_STATUS } from './auth-error.js';
 export type { AuthErrorCode, AuthErrorOptions, ChallengeScheme } from './auth-error.js';
+export { AuthError, DEFAULT_STATUS, isAuthError } from './auth-error.js';
 export { MESSAGES } from './messages.js';

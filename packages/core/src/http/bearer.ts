@@ -40,5 +40,9 @@ export function extractBearerToken(headers: RequestHeaders): string | null {
 
 /** The error for a protected route reached with no credentials at all: 401, a challenge naming no error. */
 export function missingCredentials(): AuthError {
-  return new AuthError('invalid_request', MESSAGES.noToken, { status: 401, challenge: 'Bearer', challengeError: false });
+  return new AuthError('invalid_request', MESSAGES.noToken, {
+    status: 401,
+    challenge: 'Bearer',
+    challengeError: false,
+  });
 }

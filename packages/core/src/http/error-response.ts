@@ -1,4 +1,4 @@
-import { AuthError, isAuthError } from '../errors/auth-error.js';
+import { type AuthError, isAuthError } from '../errors/auth-error.js';
 import type { AuthResponse } from './types.js';
 import { challengeFor } from './www-authenticate.js';
 
@@ -30,7 +30,8 @@ export function errorResponse(error: unknown, options: ErrorResponseOptions = {}
   };
   const challenge = challengeFor(authError as AuthError, options.realm ?? 'portcullis');
   if (challenge !== undefined) headers['www-authenticate'] = challenge;
-  if (authError.retryAfter !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(authError.retryAfter)));
+  if (authError.retryAfter !== undefined)
+    headers['retry-after'] = String(Math.max(1, Math.ceil(authError.retryAfter)));
   return {
     status: authError.status,
     headers,

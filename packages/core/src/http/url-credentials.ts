@@ -2,7 +2,12 @@ import { AuthError } from '../errors/auth-error.js';
 import { MESSAGES } from '../errors/messages.js';
 
 /** Query parameters that would carry a credential. The contract refuses all of them on every route. */
-export const URL_CREDENTIAL_PARAMETERS: readonly string[] = Object.freeze(['access_token', 'token', 'api_key', 'apikey']);
+export const URL_CREDENTIAL_PARAMETERS: readonly string[] = Object.freeze([
+  'access_token',
+  'token',
+  'api_key',
+  'apikey',
+]);
 
 const FORBIDDEN = new Set(URL_CREDENTIAL_PARAMETERS);
 

@@ -1,7 +1,12 @@
 /** Algorithms a portcullis keyring can generate and sign with. EdDSA (Ed25519) is the default. */
 export type SigningAlgorithm = 'EdDSA' | 'ES256' | 'RS256' | 'HS256';
 
-export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = Object.freeze(['EdDSA', 'ES256', 'RS256', 'HS256']);
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = Object.freeze([
+  'EdDSA',
+  'ES256',
+  'RS256',
+  'HS256',
+]);
 
 /** Algorithms accepted when verifying tokens from another issuer (an IdP's JWKS). Never `none`. */
 export type JwsAlgorithm =

@@ -9,14 +9,23 @@ import { importSigningKey, type SigningKey } from './signing-key.js';
  *
  * @example const key = await generateSigningKey('ES256');
  */
-export async function generateSigningKey(alg: SigningAlgorithm = 'EdDSA', options: { createdAt?: number } = {}): Promise<SigningKey> {
+export async function generateSigningKey(
+  alg: SigningAlgorithm = 'EdDSA',
+  options: { createdAt?: number } = {},
+): Promise<SigningKey> {
   if (!isSigningAlgorithm(alg)) throw new TypeError(`unsupported signing algorithm ${JSON.stringify(alg)}`);
   let jwk: JsonWebKey;
   if (alg === 'HS256') {
     jwk = (await exportJWK(await generateSecret('HS256', { extractable: true }))) as JsonWebKey;
   } else {
-    const pair = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
+    const pair = await generateKeyPair(alg, {
+      extractable: true,
+      ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}),
+    });
     jwk = (await exportJWK(pair.privateKey)) as JsonWebKey;
   }
-  return importSigningKey(jwk, { alg, ...(options.createdAt === undefined ? {} : { createdAt: options.createdAt }) });
+  return importSigningKey(jwk, {
+    alg,
+    ...(options.createdAt === undefined ? {} : { createdAt: options.createdAt }),
+  });
 }

@@ -1,5 +1,5 @@
 const GENERATE_HINT =
-  'Generate one with: node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64url\'))"';
+  "Generate one with: node -e \"console.log(require('node:crypto').randomBytes(32).toString('base64url'))\"";
 
 // Values that appear in tutorials, .env.example files and jwt.io. Compared after lower-casing and stripping
 // everything but letters and digits, and also as a repeated pattern ("secretsecretsecret…").
@@ -64,15 +64,21 @@ const MIN_ENTROPY_BITS = 128;
  */
 export function assertStrongHmacSecret(secret: Uint8Array, minBytes = 32): void {
   if (secret.length < minBytes) {
-    throw new TypeError(`HMAC secret is too short (${secret.length} bytes); use at least ${minBytes} random bytes. ${GENERATE_HINT}`);
+    throw new TypeError(
+      `HMAC secret is too short (${secret.length} bytes); use at least ${minBytes} random bytes. ${GENERATE_HINT}`,
+    );
   }
   // Placeholders are typed text; raw random bytes are judged by entropy alone.
   const isPrintableText = secret.every((byte) => byte >= 0x20 && byte <= 0x7e);
   if (isPrintableText && isPlaceholder(Buffer.from(secret).toString('latin1'))) {
-    throw new TypeError(`HMAC secret is a well-known placeholder value; use random bytes instead. ${GENERATE_HINT}`);
+    throw new TypeError(
+      `HMAC secret is a well-known placeholder value; use random bytes instead. ${GENERATE_HINT}`,
+    );
   }
   if (estimatedEntropyBits(secret) < MIN_ENTROPY_BITS) {
-    throw new TypeError(`HMAC secret has too little entropy (too few distinct characters or a repeated pattern). ${GENERATE_HINT}`);
+    throw new TypeError(
+      `HMAC secret has too little entropy (too few distinct characters or a repeated pattern). ${GENERATE_HINT}`,
+    );
   }
 }
 

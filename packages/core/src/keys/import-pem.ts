@@ -8,7 +8,10 @@ import { importSigningKey, type SigningKey } from './signing-key.js';
  *
  * @example const key = await importPemSigningKey(readFileSync('key.pem', 'utf8'), 'RS256');
  */
-export async function importPemSigningKey(pem: string, alg: Exclude<SigningAlgorithm, 'HS256'>): Promise<SigningKey> {
+export async function importPemSigningKey(
+  pem: string,
+  alg: Exclude<SigningAlgorithm, 'HS256'>,
+): Promise<SigningKey> {
   let jwk: JsonWebKey;
   try {
     jwk = createPrivateKey(pem).export({ format: 'jwk' }) as JsonWebKey;

@@ -27,7 +27,10 @@ export interface VerificationKey {
  */
 export interface KeySource {
   /** The key for this header, or `undefined` when none matches. Rejects with `AuthError` when keys cannot be fetched. */
-  resolve(header: { alg: string; kid: string | undefined }): VerificationKey | undefined | Promise<VerificationKey | undefined>;
+  resolve(header: {
+    alg: string;
+    kid: string | undefined;
+  }): VerificationKey | undefined | Promise<VerificationKey | undefined>;
   /** Changes whenever a key is removed early, so that caches of verified tokens are dropped. */
   readonly revision: number;
 }

@@ -23,7 +23,7 @@ export interface KeyringOptions {
   keys?: readonly SigningKey[];
   /** Where generated keys are persisted and shared between instances. Without it, keys live in memory only. */
   store?: KeyringStore;
-  /** Minimum seconds between store reloads triggered by an unknown `kid`. Default 30. */
+  /** Minimum seconds between store reloads triggered by an unknown `kid`. Default 5. */
   reloadCooldown?: number;
   clock?: Clock;
 }
@@ -71,12 +71,18 @@ function buildState(revision: number, entries: KeyringEntry[]): State {
   return {
     revision,
     entries,
-    verification: new Map(entries.map((e) => [e.key.kid, { key: verificationKeyOf(e.key), retiresAt: e.retiresAt }])),
+    verification: new Map(
+      entries.map((e) => [e.key.kid, { key: verificationKeyOf(e.key), retiresAt: e.retiresAt }]),
+    ),
   };
 }
 
 async function fromSnapshot(snapshot: KeyringSnapshot): Promise<State> {
-  if (snapshot?.format !== 'portcullis.keyring.v1' || !Array.isArray(snapshot.keys) || snapshot.keys.length === 0) {
+  if (
+    snapshot?.format !== 'portcullis.keyring.v1' ||
+    !Array.isArray(snapshot.keys) ||
+    snapshot.keys.length === 0
+  ) {
     throw new TypeError('the stored keyring is not a portcullis.keyring.v1 snapshot');
   }
   const entries = await Promise.all(
@@ -98,30 +104,41 @@ async function fromSnapshot(snapshot: KeyringSnapshot): Promise<State> {
  */
 export async function createKeyring(options: KeyringOptions = {}): Promise<Keyring> {
   const algorithm = options.algorithm ?? 'EdDSA';
-  if (!isSigningAlgorithm(algorithm)) throw new TypeError(`unsupported keyring algorithm ${JSON.stringify(algorithm)}`);
+  if (!isSigningAlgorithm(algorithm))
+    throw new TypeError(`unsupported keyring algorithm ${JSON.stringify(algorithm)}`);
   const retireAfterMs = parseDuration(options.retireAfter ?? '1d', 'retireAfter') * 1000;
-  const reloadCooldownMs = (options.reloadCooldown ?? 30) * 1000;
+  const reloadCooldownMs = (options.reloadCooldown ?? 5) * 1000;
   const clock = options.clock ?? systemClock;
   const store = options.store;
-  if (options.keys !== undefined && store !== undefined) throw new TypeError('keyring: pass either keys or store, not both');
-  if (options.keys !== undefined && options.keys.length === 0) throw new TypeError('keyring: keys must not be empty');
+  if (options.keys !== undefined && store !== undefined)
+    throw new TypeError('keyring: pass either keys or store, not both');
+  if (options.keys !== undefined && options.keys.length === 0)
+    throw new TypeError('keyring: keys must not be empty');
 
   const managedBy = options.keys === undefined ? 'portcullis' : 'external';
   let state: State;
   if (options.keys !== undefined) {
-    state = buildState(1, options.keys.map((key) => ({ key, retiresAt: null })));
+    state = buildState(
+      1,
+      options.keys.map((key) => ({ key, retiresAt: null })),
+    );
   } else if (store !== undefined) {
     state = await loadOrInitialise(store);
   } else {
-    state = buildState(1, [{ key: await generateSigningKey(algorithm, { createdAt: clock() }), retiresAt: null }]);
+    state = buildState(1, [
+      { key: await generateSigningKey(algorithm, { createdAt: clock() }), retiresAt: null },
+    ]);
   }
-  let lastReloadAt = clock();
+  // The first unknown kid reloads at once; later ones wait for the cooldown (an attacker's random kids cost one read per cooldown).
+  let lastReloadAt = Number.NEGATIVE_INFINITY;
 
   async function loadOrInitialise(keyStore: KeyringStore): Promise<State> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const stored = await keyStore.load();
       if (stored !== null) return fromSnapshot(stored);
-      const first = buildState(1, [{ key: await generateSigningKey(algorithm, { createdAt: clock() }), retiresAt: null }]);
+      const first = buildState(1, [
+        { key: await generateSigningKey(algorithm, { createdAt: clock() }), retiresAt: null },
+      ]);
       if (await keyStore.save(toSnapshot(first), 0)) return first;
       // Another instance initialised the store first: use its key.
     }
@@ -136,7 +153,11 @@ export async function createKeyring(options: KeyringOptions = {}): Promise<Keyri
     return {
       format: 'portcullis.keyring.v1',
       revision: from.revision,
-      keys: from.entries.map((e) => ({ jwk: e.key.exportPrivateJwk(), createdAt: e.key.createdAt, retiresAt: e.retiresAt })),
+      keys: from.entries.map((e) => ({
+        jwk: e.key.exportPrivateJwk(),
+        createdAt: e.key.createdAt,
+        retiresAt: e.retiresAt,
+      })),
     };
   }
 
@@ -164,24 +185,32 @@ export async function createKeyring(options: KeyringOptions = {}): Promise<Keyri
         return entries.length === 1 ? state.verification.get(entries[0]!.key.kid)?.key : undefined;
       }
       const found = state.verification.get(header.kid);
-      if (found !== undefined) return found.retiresAt === null || found.retiresAt > clock() ? found.key : undefined;
+      if (found !== undefined)
+        return found.retiresAt === null || found.retiresAt > clock() ? found.key : undefined;
       // An unknown kid may be a key another instance has just rotated in: reload, at most once per cooldown.
       if (store !== undefined && clock() - lastReloadAt >= reloadCooldownMs) {
         const kid = header.kid;
         return reload().then(() => {
           const reloaded = state.verification.get(kid);
-          return reloaded !== undefined && (reloaded.retiresAt === null || reloaded.retiresAt > clock()) ? reloaded.key : undefined;
+          return reloaded !== undefined && (reloaded.retiresAt === null || reloaded.retiresAt > clock())
+            ? reloaded.key
+            : undefined;
         });
       }
       return undefined;
     },
     async rotate() {
       if (managedBy === 'external') {
-        throw new AuthError('conflict', 'Signing keys are managed by configuration and cannot be rotated here');
+        throw new AuthError(
+          'conflict',
+          'Signing keys are managed by configuration and cannot be rotated here',
+        );
       }
       const now = clock();
       const next = await generateSigningKey(algorithm, { createdAt: now });
-      const previous = live(state.entries, now).map((e) => (e.retiresAt === null ? { key: e.key, retiresAt: now + retireAfterMs } : e));
+      const previous = live(state.entries, now).map((e) =>
+        e.retiresAt === null ? { key: e.key, retiresAt: now + retireAfterMs } : e,
+      );
       const candidate = buildState(state.revision + 1, [{ key: next, retiresAt: null }, ...previous]);
       if (store === undefined || (await store.save(toSnapshot(candidate), state.revision))) {
         state = candidate;
@@ -193,7 +222,8 @@ export async function createKeyring(options: KeyringOptions = {}): Promise<Keyri
     },
     jwks() {
       const keys: PublicJwk[] = [];
-      for (const entry of live(state.entries, clock())) if (entry.key.publicJwk !== undefined) keys.push(entry.key.publicJwk);
+      for (const entry of live(state.entries, clock()))
+        if (entry.key.publicJwk !== undefined) keys.push(entry.key.publicJwk);
       return { keys };
     },
     snapshot: () => toSnapshot(state),
@@ -216,7 +246,8 @@ export async function importSigningKeySet(json: string | { keys: unknown }): Pro
     throw new TypeError('signing keys must be a JSON JWK Set: {"keys":[…]}');
   }
   const keys = (parsed as { keys?: unknown })?.keys;
-  if (!Array.isArray(keys) || keys.length === 0) throw new TypeError('signing keys must be a non-empty JWK Set: {"keys":[…]}');
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new TypeError('signing keys must be a non-empty JWK Set: {"keys":[…]}');
   return Promise.all(
     keys.map((jwk, index) =>
       importSigningKey(jwk).catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { KeyObject } from 'node:crypto';
-import { type CryptoKey, createRemoteJWKSet, errors as joseErrors, exportJWK } from 'jose';
+import { type CryptoKey, createRemoteJWKSet, exportJWK, errors as joseErrors } from 'jose';
 import { AuthError } from '../errors/auth-error.js';
 import { isJwsAlgorithm, isSymmetric, type JwsAlgorithm } from './algorithms.js';
 import type { JsonWebKey } from './jwk.js';
@@ -32,12 +32,18 @@ export interface RemoteKeySetOptions {
  */
 export function createRemoteKeySet(url: URL, options: RemoteKeySetOptions = {}): KeySource {
   if (!(url instanceof URL)) throw new TypeError('createRemoteKeySet: url must be a URL');
-  if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost' && url.hostname !== '[::1]') {
+  if (
+    url.protocol !== 'https:' &&
+    url.hostname !== '127.0.0.1' &&
+    url.hostname !== 'localhost' &&
+    url.hostname !== '[::1]'
+  ) {
     throw new TypeError('createRemoteKeySet: the JWKS URL must use https (plain http only for loopback)');
   }
   const algorithms = new Set(options.algorithms ?? ['RS256']);
   for (const alg of algorithms) {
-    if (!isJwsAlgorithm(alg) || isSymmetric(alg)) throw new TypeError(`createRemoteKeySet: algorithm ${String(alg)} is not allowed`);
+    if (!isJwsAlgorithm(alg) || isSymmetric(alg))
+      throw new TypeError(`createRemoteKeySet: algorithm ${String(alg)} is not allowed`);
   }
   const jwks = createRemoteJWKSet(url, {
     timeoutDuration: options.timeout ?? 5000,
@@ -56,9 +62,16 @@ export function createRemoteKeySet(url: URL, options: RemoteKeySetOptions = {}):
       try {
         cryptoKey = (await jwks(header.kid === undefined ? { alg } : { alg, kid: header.kid })) as CryptoKey;
       } catch (error) {
-        if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) return undefined;
+        if (
+          error instanceof joseErrors.JWKSNoMatchingKey ||
+          error instanceof joseErrors.JWKSMultipleMatchingKeys
+        )
+          return undefined;
         if (error instanceof joseErrors.JOSENotSupported) return undefined;
-        throw new AuthError('temporarily_unavailable', 'The token issuer’s keys could not be fetched', { cause: error, retryAfter: 5 });
+        throw new AuthError('temporarily_unavailable', 'The token issuer’s keys could not be fetched', {
+          cause: error,
+          retryAfter: 5,
+        });
       }
       let key = converted.get(cryptoKey);
       if (key === undefined) {

@@ -45,7 +45,8 @@ const PRIVATE_MEMBER: Record<string, string> = { RSA: 'd', EC: 'd', OKP: 'd', oc
 
 function assertJwkFitsAlgorithm(jwk: JsonWebKey, alg: SigningAlgorithm): void {
   const requirement = keyRequirement(alg);
-  if (jwk.kty !== requirement.kty) throw new TypeError(`a ${alg} key must be a "${requirement.kty}" JWK, got "${jwk.kty}"`);
+  if (jwk.kty !== requirement.kty)
+    throw new TypeError(`a ${alg} key must be a "${requirement.kty}" JWK, got "${jwk.kty}"`);
   if (requirement.crv && !requirement.crv.includes(String(jwk['crv']))) {
     throw new TypeError(`a ${alg} key must use curve ${requirement.crv.join(' or ')}`);
   }
@@ -90,12 +91,18 @@ const KEY_MEMBERS: Record<string, readonly string[]> = {
  *
  * @example const key = await importSigningKey(JSON.parse(process.env.SIGNING_KEY!), { alg: 'EdDSA' });
  */
-export async function importSigningKey(input: JsonWebKey, options: ImportKeyOptions = {}): Promise<SigningKey> {
+export async function importSigningKey(
+  input: JsonWebKey,
+  options: ImportKeyOptions = {},
+): Promise<SigningKey> {
   if (typeof input !== 'object' || input === null || typeof input.kty !== 'string') {
     throw new TypeError('a signing key must be a JWK object with a "kty" member');
   }
   const alg = options.alg ?? input['alg'];
-  if (!isSigningAlgorithm(alg)) throw new TypeError(`unsupported signing algorithm ${JSON.stringify(alg)}; use EdDSA, ES256, RS256 or HS256`);
+  if (!isSigningAlgorithm(alg))
+    throw new TypeError(
+      `unsupported signing algorithm ${JSON.stringify(alg)}; use EdDSA, ES256, RS256 or HS256`,
+    );
   if (input['alg'] !== undefined && input['alg'] !== alg) {
     throw new TypeError(`the JWK is pinned to ${String(input['alg'])}, not ${alg}`);
   }
@@ -110,7 +117,12 @@ export async function importSigningKey(input: JsonWebKey, options: ImportKeyOpti
   return createSigningKey(kid, alg, options.createdAt ?? Date.now(), { ...material, privateJwk });
 }
 
-function createSigningKey(kid: string, alg: SigningAlgorithm, createdAt: number, material: KeyMaterial): SigningKey {
+function createSigningKey(
+  kid: string,
+  alg: SigningAlgorithm,
+  createdAt: number,
+  material: KeyMaterial,
+): SigningKey {
   const publicJwk = toPublicJwk(material.privateJwk, kid, alg);
   const key = {
     kid,

@@ -6,7 +6,11 @@ export function isBase64Url(value: string): boolean {
 }
 
 export function base64UrlEncode(bytes: Uint8Array | string): string {
-  return (typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('base64url');
+  return (
+    typeof bytes === 'string'
+      ? Buffer.from(bytes, 'utf8')
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  ).toString('base64url');
 }
 
 export function base64UrlDecode(value: string): Buffer {

@@ -17,7 +17,8 @@ interface Entry<V> {
 }
 
 export function createBoundedCache<V>(maxEntries: number): BoundedCache<V> {
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('cache maxEntries must be a positive integer');
+  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+    throw new TypeError('cache maxEntries must be a positive integer');
   const entries = new Map<string, Entry<V>>();
   return {
     get(key, now) {

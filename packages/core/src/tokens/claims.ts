@@ -1,5 +1,5 @@
-import type { AccessTokenPrincipal } from './principal.js';
 import { invalidToken } from './compact.js';
+import type { AccessTokenPrincipal } from './principal.js';
 
 export interface ClaimRules {
   issuer: string;
@@ -11,7 +11,8 @@ export interface ClaimRules {
 
 function stringList(value: unknown, claim: string): readonly string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw invalidToken(`malformed_${claim}`);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw invalidToken(`malformed_${claim}`);
   return Object.freeze(value.slice());
 }
 
@@ -32,7 +33,11 @@ function isNumericDate(value: unknown): value is number {
  * Checks the registered claims of a verified payload (RFC 7519 §4.1, RFC 9068 §4) at time `nowSeconds`
  * and turns it into a principal. Every failure is `invalid_token` with a precise `reason`.
  */
-export function principalFromClaims(claims: Record<string, unknown>, rules: ClaimRules, nowSeconds: number): AccessTokenPrincipal {
+export function principalFromClaims(
+  claims: Record<string, unknown>,
+  rules: ClaimRules,
+  nowSeconds: number,
+): AccessTokenPrincipal {
   for (const name of rules.requiredClaims) {
     if (claims[name] === undefined) throw invalidToken(`missing_${name}`);
   }
@@ -49,9 +54,11 @@ export function principalFromClaims(claims: Record<string, unknown>, rules: Clai
   if (!isNumericDate(exp)) throw invalidToken('malformed_exp');
   if (exp <= nowSeconds - tolerance) throw invalidToken('expired');
   const nbf = claims['nbf'];
-  if (nbf !== undefined && (!isNumericDate(nbf) || nbf > nowSeconds + tolerance)) throw invalidToken('not_yet_valid');
+  if (nbf !== undefined && (!isNumericDate(nbf) || nbf > nowSeconds + tolerance))
+    throw invalidToken('not_yet_valid');
   const iat = claims['iat'];
-  if (iat !== undefined && (!isNumericDate(iat) || iat > nowSeconds + tolerance)) throw invalidToken('issued_in_future');
+  if (iat !== undefined && (!isNumericDate(iat) || iat > nowSeconds + tolerance))
+    throw invalidToken('issued_in_future');
 
   const sub = claims['sub'];
   if (typeof sub !== 'string' || sub.length === 0) throw invalidToken('malformed_sub');

@@ -27,7 +27,8 @@ export function decodeJsonObject(segment: string, what: string): Record<string, 
   } catch (cause) {
     throw invalidToken(`malformed_${what}`, cause);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidToken(`malformed_${what}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalidToken(`malformed_${what}`);
   return value as Record<string, unknown>;
 }
 
@@ -41,10 +42,15 @@ export function decodeCompactJws(token: string): DecodedJws {
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
   const header = decodeJsonObject(token.slice(0, firstDot), 'header') as JwsHeader;
+  const signatureSegment = token.slice(secondDot + 1);
+  const signature = Buffer.from(signatureSegment, 'base64url');
+  // Canonical encoding only: otherwise the unused low bits of the last character would let several
+  // distinct strings carry the same signature.
+  if (signature.toString('base64url') !== signatureSegment) throw invalidToken('malformed_jws');
   return {
     header,
     signingInput: token.slice(0, secondDot),
     payloadSegment: token.slice(firstDot + 1, secondDot),
-    signature: Buffer.from(token.slice(secondDot + 1), 'base64url'),
+    signature,
   };
 }

@@ -42,7 +42,20 @@ export interface AccessTokenIssuer {
   readonly ttl: number;
 }
 
-const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'roles', 'scope', 'scp', 'sid', 'client_id']);
+const RESERVED_CLAIMS = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'roles',
+  'scope',
+  'scp',
+  'sid',
+  'client_id',
+]);
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 
 /**
@@ -55,7 +68,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
  */
 export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): AccessTokenIssuer {
   const { keyring, issuer } = options;
-  if (keyring === undefined || typeof keyring.current !== 'function') throw new TypeError('issuer: keyring is required');
+  if (keyring === undefined || typeof keyring.current !== 'function')
+    throw new TypeError('issuer: keyring is required');
   if (typeof issuer !== 'string' || issuer.length === 0) throw new TypeError('issuer: issuer is required');
   const audience = typeof options.audience === 'string' ? options.audience : [...(options.audience ?? [])];
   if (audience.length === 0) throw new TypeError('issuer: audience is required');
@@ -78,15 +92,26 @@ export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): Acce
   return {
     ttl,
     async issue(input) {
-      if (typeof input?.subject !== 'string' || input.subject.length === 0) throw new TypeError('issue: subject is required');
+      if (typeof input?.subject !== 'string' || input.subject.length === 0)
+        throw new TypeError('issue: subject is required');
       for (const name of Object.keys(input.claims ?? {})) {
-        if (RESERVED_CLAIMS.has(name)) throw new TypeError(`issue: claim "${name}" is set by portcullis and cannot be overridden`);
+        if (RESERVED_CLAIMS.has(name))
+          throw new TypeError(`issue: claim "${name}" is set by portcullis and cannot be overridden`);
       }
-      if (input.scopes?.some((s) => !SCOPE_TOKEN.test(s))) throw new TypeError('issue: a scope contains a character RFC 6749 forbids');
+      if (input.scopes?.some((s) => !SCOPE_TOKEN.test(s)))
+        throw new TypeError('issue: a scope contains a character RFC 6749 forbids');
       const iat = epochSeconds(clock);
       const exp = iat + ttl;
       const jti = randomToken(16);
-      const payload: Record<string, unknown> = { ...input.claims, iss: issuer, sub: input.subject, aud: audience, iat, exp, jti };
+      const payload: Record<string, unknown> = {
+        ...input.claims,
+        iss: issuer,
+        sub: input.subject,
+        aud: audience,
+        iat,
+        exp,
+        jti,
+      };
       if (input.roles !== undefined) payload['roles'] = [...input.roles];
       if (input.scopes !== undefined && input.scopes.length > 0) payload['scope'] = input.scopes.join(' ');
       if (input.sessionId !== undefined) payload['sid'] = input.sessionId;

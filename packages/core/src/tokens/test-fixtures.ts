@@ -1,11 +1,11 @@
 // Test helpers for the token tests; not part of the package's public API (excluded from `files`).
 import { createHmac } from 'node:crypto';
-import { type Keyring, createKeyring } from '../keys/keyring.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
+import { createKeyring, type Keyring } from '../keys/keyring.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import type { SignatureBackend } from './backends/signature-backend.js';
 import { createAccessTokenIssuer } from './issue-access-token.js';
-import { createAccessTokenVerifier, type AccessTokenVerifierOptions } from './verify-access-token.js';
+import { type AccessTokenVerifierOptions, createAccessTokenVerifier } from './verify-access-token.js';
 
 export const ISSUER = 'https://api.example.test';
 export const AUDIENCE = 'portcullis-demo';
@@ -35,7 +35,11 @@ export async function signRaw(
   return `${input}.${Buffer.from(await backend.sign(key, input)).toString('base64url')}`;
 }
 
-export function hmacSign(secret: string | Buffer, header: Record<string, unknown>, payload: Record<string, unknown>): string {
+export function hmacSign(
+  secret: string | Buffer,
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+): string {
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
@@ -48,7 +52,14 @@ export async function tokenSetup(
   const clock = fakeClock();
   const keyring: Keyring = await createKeyring({ algorithm: alg, clock, retireAfter: '1h' });
   const issuer = createAccessTokenIssuer({ keyring, issuer: ISSUER, audience: AUDIENCE, clock, backend });
-  const verifier = createAccessTokenVerifier({ keys: keyring, issuer: ISSUER, audience: AUDIENCE, clock, backend, ...verifierOptions });
+  const verifier = createAccessTokenVerifier({
+    keys: keyring,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clock,
+    backend,
+    ...verifierOptions,
+  });
   const now = () => Math.floor(clock() / 1000);
   const claims = (extra: Record<string, unknown> = {}) => ({
     iss: ISSUER,
@@ -59,6 +70,11 @@ export async function tokenSetup(
     jti: 'jti-1',
     ...extra,
   });
-  const header = (extra: Record<string, unknown> = {}) => ({ alg, typ: 'at+jwt', kid: keyring.current().kid, ...extra });
+  const header = (extra: Record<string, unknown> = {}) => ({
+    alg,
+    typ: 'at+jwt',
+    kid: keyring.current().kid,
+    ...extra,
+  });
   return { clock, keyring, issuer, verifier, claims, header };
 }

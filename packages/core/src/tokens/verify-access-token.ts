@@ -69,26 +69,37 @@ function normaliseTyp(typ: string): string {
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const { keys, issuer } = options;
-  if (keys === undefined || typeof keys.resolve !== 'function') throw new TypeError('verifier: keys must be a key source');
+  if (keys === undefined || typeof keys.resolve !== 'function')
+    throw new TypeError('verifier: keys must be a key source');
   if (typeof issuer !== 'string' || issuer.length === 0) throw new TypeError('verifier: issuer is required');
-  const audienceList = typeof options.audience === 'string' ? [options.audience] : [...(options.audience ?? [])];
+  const audienceList =
+    typeof options.audience === 'string' ? [options.audience] : [...(options.audience ?? [])];
   if (audienceList.length === 0 || !audienceList.every((a) => typeof a === 'string' && a.length > 0)) {
     throw new TypeError('verifier: audience is required');
   }
   const expectedTyp = options.typ === null ? null : normaliseTyp(options.typ ?? 'at+jwt');
   const allowedAlgorithms = options.algorithms ? new Set<string>(options.algorithms) : undefined;
   const maxTokenBytes = options.maxTokenBytes ?? 8192;
-  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 64) throw new TypeError('verifier: maxTokenBytes must be an integer ≥ 64');
+  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 64)
+    throw new TypeError('verifier: maxTokenBytes must be an integer ≥ 64');
   const rules = {
     issuer,
     audiences: new Set(audienceList),
     clockTolerance: parseDuration(options.clockTolerance ?? 5, 'clockTolerance'),
-    requiredClaims: Object.freeze(['iss', 'aud', 'exp', ...(options.requiredClaims ?? ['sub', 'iat', 'jti'])]),
+    requiredClaims: Object.freeze([
+      'iss',
+      'aud',
+      'exp',
+      ...(options.requiredClaims ?? ['sub', 'iat', 'jti']),
+    ]),
   };
   const backend = options.backend ?? nodeCryptoBackend;
   const clock = options.clock ?? systemClock;
   const isRevoked = options.isRevoked;
-  const cache = options.cache === false ? undefined : createBoundedCache<AccessTokenPrincipal>(options.cache?.maxEntries ?? 10_000);
+  const cache =
+    options.cache === false
+      ? undefined
+      : createBoundedCache<AccessTokenPrincipal>(options.cache?.maxEntries ?? 10_000);
   let cachedRevision = keys.revision;
 
   async function verifyUncached(token: string, now: number): Promise<AccessTokenPrincipal> {
@@ -96,7 +107,10 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     const { header } = jws;
     if (typeof header.alg !== 'string' || header.alg === 'none') throw invalidToken('unsupported_alg');
     if ('crit' in header) throw invalidToken('unsupported_crit');
-    if (expectedTyp !== null && (typeof header.typ !== 'string' || normaliseTyp(header.typ) !== expectedTyp)) {
+    if (
+      expectedTyp !== null &&
+      (typeof header.typ !== 'string' || normaliseTyp(header.typ) !== expectedTyp)
+    ) {
       throw invalidToken('wrong_typ');
     }
     if (header.kid !== undefined && typeof header.kid !== 'string') throw invalidToken('malformed_kid');

@@ -24,7 +24,11 @@ export function apiKeySuite(ctx: StoreSuiteContext): void {
     it('stores a key and finds it by id with every field intact', async () => {
       const store = ctx.stores().apiKeys;
       const now = Date.now();
-      const key = record(uniqueId('owner'), now, { scopes: ['reports:read', 'reports:write'], expiresAt: now + 3600_000, rolledFrom: 'older' });
+      const key = record(uniqueId('owner'), now, {
+        scopes: ['reports:read', 'reports:write'],
+        expiresAt: now + 3600_000,
+        rolledFrom: 'older',
+      });
       await store.create(key);
       expect(await store.findById(key.id)).toEqual(key);
       expect(await store.findById(uniqueId('missing'))).toBeNull();
@@ -53,7 +57,12 @@ export function apiKeySuite(ctx: StoreSuiteContext): void {
       expect(await store.update(key.id, { lastUsedAt: now + 5 })).toBe(true);
       expect(await store.update(key.id, { expiresAt: now + 60_000 })).toBe(true);
       expect(await store.update(key.id, { revokedAt: now + 10 })).toBe(true);
-      expect(await store.findById(key.id)).toEqual({ ...key, lastUsedAt: now + 5, expiresAt: now + 60_000, revokedAt: now + 10 });
+      expect(await store.findById(key.id)).toEqual({
+        ...key,
+        lastUsedAt: now + 5,
+        expiresAt: now + 60_000,
+        revokedAt: now + 10,
+      });
       expect(await store.update(uniqueId('missing'), { revokedAt: now })).toBe(false);
     });
   });

@@ -24,7 +24,9 @@ export function keyringSuite(ctx: StoreSuiteContext): void {
 
     it('lets exactly one of several concurrent writers win', async () => {
       const store = ctx.stores().keyring;
-      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.save(snapshot(1, `w${i}`), 0)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => store.save(snapshot(1, `w${i}`), 0)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 

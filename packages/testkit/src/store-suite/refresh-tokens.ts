@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { HOUR, type StoreSuiteContext, uniqueId } from './context.js';
 
 function newFamily(subject: string, now: number, lifetime = 24 * HOUR): RefreshFamily {
-  return { id: uniqueId('fam'), subject, createdAt: now, expiresAt: now + lifetime, revokedAt: null, data: { method: 'password' } };
+  return {
+    id: uniqueId('fam'),
+    subject,
+    createdAt: now,
+    expiresAt: now + lifetime,
+    revokedAt: null,
+    data: { method: 'password' },
+  };
 }
 
 export function refreshTokenSuite(ctx: StoreSuiteContext): void {
@@ -17,7 +24,11 @@ export function refreshTokenSuite(ctx: StoreSuiteContext): void {
 
       const first = await store.rotate(t1, t2, now + HOUR, now + 1000);
       expect(first.outcome).toBe('rotated');
-      expect(first.outcome === 'rotated' && first.family).toMatchObject({ id: family.id, subject: family.subject, data: { method: 'password' } });
+      expect(first.outcome === 'rotated' && first.family).toMatchObject({
+        id: family.id,
+        subject: family.subject,
+        data: { method: 'password' },
+      });
 
       const replay = await store.rotate(t1, t3, now + HOUR, now + 2000);
       expect(replay.outcome).toBe('reused');
@@ -48,7 +59,9 @@ export function refreshTokenSuite(ctx: StoreSuiteContext): void {
     it('refuses unknown and expired tokens, and every token of an expired family', async () => {
       const store = ctx.stores().refreshTokens;
       const now = Date.now();
-      expect((await store.rotate(uniqueId('unknown'), uniqueId('n'), now + HOUR, now)).outcome).toBe('invalid');
+      expect((await store.rotate(uniqueId('unknown'), uniqueId('n'), now + HOUR, now)).outcome).toBe(
+        'invalid',
+      );
 
       const shortToken = newFamily(uniqueId('user'), now);
       const t = uniqueId('h');

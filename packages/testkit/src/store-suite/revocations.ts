@@ -34,7 +34,9 @@ export function revocationSuite(ctx: StoreSuiteContext): void {
       const base = { tokenId: uniqueId('jti'), sessionId: undefined, subject };
       expect(await store.isRevoked({ ...base, issuedAt: now - 1000 }, now + 1)).toBe(true);
       expect(await store.isRevoked({ ...base, issuedAt: now }, now + 1)).toBe(false);
-      expect(await store.isRevoked({ ...base, subject: uniqueId('other'), issuedAt: now - 1000 }, now + 1)).toBe(false);
+      expect(
+        await store.isRevoked({ ...base, subject: uniqueId('other'), issuedAt: now - 1000 }, now + 1),
+      ).toBe(false);
       // A later "log out everywhere" moves the moment forward, never back.
       await store.revokeSubject(subject, now - 10 * MINUTE, now + 15 * MINUTE);
       expect(await store.isRevoked({ ...base, issuedAt: now - 1000 }, now + 1)).toBe(true);

@@ -2,7 +2,9 @@ import type { RevocationStore } from '../revocation-store.js';
 import { assertCapacity, DEFAULT_MAX_ENTRIES } from './capacity.js';
 
 /** An in-memory `RevocationStore`: entries live until the revoked tokens would have expired. Bounded by `maxEntries`. */
-export function createMemoryRevocationStore(options: { maxEntries?: number; clock?: () => number } = {}): RevocationStore {
+export function createMemoryRevocationStore(
+  options: { maxEntries?: number; clock?: () => number } = {},
+): RevocationStore {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const clock = options.clock ?? Date.now;
   const tokens = new Map<string, number>(); // jti → expiresAt

@@ -2,11 +2,14 @@ import type { SessionRecord, SessionStore } from '../session-store.js';
 import { assertCapacity, DEFAULT_MAX_ENTRIES } from './capacity.js';
 
 /** An in-memory `SessionStore`: for tests and a single process. Bounded by `maxEntries` sessions. */
-export function createMemorySessionStore(options: { maxEntries?: number; clock?: () => number } = {}): SessionStore {
+export function createMemorySessionStore(
+  options: { maxEntries?: number; clock?: () => number } = {},
+): SessionStore {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const clock = options.clock ?? Date.now;
   const sessions = new Map<string, SessionRecord>();
-  const isLive = (record: SessionRecord, now: number) => record.idleExpiresAt > now && record.absoluteExpiresAt > now;
+  const isLive = (record: SessionRecord, now: number) =>
+    record.idleExpiresAt > now && record.absoluteExpiresAt > now;
   const copy = (record: SessionRecord): SessionRecord => ({ ...record, data: { ...record.data } });
   return {
     async create(record) {

@@ -1,4 +1,11 @@
-import { constants, createHmac, sign as cryptoSign, verify as cryptoVerify, type KeyObject, timingSafeEqual } from 'node:crypto';
+import {
+  constants,
+  createHmac,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+  type KeyObject,
+  timingSafeEqual,
+} from 'node:crypto';
 import type { JwsAlgorithm } from '../../keys/algorithms.js';
 import { KEY_MATERIAL } from '../../keys/signing-key.js';
 import type { SignatureBackend } from './signature-backend.js';
@@ -13,7 +20,9 @@ function digestOf(alg: JwsAlgorithm): string {
 function asymmetricParams(alg: JwsAlgorithm, key: KeyObject) {
   switch (alg[0]) {
     case 'E':
-      return alg === 'EdDSA' ? { digest: null, key } : { digest: digestOf(alg), key: { key, dsaEncoding: 'ieee-p1363' as const } };
+      return alg === 'EdDSA'
+        ? { digest: null, key }
+        : { digest: digestOf(alg), key: { key, dsaEncoding: 'ieee-p1363' as const } };
     case 'P':
       return {
         digest: digestOf(alg),

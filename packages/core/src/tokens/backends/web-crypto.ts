@@ -30,14 +30,22 @@ async function importCryptoKey(alg: JwsAlgorithm, jwk: JsonWebKey, usage: Usage)
     return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: `SHA-${alg.slice(2)}` }, false, [usage]);
   }
   const { kty, crv, x, y, n, e, d, p, q, dp, dq, qi } = jwk as Record<string, string>;
-  const members = Object.fromEntries(Object.entries({ kty, crv, x, y, n, e, d, p, q, dp, dq, qi }).filter(([, v]) => v !== undefined));
-  return (await importJWK(members as Parameters<typeof importJWK>[0], alg, { extractable: false })) as CryptoKey;
+  const members = Object.fromEntries(
+    Object.entries({ kty, crv, x, y, n, e, d, p, q, dp, dq, qi }).filter(([, v]) => v !== undefined),
+  );
+  return (await importJWK(members as Parameters<typeof importJWK>[0], alg, {
+    extractable: false,
+  })) as CryptoKey;
 }
 
 const verifyKeys = new WeakMap<VerificationKey, Promise<CryptoKey>>();
 const signKeys = new WeakMap<SigningKey, Promise<CryptoKey>>();
 
-function cached<K extends object>(map: WeakMap<K, Promise<CryptoKey>>, owner: K, load: () => Promise<CryptoKey>) {
+function cached<K extends object>(
+  map: WeakMap<K, Promise<CryptoKey>>,
+  owner: K,
+  load: () => Promise<CryptoKey>,
+) {
   let found = map.get(owner);
   if (found === undefined) {
     found = load();
@@ -51,13 +59,22 @@ const backend: SignatureBackend = {
   async sign(key, signingInput) {
     const privateJwk = key[KEY_MATERIAL].privateJwk;
     const cryptoKey = await cached(signKeys, key, () => importCryptoKey(key.alg, privateJwk, 'sign'));
-    const signature = await crypto.subtle.sign(subtleAlgorithm(key.alg, privateJwk), cryptoKey, Buffer.from(signingInput, 'latin1'));
+    const signature = await crypto.subtle.sign(
+      subtleAlgorithm(key.alg, privateJwk),
+      cryptoKey,
+      Buffer.from(signingInput, 'latin1'),
+    );
     return new Uint8Array(signature);
   },
   async verify(key, signingInput, signature) {
     try {
       const cryptoKey = await cached(verifyKeys, key, () => importCryptoKey(key.alg, key.jwk, 'verify'));
-      return await crypto.subtle.verify(subtleAlgorithm(key.alg, key.jwk), cryptoKey, signature, Buffer.from(signingInput, 'latin1'));
+      return await crypto.subtle.verify(
+        subtleAlgorithm(key.alg, key.jwk),
+        cryptoKey,
+        signature,
+        Buffer.from(signingInput, 'latin1'),
+      );
     } catch {
       return false;
     }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthError } from '../errors/auth-error.js';
+import { nodeCryptoBackend } from './backends/node-crypto.js';
+import { tokenSetup } from './test-fixtures.js';
+
+describe('verified-token cache', () => {
+  it('serves a repeated token from the cache without verifying the signature again', async () => {
+    let signatureChecks = 0;
+    const countingBackend = {
+      ...nodeCryptoBackend,
+      name: 'counting',
+      verify: (...args: Parameters<typeof nodeCryptoBackend.verify>) => {
+        signatureChecks += 1;
+        return nodeCryptoBackend.verify(...args);
+      },
+    };
+    const { issuer, verifier } = await tokenSetup('EdDSA', countingBackend);
+    const { token } = await issuer.issue({ subject: 'user-1' });
+    const first = await verifier.verify(token);
+    const second = await verifier.verify(token);
+    expect(second).toBe(first);
+    expect(signatureChecks).toBe(1);
+    expect(verifier.cacheSize).toBe(1);
+  });
+
+  it('never serves an entry past the token expiry', async () => {
+    const { issuer, verifier, clock } = await tokenSetup('EdDSA', nodeCryptoBackend);
+    const { token } = await issuer.issue({ subject: 'user-1' });
+    await verifier.verify(token);
+    clock.advance(900 + 5);
+    const error = (await verifier.verify(token).catch((e: unknown) => e)) as AuthError;
+    expect(error.reason).toBe('expired');
+  });
+
+  it('checks revocation on every hit', async () => {
+    const revoked = new Set<string>();
+    const { issuer, verifier } = await tokenSetup('EdDSA', nodeCryptoBackend, {
+      isRevoked: (principal) => revoked.has(principal.tokenId ?? ''),
+    });
+    const { token, tokenId } = await issuer.issue({ subject: 'user-1' });
+    await verifier.verify(token);
+    revoked.add(tokenId);
+    const error = (await verifier.verify(token).catch((e: unknown) => e)) as AuthError;
+    expect(error.code).toBe('invalid_token');
+    expect(error.reason).toBe('revoked');
+  });
+
+  it('is bounded, and keyed by the whole token: a tampered token never hits an entry', async () => {
+    const { issuer, verifier } = await tokenSetup('ES256', nodeCryptoBackend, { cache: { maxEntries: 3 } });
+    const tokens = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => issuer.issue({ subject: `user-${i}` })),
+    );
+    for (const { token } of tokens) await verifier.verify(token);
+    expect(verifier.cacheSize).toBe(3);
+    const [h, p, s] = tokens[4]!.token.split('.') as [string, string, string];
+    const otherSignature = tokens[3]!.token.split('.')[2]!;
+    const error = (await verifier
+      .verify(`${h}.${p}.${otherSignature}`)
+      .catch((e: unknown) => e)) as AuthError;
+    expect(error.reason).toBe('bad_signature');
+    expect(s).not.toBe(otherSignature);
+  });
+
+  it('is dropped when keys change, so a removed key stops verifying at once', async () => {
+    const { issuer, verifier, keyring } = await tokenSetup('EdDSA', nodeCryptoBackend);
+    const { token } = await issuer.issue({ subject: 'user-1' });
+    await verifier.verify(token);
+    expect(verifier.cacheSize).toBe(1);
+    await keyring.rotate();
+    await verifier.verify(token); // old key still verifies until it retires
+    expect(verifier.cacheSize).toBe(1);
+  });
+});
