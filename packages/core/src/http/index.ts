@@ -5,3 +5,5 @@ export { headerValue, headerValues } from './headers.js';
 export type { AuthRequest, AuthResponse, RequestHeaders } from './types.js';
 export { assertNoCredentialsInUrl, URL_CREDENTIAL_PARAMETERS } from './url-credentials.js';
 export { challengeFor } from './www-authenticate.js';
+export { SECURITY_HEADERS } from './security-headers.js';
+export { MAX_AUTH_BODY_BYTES, readJsonObject, stringField } from './json-body.js';

@@ -12,8 +12,13 @@ export interface AuthRequest {
   url: string;
   /** Lower-case header names. A repeated header must be passed as an array so that duplicates can be refused. */
   headers: RequestHeaders;
-  /** Parsed JSON body, when the route has one. `undefined` when absent. */
+  /**
+   * The body: raw text or bytes (preferred — core then parses it and enforces the 16 KiB limit the same way
+   * on every framework) or a value the framework already parsed. `undefined` when absent.
+   */
   body?: unknown;
+  /** Route parameters, e.g. `{ id }` for `/api-keys/:id`. */
+  params?: Readonly<Record<string, string>>;
   /** The client's address as the framework determined it (its proxy-trust settings apply). */
   ip?: string;
 }

@@ -1,0 +1,40 @@
+import { AuthError } from '../errors/auth-error.js';
+
+/** Largest request body accepted on `/auth/*` routes: 16 KiB, as the contract says. */
+export const MAX_AUTH_BODY_BYTES = 16 * 1024;
+
+/**
+ * Reads a JSON object body from what the adapter passed: raw text/bytes (parsed here, so every framework
+ * refuses bad input identically) or an already-parsed value. Refuses a body over `maxBytes` with 413, and
+ * anything that is not a JSON object with 400 `invalid_request`.
+ *
+ * @example const body = readJsonObject(request.rawBody ?? request.body);
+ */
+export function readJsonObject(body: unknown, maxBytes = MAX_AUTH_BODY_BYTES): Record<string, unknown> {
+  let value = body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    if (size > maxBytes) throw new AuthError('payload_too_large', `Request body is larger than ${maxBytes} bytes`);
+    const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    if (text.trim() === '') {
+      value = undefined;
+    } else {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new AuthError('invalid_request', 'Request body must be JSON');
+      }
+    }
+  }
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new AuthError('invalid_request', 'Request body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/** A required string member of a body, refused with 400 when missing or of the wrong type. */
+export function stringField(body: Record<string, unknown>, name: string, maxLength = 1024): string {
+  const value = body[name];
+  if (typeof value !== 'string' || value.length === 0) throw new AuthError('invalid_request', `"${name}" must be a non-empty string`);
+  if (value.length > maxLength) throw new AuthError('invalid_request', `"${name}" is too long`);
+  return value;
+}
