@@ -14,10 +14,14 @@ const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
     : [],
 );
 
+// CI asks for a JSON report beside the usual output, to read its summary line from the runner's own numbers.
+const jsonReport = process.env['PORTCULLIS_TEST_REPORT'];
+
 export default defineConfig({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@portcullis/source'] } },
   test: {
+    ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),
     projects: workspaceDirs.map((dir) => ({
       extends: true,
       test: {

@@ -1,8 +1,14 @@
+export * from './cookies/index.js';
+export * from './csrf/index.js';
 export * from './errors/index.js';
 export * from './http/index.js';
 export * from './keys/index.js';
 export type { Clock } from './lib/clock.js';
 export { parseDuration } from './lib/duration.js';
-export type { RateLimiterFactory, RateLimiterSpec } from './ratelimit/rate-limiter-factory.js';
+export * from './policy/index.js';
+export * from './ratelimit/index.js';
+export * from './refresh/index.js';
+export * from './revocation/index.js';
+export * from './sessions/index.js';
 export * from './stores/index.js';
 export * from './tokens/index.js';

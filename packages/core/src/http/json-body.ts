@@ -14,8 +14,12 @@ export function readJsonObject(body: unknown, maxBytes = MAX_AUTH_BODY_BYTES): R
   let value = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    if (size > maxBytes) throw new AuthError('payload_too_large', `Request body is larger than ${maxBytes} bytes`);
-    const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    if (size > maxBytes)
+      throw new AuthError('payload_too_large', `Request body is larger than ${maxBytes} bytes`);
+    const text =
+      typeof body === 'string'
+        ? body
+        : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     if (text.trim() === '') {
       value = undefined;
     } else {
@@ -27,14 +31,16 @@ export function readJsonObject(body: unknown, maxBytes = MAX_AUTH_BODY_BYTES): R
     }
   }
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new AuthError('invalid_request', 'Request body must be a JSON object');
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new AuthError('invalid_request', 'Request body must be a JSON object');
   return value as Record<string, unknown>;
 }
 
 /** A required string member of a body, refused with 400 when missing or of the wrong type. */
 export function stringField(body: Record<string, unknown>, name: string, maxLength = 1024): string {
   const value = body[name];
-  if (typeof value !== 'string' || value.length === 0) throw new AuthError('invalid_request', `"${name}" must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new AuthError('invalid_request', `"${name}" must be a non-empty string`);
   if (value.length > maxLength) throw new AuthError('invalid_request', `"${name}" is too long`);
   return value;
 }

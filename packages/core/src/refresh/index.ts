@@ -1,2 +1,6 @@
-export type { IssuedRefreshToken, RefreshTokenService, RefreshTokenServiceOptions } from './refresh-token-service.js';
+export type {
+  IssuedRefreshToken,
+  RefreshTokenService,
+  RefreshTokenServiceOptions,
+} from './refresh-token-service.js';
 export { createRefreshTokenService, revokedFamilyOf } from './refresh-token-service.js';

@@ -75,7 +75,8 @@ describe('refresh tokens', () => {
     const { token } = await service.issue('user-1');
     const results = await Promise.allSettled(Array.from({ length: 50 }, () => service.rotate(token)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect((r.reason as AuthError).code).toBe('invalid_grant');
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as AuthError).code).toBe('invalid_grant');
   });
 
   it('expire, and a family ends at its absolute lifetime however recently it rotated', async () => {

@@ -95,7 +95,11 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       const result = await store.rotate(sha256(token), sha256(next), now + ttlMs, now);
       if (result.outcome === 'rotated') {
         // A token never outlives its family: the store refuses it after family.expiresAt whatever its own expiry.
-        return { token: next, family: result.family, expiresAt: Math.min(now + ttlMs, result.family.expiresAt) };
+        return {
+          token: next,
+          family: result.family,
+          expiresAt: Math.min(now + ttlMs, result.family.expiresAt),
+        };
       }
       if (result.outcome === 'reused') {
         const error = invalidGrant('reused');

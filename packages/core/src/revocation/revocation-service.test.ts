@@ -7,7 +7,9 @@ import { createRevocationService } from './revocation-service.js';
 
 async function setup() {
   let revocations: ReturnType<typeof createRevocationService> | undefined;
-  const fixture = await tokenSetup('EdDSA', nodeCryptoBackend, { isRevoked: (p) => revocations!.isRevoked(p) });
+  const fixture = await tokenSetup('EdDSA', nodeCryptoBackend, {
+    isRevoked: (p) => revocations!.isRevoked(p),
+  });
   revocations = createRevocationService({
     store: createMemoryRevocationStore({ clock: fixture.clock }),
     accessTokenTtl: 900,
@@ -16,7 +18,11 @@ async function setup() {
   return { ...fixture, revocations };
 }
 
-const reasonOf = (promise: Promise<unknown>) => promise.then(() => 'accepted', (e: AuthError) => e.reason);
+const reasonOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'accepted',
+    (e: AuthError) => e.reason,
+  );
 
 describe('revocation', () => {
   it('denies one token at once, even when it is cached', async () => {

@@ -1,0 +1,9 @@
+export type {
+  CsrfAuthenticatedBy,
+  CsrfCheckContext,
+  CsrfDoubleSubmitOptions,
+  CsrfGuard,
+  CsrfGuardOptions,
+} from './csrf-guard.js';
+export { createCsrfGuard } from './csrf-guard.js';
+export { normaliseOrigin } from './origin.js';

@@ -1,0 +1,122 @@
+/** Passes when the principal holds at least one of `roles`, directly or through inheritance. */
+export interface RoleRequirement {
+  readonly kind: 'roles';
+  readonly roles: readonly string[];
+}
+
+/** Passes when the principal's token carries every one of `scopes`. */
+export interface ScopeRequirement {
+  readonly kind: 'scopes';
+  readonly scopes: readonly string[];
+}
+
+/** Passes when the principal's roles grant every one of `permissions`. */
+export interface PermissionRequirement {
+  readonly kind: 'permissions';
+  readonly permissions: readonly string[];
+}
+
+/** Passes when at least one of `requirements` passes. */
+export interface AnyOfRequirement {
+  readonly kind: 'anyOf';
+  readonly requirements: readonly Requirement[];
+}
+
+/** Passes when every one of `requirements` passes. */
+export interface AllOfRequirement {
+  readonly kind: 'allOf';
+  readonly requirements: readonly Requirement[];
+}
+
+/**
+ * What a request needs, as a frozen value: build it once (per route) with `requireRoles`, `requireScopes`,
+ * `requirePermissions`, `anyOf` and `allOf`, and evaluate it with `policy.check` or `policy.enforce`.
+ */
+export type Requirement =
+  | RoleRequirement
+  | ScopeRequirement
+  | PermissionRequirement
+  | AnyOfRequirement
+  | AllOfRequirement;
+
+const KINDS = new Set<string>(['roles', 'scopes', 'permissions', 'anyOf', 'allOf']);
+
+function names(fn: string, what: string, values: readonly string[]): readonly string[] {
+  if (values.length === 0) throw new TypeError(`${fn}() needs at least one ${what}`);
+  for (const value of values) {
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new TypeError(`${fn}(): every ${what} must be a non-empty string`);
+    }
+  }
+  return Object.freeze([...new Set(values)]);
+}
+
+function children(fn: string, requirements: readonly Requirement[]): readonly Requirement[] {
+  if (requirements.length === 0) throw new TypeError(`${fn}() needs at least one requirement`);
+  for (const requirement of requirements) {
+    if (!isRequirement(requirement)) throw new TypeError(`${fn}(): every argument must be a requirement`);
+  }
+  return Object.freeze([...requirements]);
+}
+
+/**
+ * Whether `value` looks like a requirement (a known `kind`); deeper shape is checked where it is built.
+ *
+ * @example isRequirement(requireRoles('admin')) // true
+ */
+export function isRequirement(value: unknown): value is Requirement {
+  return (
+    typeof value === 'object' && value !== null && KINDS.has((value as { kind?: unknown }).kind as string)
+  );
+}
+
+/**
+ * Requires ANY ONE of the listed roles (like `@Roles()` in NestJS or Spring's `hasAnyRole`). A role the
+ * principal inherits counts. For "all of these roles", combine: `allOf(requireRoles('a'), requireRoles('b'))`.
+ *
+ * @example const adminsOrEditors = requireRoles('admin', 'editor');
+ */
+export function requireRoles(...roles: string[]): RoleRequirement {
+  return Object.freeze({ kind: 'roles', roles: names('requireRoles', 'role', roles) });
+}
+
+/**
+ * Requires ALL of the listed OAuth scopes (RFC 6750 §3.1 `insufficient_scope`: a token must carry every
+ * scope the resource needs). For alternatives, combine: `anyOf(requireScopes('a'), requireScopes('b'))`.
+ *
+ * @example const canWriteReports = requireScopes('reports:read', 'reports:write');
+ */
+export function requireScopes(...scopes: string[]): ScopeRequirement {
+  return Object.freeze({ kind: 'scopes', scopes: names('requireScopes', 'scope', scopes) });
+}
+
+/**
+ * Requires ALL of the listed permissions, as granted to the principal's roles (inherited roles included)
+ * by the policy definition. Names are compared exactly: there are no wildcards.
+ *
+ * @example const canDelete = requirePermissions('users:delete');
+ */
+export function requirePermissions(...permissions: string[]): PermissionRequirement {
+  return Object.freeze({
+    kind: 'permissions',
+    permissions: names('requirePermissions', 'permission', permissions),
+  });
+}
+
+/**
+ * Passes when at least one of the requirements passes.
+ *
+ * @example anyOf(requireRoles('admin'), requireScopes('reports:read'))
+ */
+export function anyOf(...requirements: Requirement[]): AnyOfRequirement {
+  return Object.freeze({ kind: 'anyOf', requirements: children('anyOf', requirements) });
+}
+
+/**
+ * Passes when every one of the requirements passes.
+ *
+ * @example allOf(requireRoles('user'), requireScopes('profile:write'))
+ */
+export function allOf(...requirements: Requirement[]): AllOfRequirement {
+  return Object.freeze({ kind: 'allOf', requirements: children('allOf', requirements) });
+}
