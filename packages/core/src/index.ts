@@ -1,3 +1,5 @@
+export * from './apikeys/index.js';
+export * from './auth/index.js';
 export * from './cookies/index.js';
 export * from './csrf/index.js';
 export * from './errors/index.js';
@@ -5,6 +7,7 @@ export * from './http/index.js';
 export * from './keys/index.js';
 export type { Clock } from './lib/clock.js';
 export { parseDuration } from './lib/duration.js';
+export * from './passwords/index.js';
 export * from './policy/index.js';
 export * from './ratelimit/index.js';
 export * from './refresh/index.js';

@@ -16,7 +16,8 @@ export function guardStore<T extends object>(store: T): T {
     }
     guarded[name] = async (...args: unknown[]) => {
       try {
-        return await (member as (...a: unknown[]) => unknown).apply(store, args);
+        // Looked up at call time, so a store whose methods are replaced later is still guarded.
+        return await (store[name] as (...a: unknown[]) => unknown).apply(store, args);
       } catch (error) {
         throw isAuthError(error) ? error : storeUnavailable(error);
       }

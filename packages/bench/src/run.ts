@@ -1,0 +1,40 @@
+// Entry point: `pnpm bench` runs every section; `pnpm bench -- verify cache-heap` runs only those named.
+// A new bench (API keys, passwords, HTTP frameworks) is one module and one line in SECTIONS.
+import { cpus, loadavg } from 'node:os';
+import { cacheHeapBench } from './cache-heap.js';
+import { printHeading } from './format.js';
+import { verifyBench } from './verify-bench.js';
+
+interface Section {
+  name: string;
+  title: string;
+  run: () => Promise<void>;
+}
+
+const SECTIONS: readonly Section[] = [
+  { name: 'verify', title: 'Access-token verify throughput', run: verifyBench },
+  { name: 'cache-heap', title: 'Verified-token cache: heap cost and bound', run: cacheHeapBench },
+];
+
+const requested = process.argv.slice(2).filter((arg) => arg !== '--');
+const unknown = requested.filter((name) => !SECTIONS.some((section) => section.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown section ${unknown.join(', ')}; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+
+const cpuList = cpus();
+console.log(
+  `node ${process.version}, ${cpuList.length} × ${cpuList[0]?.model ?? 'unknown CPU'}, ` +
+    `load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')} — other processes make absolute numbers noisy; ratios within one table travel better`,
+);
+
+for (const section of SECTIONS) {
+  if (requested.length > 0 && !requested.includes(section.name)) continue;
+  printHeading(section.title);
+  const started = performance.now();
+  await section.run();
+  console.log(`(${section.name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,45 @@
+import type { ApiKeyManager } from '../apikeys/api-key-manager.js';
+import type { AuthCookies } from '../cookies/auth-cookies.js';
+import type { CsrfGuard } from '../csrf/csrf-guard.js';
+import type { Keyring } from '../keys/keyring.js';
+import type { Clock } from '../lib/clock.js';
+import type { PasswordHasher } from '../passwords/password-hasher.js';
+import type { Policy } from '../policy/create-policy.js';
+import type { LoginThrottle } from '../ratelimit/login-throttle.js';
+import type { RefreshTokenService } from '../refresh/refresh-token-service.js';
+import type { RevocationService } from '../revocation/revocation-service.js';
+import type { SessionManager } from '../sessions/session-manager.js';
+import type { AccessTokenIssuer } from '../tokens/issue-access-token.js';
+import type { AccessTokenVerifier } from '../tokens/verify-access-token.js';
+import type { UserDirectory } from './user-directory.js';
+
+/** A security-relevant event, for audit logs. Never carries a password, token, key or cookie value. */
+export type AuthEvent =
+  | { type: 'login.succeeded'; subject: string; method: 'password' | 'session' | 'oauth' }
+  | { type: 'login.failed'; reason: 'invalid_credentials' | 'rate_limited' }
+  | { type: 'refresh.reuse_detected'; subject: string; familyId: string }
+  | { type: 'logout'; subject: string | undefined }
+  | { type: 'user.registered'; subject: string }
+  | { type: 'keys.rotated'; kid: string }
+  | { type: 'api_key.created' | 'api_key.rolled' | 'api_key.revoked'; subject: string; keyId: string }
+  | { type: 'error'; name: string; code: string | undefined };
+
+/** The building blocks `createAuth` composes; exposed so applications can use any of them directly. */
+export interface AuthParts {
+  readonly users: UserDirectory;
+  readonly keyring: Keyring;
+  readonly accessTokens: AccessTokenIssuer;
+  readonly verifier: AccessTokenVerifier;
+  readonly refreshTokens: RefreshTokenService;
+  readonly revocations: RevocationService;
+  readonly sessions: SessionManager;
+  readonly apiKeys: ApiKeyManager;
+  readonly passwords: PasswordHasher;
+  readonly loginThrottle: LoginThrottle;
+  readonly csrf: CsrfGuard;
+  readonly cookies: AuthCookies;
+  readonly policy: Policy;
+  readonly clock: Clock;
+  readonly roleFor: (email: string) => string;
+  readonly emit: (event: AuthEvent) => void;
+}

@@ -1,0 +1,97 @@
+import type { AuthError } from '../errors/auth-error.js';
+import { AuthError as AuthErrorClass } from '../errors/auth-error.js';
+import { MESSAGES } from '../errors/messages.js';
+import { extractBearerToken, missingCredentials } from '../http/bearer.js';
+import { headerValues } from '../http/headers.js';
+import type { AuthRequest } from '../http/types.js';
+import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
+import type { AuthMethod, Principal } from '../tokens/principal.js';
+import type { AuthParts } from './auth-parts.js';
+
+/** Which credentials a route accepts. */
+export type CredentialSource = AuthMethod;
+
+/** The principal of an authenticated request, and how it authenticated. */
+export type AuthContext = Principal & { readonly method: AuthMethod };
+
+export interface AuthenticateOptions {
+  /** Accepted credentials, tried in this order of precedence: `Authorization` header, `X-API-Key`, access cookie, session cookie. Default `['bearer', 'cookie', 'session']`. */
+  via?: readonly CredentialSource[];
+}
+
+const DEFAULT_VIA: readonly CredentialSource[] = Object.freeze(['bearer', 'cookie', 'session']);
+
+function withMethod(principal: Principal, method: AuthMethod): AuthContext {
+  return Object.freeze({ ...principal, method });
+}
+
+function invalidCookie(reason: string): AuthError {
+  return new AuthErrorClass('invalid_token', MESSAGES.invalidToken, { challenge: 'Bearer', reason });
+}
+
+/**
+ * Authenticates a neutral request. Refuses credentials in the URL (400) before anything else; a presented
+ * `Authorization` header is decisive (malformed → 401 `invalid_request`, rejected → 401 `invalid_token`);
+ * cookie-authenticated unsafe methods must pass the CSRF origin check (403) before any cookie is used.
+ */
+export function createAuthenticate(parts: AuthParts) {
+  return async function authenticate(
+    request: AuthRequest,
+    options: AuthenticateOptions = {},
+  ): Promise<AuthContext> {
+    const via = options.via ?? DEFAULT_VIA;
+    assertNoCredentialsInUrl(request.url);
+
+    if (via.includes('bearer')) {
+      const token = extractBearerToken(request.headers);
+      if (token !== null) return withMethod(await parts.verifier.verify(token), 'bearer');
+    }
+
+    if (via.includes('apiKey')) {
+      const keys = headerValues(request.headers, 'x-api-key');
+      if (keys.length > 1) {
+        throw new AuthErrorClass('invalid_request', 'Malformed X-API-Key header', {
+          status: 401,
+          challenge: 'ApiKey',
+          reason: 'several_keys',
+        });
+      }
+      if (keys.length === 1) return withMethod(await parts.apiKeys.verify(keys[0]!), 'apiKey');
+    }
+
+    const wantsCookie = via.includes('cookie');
+    const wantsSession = via.includes('session');
+    if (wantsCookie || wantsSession) {
+      const cookies = parts.cookies.read(request.headers);
+      const accessToken = wantsCookie ? cookies.access : undefined;
+      const sessionId = wantsSession ? cookies.session : undefined;
+      if (accessToken !== undefined || sessionId !== undefined) {
+        // Cookies are sent by the browser on cross-site requests too: check the origin before using them.
+        parts.csrf.check(request, { authenticatedBy: 'cookie' });
+        let refusal: AuthError | undefined;
+        if (accessToken !== undefined) {
+          try {
+            return withMethod(await parts.verifier.verify(accessToken), 'cookie');
+          } catch (error) {
+            if (sessionId === undefined) throw error;
+            refusal = error as AuthError;
+          }
+        }
+        const session = await parts.sessions.resolve(sessionId!);
+        if (session !== null) return withMethod(session, 'session');
+        throw refusal ?? invalidCookie('unknown_session');
+      }
+    }
+
+    if (via.length === 1 && via[0] === 'apiKey') {
+      throw new AuthErrorClass('invalid_request', 'No API key provided', {
+        status: 401,
+        challenge: 'ApiKey',
+        challengeError: false,
+      });
+    }
+    throw missingCredentials();
+  };
+}
+
+export type Authenticate = ReturnType<typeof createAuthenticate>;

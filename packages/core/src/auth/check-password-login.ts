@@ -1,0 +1,37 @@
+import { AuthError } from '../errors/auth-error.js';
+import { readJsonObject, stringField } from '../http/json-body.js';
+import type { AuthRequest } from '../http/types.js';
+import type { AuthParts } from './auth-parts.js';
+import { normaliseEmail } from './email.js';
+import type { AuthUser } from './user-directory.js';
+
+const INVALID_CREDENTIALS = 'Invalid e-mail or password';
+
+/**
+ * Checks `{email, password}` for a login. The attempt is counted before the password is checked (so a
+ * burst of parallel guesses cannot all get through) and refunded on success. An unknown e-mail and a wrong
+ * password get the same 401 after the same argon2 work. A hash due for an upgrade is replaced on success.
+ */
+export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest): Promise<AuthUser> {
+  const body = readJsonObject(request.body);
+  const email = normaliseEmail(stringField(body, 'email', 320));
+  const password = body['password'];
+  if (typeof password !== 'string' || password.length === 0)
+    throw new AuthError('invalid_request', '"password" must be a non-empty string');
+  const attempt = { email, ip: request.ip ?? '' };
+  try {
+    await parts.loginThrottle.attempt(attempt);
+  } catch (error) {
+    parts.emit({ type: 'login.failed', reason: 'rate_limited' });
+    throw error;
+  }
+  const user = await parts.users.findByEmail(email);
+  const result = await parts.passwords.verify(user?.passwordHash ?? null, password);
+  if (user === null || !result.valid) {
+    parts.emit({ type: 'login.failed', reason: 'invalid_credentials' });
+    throw new AuthError('invalid_credentials', INVALID_CREDENTIALS);
+  }
+  if (result.needsRehash) await parts.users.updatePasswordHash(user.id, result.newHash);
+  await parts.loginThrottle.recordSuccess(attempt);
+  return user;
+}

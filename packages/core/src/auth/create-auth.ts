@@ -1,0 +1,289 @@
+import { createApiKeyManager } from '../apikeys/api-key-manager.js';
+import { createAuthCookies } from '../cookies/auth-cookies.js';
+import type { AuthCookieNames } from '../cookies/cookie-names.js';
+import { createCsrfGuard } from '../csrf/csrf-guard.js';
+import { isAuthError } from '../errors/auth-error.js';
+import { errorResponse } from '../http/error-response.js';
+import type { AuthRequest, AuthResponse } from '../http/types.js';
+import type { SigningAlgorithm } from '../keys/algorithms.js';
+import { createKeyring } from '../keys/keyring.js';
+import type { SigningKey } from '../keys/signing-key.js';
+import { type Clock, systemClock } from '../lib/clock.js';
+import { parseDuration } from '../lib/duration.js';
+import { createPasswordHasher, type PasswordHasherOptions } from '../passwords/password-hasher.js';
+import { createPolicy, type PolicyDefinition } from '../policy/create-policy.js';
+import type { Requirement } from '../policy/requirement.js';
+import { createRateLimit } from '../ratelimit/create-rate-limit.js';
+import { createLoginThrottle } from '../ratelimit/login-throttle.js';
+import { createRefreshTokenService } from '../refresh/refresh-token-service.js';
+import { createRevocationService } from '../revocation/revocation-service.js';
+import { createSessionManager } from '../sessions/session-manager.js';
+import type { AuthStores } from '../stores/auth-stores.js';
+import { guardStore } from '../stores/guard-store.js';
+import { createAccessTokenIssuer } from '../tokens/issue-access-token.js';
+import type { Principal } from '../tokens/principal.js';
+import { createAccessTokenVerifier } from '../tokens/verify-access-token.js';
+import type { AuthEvent, AuthParts } from './auth-parts.js';
+import { type AuthContext, type AuthenticateOptions, createAuthenticate } from './authenticate.js';
+import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './handlers/api-keys.js';
+import { health, jwks, rotateKeys } from './handlers/keys.js';
+import { login } from './handlers/login.js';
+import { logout } from './handlers/logout.js';
+import { refresh } from './handlers/refresh.js';
+import { register } from './handlers/register.js';
+import { sessionLogin, sessionLogout } from './handlers/session.js';
+import type { UserDirectory } from './user-directory.js';
+import { cookiesOf } from './with-cleared-cookies.js';
+
+export interface CreateAuthOptions {
+  /** Where portcullis keeps its state: `createMemoryStores()`, or a store package's. */
+  stores: AuthStores;
+  /** The application's users. */
+  users: UserDirectory;
+  /** `iss` of issued access tokens, required on verified ones (the app's base URL). */
+  issuer: string;
+  /** `aud` of issued access tokens, required on verified ones. */
+  audience: string;
+  /** The origin(s) cookie-authenticated unsafe requests must come from (CSRF), e.g. `https://app.example`. */
+  appOrigin: string | readonly string[];
+  /** Server-side secret the API-key hashes are keyed with (≥ 32 random bytes). */
+  apiKeyPepper: string | Uint8Array;
+  /** Earlier peppers, still accepted for keys made under them. */
+  previousApiKeyPeppers?: readonly (string | Uint8Array)[];
+  /** Scopes an API key may carry. Default: any well-formed scope. */
+  apiKeyScopes?: readonly string[];
+  /** API-key prefix. Default `pc_live`. */
+  apiKeyPrefix?: string;
+  /** Requests per minute per API key. Default 600; `false` disables. */
+  apiKeyRateLimit?: number | false;
+  /** Signing keys managed outside portcullis (e.g. `SIGNING_KEYS`); otherwise keys are generated into `stores.keyring`. */
+  signingKeys?: readonly SigningKey[];
+  /** Algorithm of generated keys. Default `EdDSA`. */
+  algorithm?: SigningAlgorithm;
+  /** How long a rotated-out key keeps verifying. Default 1 day; never less than the access-token lifetime. */
+  keyRetirement?: number | string;
+  accessTokenTtl?: number | string;
+  refreshTokenTtl?: number | string;
+  /** Absolute lifetime of a login's refresh family. Default: `refreshTokenTtl`. */
+  refreshFamilyLifetime?: number | string;
+  sessionIdleTimeout?: number | string;
+  sessionAbsoluteTimeout?: number | string;
+  loginMaxFailures?: number;
+  loginMaxFailuresPerIp?: number;
+  loginWindow?: number | string;
+  passwords?: PasswordHasherOptions;
+  policy?: PolicyDefinition;
+  cookieNames?: Partial<AuthCookieNames>;
+  /** Role of a newly registered user. Default `"user"` for everyone. */
+  roleFor?: (email: string) => string;
+  /** Cache of verified access tokens. Default 10 000 entries. */
+  tokenCache?: false | { maxEntries?: number };
+  /** Security events, for audit logs; never carries a secret. */
+  onEvent?: (event: AuthEvent) => void;
+  clock?: Clock;
+}
+
+/** One HTTP route of the auth flows, for an adapter to mount. */
+export interface AuthRoute {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Express-style path, e.g. `/api-keys/:id/roll`. */
+  readonly path: string;
+  /** Never throws: failures are answered with the contract's error responses. */
+  readonly handle: (request: AuthRequest) => Promise<AuthResponse>;
+}
+
+export interface Auth extends AuthParts {
+  /** Every route of the contract's auth flows, ready to mount. */
+  readonly routes: readonly AuthRoute[];
+  /** Authenticates a request; throws `AuthError`. */
+  authenticate(request: AuthRequest, options?: AuthenticateOptions): Promise<AuthContext>;
+  /** Throws 403 `insufficient_scope` unless the principal meets the requirement. */
+  authorize(principal: Principal, requirement: Requirement): void;
+  /** The contract's response for any error (an `AuthError`, or a bug answered 500). */
+  errorResponse(error: unknown): AuthResponse;
+  /** "Log out everywhere": every refresh family, session and access token of a user, issued before now. */
+  logoutEverywhere(subject: string): Promise<void>;
+}
+
+/**
+ * Composes portcullis's building blocks into the framework-neutral auth flows of the HTTP contract. Each
+ * route takes `{ method, url, headers, body, ip, params }` and returns `{ status, headers, cookies, body }`,
+ * so that an adapter only translates. Every store is guarded: an unreachable store answers 503.
+ *
+ * @example
+ * const auth = await createAuth({ stores: createMemoryStores(), users, issuer: 'http://127.0.0.1:3000',
+ *   audience: 'portcullis-demo', appOrigin: 'http://127.0.0.1:3000', apiKeyPepper: process.env.API_KEY_PEPPER! });
+ */
+export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
+  const clock = options.clock ?? systemClock;
+  const stores = {
+    keyring: guardStore(options.stores.keyring),
+    refreshTokens: guardStore(options.stores.refreshTokens),
+    revocations: guardStore(options.stores.revocations),
+    apiKeys: guardStore(options.stores.apiKeys),
+    sessions: guardStore(options.stores.sessions),
+  };
+  const accessTtl = parseDuration(options.accessTokenTtl ?? '15m', 'accessTokenTtl');
+  const refreshTtl = parseDuration(options.refreshTokenTtl ?? '7d', 'refreshTokenTtl');
+  const keyRetirement = parseDuration(options.keyRetirement ?? '1d', 'keyRetirement');
+  if (keyRetirement < accessTtl) {
+    throw new TypeError(
+      'keyRetirement must be at least accessTokenTtl: a rotated-out key must verify every token it signed',
+    );
+  }
+  const keyring = await createKeyring({
+    algorithm: options.algorithm ?? 'EdDSA',
+    retireAfter: keyRetirement,
+    clock,
+    ...(options.signingKeys === undefined ? { store: stores.keyring } : { keys: options.signingKeys }),
+  });
+  const revocations = createRevocationService({
+    store: stores.revocations,
+    accessTokenTtl: accessTtl,
+    clock,
+  });
+  const apiKeyLimit =
+    options.apiKeyRateLimit === false
+      ? undefined
+      : createRateLimit({
+          points: options.apiKeyRateLimit ?? 600,
+          duration: 60,
+          keyPrefix: 'portcullis:apikey',
+          limiterFactory: options.stores.rateLimiter,
+        });
+  const onEvent = options.onEvent;
+
+  const parts: AuthParts = {
+    users: options.users,
+    keyring,
+    accessTokens: createAccessTokenIssuer({
+      keyring,
+      issuer: options.issuer,
+      audience: options.audience,
+      ttl: accessTtl,
+      clock,
+    }),
+    verifier: createAccessTokenVerifier({
+      keys: keyring,
+      issuer: options.issuer,
+      audience: options.audience,
+      clock,
+      isRevoked: revocations.isRevoked,
+      ...(options.tokenCache === undefined ? {} : { cache: options.tokenCache }),
+    }),
+    refreshTokens: createRefreshTokenService({
+      store: stores.refreshTokens,
+      ttl: refreshTtl,
+      familyLifetime: options.refreshFamilyLifetime ?? refreshTtl,
+      clock,
+    }),
+    revocations,
+    sessions: createSessionManager({
+      store: stores.sessions,
+      clock,
+      ...(options.sessionIdleTimeout === undefined ? {} : { idleTimeout: options.sessionIdleTimeout }),
+      ...(options.sessionAbsoluteTimeout === undefined
+        ? {}
+        : { absoluteTimeout: options.sessionAbsoluteTimeout }),
+    }),
+    apiKeys: createApiKeyManager({
+      store: stores.apiKeys,
+      pepper: options.apiKeyPepper,
+      clock,
+      ...(options.previousApiKeyPeppers === undefined
+        ? {}
+        : { previousPeppers: options.previousApiKeyPeppers }),
+      ...(options.apiKeyScopes === undefined ? {} : { allowedScopes: options.apiKeyScopes }),
+      ...(options.apiKeyPrefix === undefined ? {} : { prefix: options.apiKeyPrefix }),
+      ...(apiKeyLimit === undefined
+        ? {}
+        : { rateLimit: async (keyId: string) => void (await apiKeyLimit.consume(keyId)) }),
+    }),
+    passwords: createPasswordHasher(options.passwords ?? {}),
+    loginThrottle: createLoginThrottle({
+      limiterFactory: options.stores.rateLimiter,
+      ...(options.loginMaxFailures === undefined ? {} : { maxFailuresPerEmail: options.loginMaxFailures }),
+      ...(options.loginMaxFailuresPerIp === undefined
+        ? {}
+        : { maxFailuresPerIp: options.loginMaxFailuresPerIp }),
+      ...(options.loginWindow === undefined ? {} : { window: options.loginWindow }),
+    }),
+    csrf: createCsrfGuard({
+      allowedOrigins: typeof options.appOrigin === 'string' ? [options.appOrigin] : options.appOrigin,
+    }),
+    cookies: createAuthCookies({
+      accessTtl,
+      refreshTtl,
+      ...(options.cookieNames === undefined ? {} : { names: options.cookieNames }),
+    }),
+    policy: createPolicy(options.policy),
+    clock,
+    roleFor: options.roleFor ?? (() => 'user'),
+    emit: (event) => {
+      try {
+        onEvent?.(event);
+      } catch {
+        // An audit hook must never break authentication.
+      }
+    },
+  };
+
+  const authenticate = createAuthenticate(parts);
+  const respondToError = (error: unknown): AuthResponse => {
+    if (!isAuthError(error))
+      parts.emit({
+        type: 'error',
+        name: (error as Error)?.name ?? 'unknown',
+        code: (error as { code?: string })?.code,
+      });
+    const response = errorResponse(error);
+    return { ...response, cookies: cookiesOf(error) };
+  };
+  const route = (
+    method: AuthRoute['method'],
+    path: string,
+    handler: (request: AuthRequest) => Promise<AuthResponse>,
+  ): AuthRoute =>
+    Object.freeze({
+      method,
+      path,
+      handle: async (request: AuthRequest) => {
+        try {
+          return await handler(request);
+        } catch (error) {
+          return respondToError(error);
+        }
+      },
+    });
+
+  const routes = Object.freeze([
+    route('GET', '/healthz', () => health()),
+    route('GET', '/.well-known/jwks.json', () => jwks(parts)),
+    route('POST', '/auth/register', (req) => register(parts, req)),
+    route('POST', '/auth/login', (req) => login(parts, req)),
+    route('POST', '/auth/refresh', (req) => refresh(parts, req)),
+    route('POST', '/auth/logout', (req) => logout(parts, req)),
+    route('POST', '/auth/session', (req) => sessionLogin(parts, req)),
+    route('DELETE', '/auth/session', (req) => sessionLogout(parts, req)),
+    route('POST', '/admin/keys/rotate', (req) => rotateKeys(parts, authenticate, req)),
+    route('POST', '/api-keys', (req) => createApiKey(parts, authenticate, req)),
+    route('GET', '/api-keys', (req) => listApiKeys(parts, authenticate, req)),
+    route('POST', '/api-keys/:id/roll', (req) => rollApiKey(parts, authenticate, req)),
+    route('DELETE', '/api-keys/:id', (req) => revokeApiKey(parts, authenticate, req)),
+  ]);
+
+  return Object.freeze({
+    ...parts,
+    routes,
+    authenticate,
+    authorize: (principal: Principal, requirement: Requirement) =>
+      parts.policy.enforce(principal, requirement),
+    errorResponse: respondToError,
+    async logoutEverywhere(subject: string) {
+      const families = await parts.refreshTokens.revokeSubject(subject);
+      await Promise.all(families.map((id) => revocations.revokeSession(id)));
+      await revocations.revokeSubject(subject);
+      await parts.sessions.destroyAll(subject);
+    },
+  });
+}

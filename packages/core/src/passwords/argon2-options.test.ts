@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { OWASP_ARGON2_OPTIONS, resolveArgon2Options } from './argon2-options.js';
+
+describe('resolveArgon2Options', () => {
+  it('defaults to the OWASP parameters m=19456 KiB, t=2, p=1', () => {
+    expect(OWASP_ARGON2_OPTIONS).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    expect(resolveArgon2Options()).toEqual(OWASP_ARGON2_OPTIONS);
+    expect(resolveArgon2Options({ timeCost: 3 })).toEqual({ memoryCost: 19456, timeCost: 3, parallelism: 1 });
+    expect(Object.isFrozen(OWASP_ARGON2_OPTIONS)).toBe(true);
+  });
+
+  it.each([
+    [{ memoryCost: 0 }, /memoryCost/],
+    [{ memoryCost: 19456.5 }, /memoryCost/],
+    [{ memoryCost: '19456' }, /memoryCost/],
+    [{ parallelism: 4, memoryCost: 16 }, /memoryCost must be an integer from 32/],
+    [{ timeCost: 0 }, /timeCost/],
+    [{ parallelism: 0 }, /parallelism/],
+    [{ parallelism: 256 }, /parallelism/],
+  ])('refuses %j with a TypeError naming the option', (options, message) => {
+    expect(() => resolveArgon2Options(options as never)).toThrow(TypeError);
+    expect(() => resolveArgon2Options(options as never)).toThrow(message);
+  });
+});

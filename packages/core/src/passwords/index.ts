@@ -1,0 +1,21 @@
+export type { Argon2Options } from './argon2-options.js';
+export { OWASP_ARGON2_OPTIONS } from './argon2-options.js';
+export { isCommonPassword } from './common-passwords.js';
+export type { TooLongCode } from './normalize-password.js';
+export { normalizePassword } from './normalize-password.js';
+export type {
+  LegacyBcryptOptions,
+  PasswordHasher,
+  PasswordHasherOptions,
+  PasswordVerification,
+} from './password-hasher.js';
+export { createPasswordHasher } from './password-hasher.js';
+export type {
+  PasswordCheckContext,
+  PasswordPolicy,
+  PasswordPolicyOptions,
+  PasswordRefusalReason,
+} from './password-policy.js';
+export { createPasswordPolicy } from './password-policy.js';
+export type { PasswordScore } from './password-strength.js';
+export { passwordScore } from './password-strength.js';
