@@ -25,6 +25,13 @@ function scopesOf(claims: Record<string, unknown>): readonly string[] {
   return stringList(claims['scp'], 'scp');
 }
 
+function hasAudience(aud: unknown, accepted: ReadonlySet<string>): boolean {
+  if (typeof aud === 'string') return accepted.has(aud);
+  if (!Array.isArray(aud)) return false;
+  for (const item of aud) if (typeof item === 'string' && accepted.has(item)) return true;
+  return false;
+}
+
 function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
@@ -43,11 +50,7 @@ export function principalFromClaims(
   }
   if (claims['iss'] !== rules.issuer) throw invalidToken('wrong_issuer');
 
-  const aud = claims['aud'];
-  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : undefined;
-  if (audiences === undefined || !audiences.some((a) => typeof a === 'string' && rules.audiences.has(a))) {
-    throw invalidToken('wrong_audience');
-  }
+  if (!hasAudience(claims['aud'], rules.audiences)) throw invalidToken('wrong_audience');
 
   const tolerance = rules.clockTolerance;
   const exp = claims['exp'];

@@ -1,22 +1,50 @@
 import { AuthError } from '../errors/auth-error.js';
 import { MESSAGES } from '../errors/messages.js';
-import type { JwsHeader } from '../keys/key-source.js';
 
-// Three non-empty base64url segments. Checked before decoding because Node's base64url decoder silently
-// skips characters outside the alphabet, which would let two different strings verify as one token.
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
-/** A compact JWS split into its parts; nothing about it is trusted yet. */
-export interface DecodedJws {
-  header: JwsHeader;
-  /** `<header>.<payload>` exactly as received: what the signature covers. */
-  signingInput: string;
-  payloadSegment: string;
-  signature: Buffer;
+const BASE64URL_VALUE = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries()) {
+  BASE64URL_VALUE[c.charCodeAt(0)] = i;
 }
 
 export function invalidToken(reason: string, cause?: unknown): AuthError {
   return new AuthError('invalid_token', MESSAGES.invalidToken, { challenge: 'Bearer', reason, cause });
+}
+
+/**
+ * The positions of the two dots of a compact JWS (RFC 7515 §7.1); refuses anything but three non-empty
+ * segments. The header and payload are covered by the signature byte for byte, so a stray character there
+ * fails verification; the signature segment itself is checked with `isCanonicalBase64Url`.
+ */
+export function splitCompactJws(token: string): [firstDot: number, secondDot: number] {
+  const firstDot = token.indexOf('.');
+  const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1);
+  if (
+    firstDot < 1 ||
+    secondDot < firstDot + 2 ||
+    secondDot >= token.length - 1 ||
+    token.indexOf('.', secondDot + 1) !== -1
+  ) {
+    throw invalidToken('malformed_jws');
+  }
+  return [firstDot, secondDot];
+}
+
+/**
+ * Decodes a signature segment, refusing anything but the canonical unpadded base64url encoding of its
+ * bytes. Node's decoder silently skips characters outside the alphabet and ignores the unused low bits of
+ * the last character; without this check several distinct strings would carry the same signature.
+ */
+export function decodeSignature(segment: string): Buffer {
+  const remainder = segment.length % 4;
+  if (remainder === 1) throw invalidToken('malformed_jws');
+  if (remainder !== 0) {
+    const last = BASE64URL_VALUE[segment.charCodeAt(segment.length - 1)] ?? -1;
+    if (last < 0 || (last & (remainder === 2 ? 0x0f : 0x03)) !== 0) throw invalidToken('malformed_jws');
+  }
+  const signature = Buffer.from(segment, 'base64url');
+  // Every 4 characters decode to 3 bytes: a skipped (invalid) character shows as a short decode.
+  if (signature.length !== Math.floor((segment.length * 3) / 4)) throw invalidToken('malformed_jws');
+  return signature;
 }
 
 /** Decodes a base64url JSON segment that must hold a JSON object (not an array, string or null). */
@@ -30,27 +58,4 @@ export function decodeJsonObject(segment: string, what: string): Record<string, 
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw invalidToken(`malformed_${what}`);
   return value as Record<string, unknown>;
-}
-
-/**
- * Splits a compact JWS (RFC 7515 §7.1) and decodes its protected header. Refuses, as `invalid_token`,
- * anything that is not exactly three non-empty base64url segments — so an unsigned (`alg: none`) or
- * signature-stripped token never reaches key selection — and any header that is not a JSON object.
- */
-export function decodeCompactJws(token: string): DecodedJws {
-  if (!COMPACT_JWS.test(token)) throw invalidToken('malformed_jws');
-  const firstDot = token.indexOf('.');
-  const secondDot = token.indexOf('.', firstDot + 1);
-  const header = decodeJsonObject(token.slice(0, firstDot), 'header') as JwsHeader;
-  const signatureSegment = token.slice(secondDot + 1);
-  const signature = Buffer.from(signatureSegment, 'base64url');
-  // Canonical encoding only: otherwise the unused low bits of the last character would let several
-  // distinct strings carry the same signature.
-  if (signature.toString('base64url') !== signatureSegment) throw invalidToken('malformed_jws');
-  return {
-    header,
-    signingInput: token.slice(0, secondDot),
-    payloadSegment: token.slice(firstDot + 1, secondDot),
-    signature,
-  };
 }

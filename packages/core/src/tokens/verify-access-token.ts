@@ -1,12 +1,12 @@
 import type { JwsAlgorithm } from '../keys/algorithms.js';
-import type { KeySource } from '../keys/key-source.js';
+import type { KeySource, VerificationKey } from '../keys/key-source.js';
 import { createBoundedCache } from '../lib/bounded-cache.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import type { SignatureBackend } from './backends/signature-backend.js';
 import { principalFromClaims } from './claims.js';
-import { decodeCompactJws, decodeJsonObject, invalidToken } from './compact.js';
+import { decodeJsonObject, decodeSignature, invalidToken, splitCompactJws } from './compact.js';
 import type { AccessTokenPrincipal } from './principal.js';
 
 export interface AccessTokenVerifierOptions {
@@ -50,9 +50,21 @@ export interface AccessTokenVerifier {
   readonly cacheSize: number;
 }
 
+interface CheckedHeader {
+  alg: string;
+  kid: string | undefined;
+}
+
+/** Distinct header segments remembered per verifier: one per signing key in practice. */
+const HEADER_CACHE_SIZE = 64;
+
 function normaliseTyp(typ: string): string {
   const lower = typ.toLowerCase();
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown })?.then === 'function';
 }
 
 /**
@@ -62,6 +74,9 @@ function normaliseTyp(typ: string): string {
  * own, and a header naming another algorithm is refused (so `alg: none` and HS256-with-the-public-key
  * attacks find no key). Embedded `jwk`, `jku`, `x5u` and `x5c` headers are never consulted, any `crit`
  * header is refused (no extension is understood, RFC 7515 §4.1.11), and `iss`, `aud` and `exp` are required.
+ *
+ * On Node the whole check runs synchronously (node:crypto KeyObjects, no WebCrypto round-trips); only a
+ * remote key set or an asynchronous revocation check adds an await.
  *
  * @example
  * const verifier = createAccessTokenVerifier({ keys: keyring, issuer: 'https://api.example', audience: 'api' });
@@ -101,51 +116,123 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       ? undefined
       : createBoundedCache<AccessTokenPrincipal>(options.cache?.maxEntries ?? 10_000);
   let cachedRevision = keys.revision;
+  // Tokens signed by one key share one header segment: parse and check it once. Only accepted headers are
+  // remembered, and the map is bounded, so junk headers cost a parse each and nothing more.
+  const headers = new Map<string, CheckedHeader>();
+  let lastSegment = '';
+  let lastHeader: CheckedHeader | undefined;
 
-  async function verifyUncached(token: string, now: number): Promise<AccessTokenPrincipal> {
-    const jws = decodeCompactJws(token);
-    const { header } = jws;
-    if (typeof header.alg !== 'string' || header.alg === 'none') throw invalidToken('unsupported_alg');
+  function checkHeader(token: string, firstDot: number): CheckedHeader {
+    const segment = token.slice(0, firstDot);
+    // Fast path: the same header as the previous token (one signing key in use).
+    if (segment === lastSegment && lastHeader !== undefined) return lastHeader;
+    const known = headers.get(segment);
+    if (known !== undefined) {
+      lastSegment = segment;
+      lastHeader = known;
+      return known;
+    }
+    const header = decodeJsonObject(segment, 'header');
+    if (typeof header['alg'] !== 'string' || header['alg'] === 'none') throw invalidToken('unsupported_alg');
     if ('crit' in header) throw invalidToken('unsupported_crit');
-    if (
-      expectedTyp !== null &&
-      (typeof header.typ !== 'string' || normaliseTyp(header.typ) !== expectedTyp)
-    ) {
+    const typ = header['typ'];
+    if (expectedTyp !== null && (typeof typ !== 'string' || normaliseTyp(typ) !== expectedTyp))
       throw invalidToken('wrong_typ');
-    }
-    if (header.kid !== undefined && typeof header.kid !== 'string') throw invalidToken('malformed_kid');
-    const key = await keys.resolve({ alg: header.alg, kid: header.kid });
-    if (key === undefined) throw invalidToken('unknown_key');
-    // The algorithm is the key's: a header naming any other (e.g. HS256 against an RSA public key) is refused.
-    if (key.alg !== header.alg || (allowedAlgorithms !== undefined && !allowedAlgorithms.has(key.alg))) {
-      throw invalidToken('algorithm_mismatch');
-    }
-    if (!(await backend.verify(key, jws.signingInput, jws.signature))) throw invalidToken('bad_signature');
-    const claims = decodeJsonObject(jws.payloadSegment, 'payload');
+    const kid = header['kid'];
+    if (kid !== undefined && typeof kid !== 'string') throw invalidToken('malformed_kid');
+    const checked = { alg: header['alg'], kid };
+    if (headers.size >= HEADER_CACHE_SIZE) headers.clear();
+    headers.set(segment, checked);
+    lastSegment = segment;
+    lastHeader = checked;
+    return checked;
+  }
+
+  function claimsOf(token: string, firstDot: number, secondDot: number, now: number): AccessTokenPrincipal {
+    const claims = decodeJsonObject(token.slice(firstDot + 1, secondDot), 'payload');
     return principalFromClaims(claims, rules, Math.floor(now / 1000));
   }
 
-  async function checkRevocation(principal: AccessTokenPrincipal): Promise<AccessTokenPrincipal> {
-    if (isRevoked !== undefined && (await isRevoked(principal))) throw invalidToken('revoked');
+  function verifyWithKey(
+    key: VerificationKey | undefined,
+    alg: string,
+    token: string,
+    firstDot: number,
+    secondDot: number,
+    now: number,
+  ): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+    if (key === undefined) throw invalidToken('unknown_key');
+    // The algorithm is the key's: a header naming any other (e.g. HS256 against an RSA public key) is refused.
+    if (key.alg !== alg || (allowedAlgorithms !== undefined && !allowedAlgorithms.has(key.alg))) {
+      throw invalidToken('algorithm_mismatch');
+    }
+    const signature = decodeSignature(token.slice(secondDot + 1));
+    const valid = backend.verify(key, token.slice(0, secondDot), signature);
+    if (isThenable(valid)) {
+      return valid.then((ok) => {
+        if (!ok) throw invalidToken('bad_signature');
+        return claimsOf(token, firstDot, secondDot, now);
+      });
+    }
+    if (!valid) throw invalidToken('bad_signature');
+    return claimsOf(token, firstDot, secondDot, now);
+  }
+
+  function verifyUncached(token: string, now: number): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+    const [firstDot, secondDot] = splitCompactJws(token);
+    const header = checkHeader(token, firstDot);
+    const key = keys.resolve(header);
+    if (isThenable(key))
+      return key.then((resolved) => verifyWithKey(resolved, header.alg, token, firstDot, secondDot, now));
+    return verifyWithKey(key, header.alg, token, firstDot, secondDot, now);
+  }
+
+  function checkRevocation(
+    principal: AccessTokenPrincipal,
+  ): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+    if (isRevoked === undefined) return principal;
+    const revoked = isRevoked(principal);
+    if (isThenable(revoked)) {
+      return revoked.then((yes) => {
+        if (yes) throw invalidToken('revoked');
+        return principal;
+      });
+    }
+    if (revoked) throw invalidToken('revoked');
     return principal;
   }
 
-  return {
-    async verify(token) {
-      if (typeof token !== 'string' || token.length > maxTokenBytes) throw invalidToken('oversize');
-      const now = clock();
-      if (cache !== undefined) {
-        if (keys.revision !== cachedRevision) {
-          cache.clear();
-          cachedRevision = keys.revision;
-        }
-        const hit = cache.get(token, now);
-        if (hit !== undefined) return isRevoked === undefined ? hit : checkRevocation(hit);
+  function remember(
+    token: string,
+    principal: AccessTokenPrincipal,
+  ): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+    // Cached only until exp: an entry can never outlive the token's own validity.
+    cache?.set(token, principal, principal.expiresAt.getTime() + rules.clockTolerance * 1000);
+    return checkRevocation(principal);
+  }
+
+  function verifyNow(token: string): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+    if (typeof token !== 'string' || token.length > maxTokenBytes) throw invalidToken('oversize');
+    const now = clock();
+    if (cache !== undefined) {
+      if (keys.revision !== cachedRevision) {
+        cache.clear();
+        cachedRevision = keys.revision;
       }
-      const principal = await verifyUncached(token, now);
-      // Cache only until exp: a cached entry can never outlive the token's own validity.
-      cache?.set(token, principal, principal.expiresAt.getTime() + rules.clockTolerance * 1000);
-      return isRevoked === undefined ? principal : checkRevocation(principal);
+      const hit = cache.get(token, now);
+      if (hit !== undefined) return checkRevocation(hit);
+    }
+    const principal = verifyUncached(token, now);
+    return isThenable(principal) ? principal.then((p) => remember(token, p)) : remember(token, principal);
+  }
+
+  return {
+    verify(token) {
+      try {
+        return Promise.resolve(verifyNow(token));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     get cacheSize() {
       return cache?.size ?? 0;
