@@ -1,7 +1,25 @@
 import { defineConfig } from 'tsdown';
 
+// One entry per public module, so `@portcullis/core/tokens` loads neither argon2 nor anything else it does not need.
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    errors: 'src/errors/index.ts',
+    http: 'src/http/index.ts',
+    keys: 'src/keys/index.ts',
+    tokens: 'src/tokens/index.ts',
+    stores: 'src/stores/index.ts',
+    refresh: 'src/refresh/index.ts',
+    revocation: 'src/revocation/index.ts',
+    passwords: 'src/passwords/index.ts',
+    apikeys: 'src/apikeys/index.ts',
+    sessions: 'src/sessions/index.ts',
+    cookies: 'src/cookies/index.ts',
+    csrf: 'src/csrf/index.ts',
+    policy: 'src/policy/index.ts',
+    ratelimit: 'src/ratelimit/index.ts',
+    auth: 'src/auth/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'node',

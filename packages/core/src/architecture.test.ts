@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+// Core is framework-free and driver-free: it names no web framework and no database client, not even as a type.
+const ALLOWED = [
+  /^node:/,
+  /^jose$/,
+  /^@node-rs\/(argon2|bcrypt)$/,
+  /^@zxcvbn-ts\//,
+  /^rate-limiter-flexible$/,
+  /^cookie$/,
+  /^\./,
+];
+const MODULES_WITH_NATIVE_CODE = ['passwords'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    // Published sources only: tests and test helpers (test-*.ts, excluded from the package) may use vitest.
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') && !name.startsWith('test-') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  // TypeScript's own pre-processor: every static, dynamic and type-only import, and nothing in comments or strings.
+  return ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+}
+
+describe('core dependency rules', () => {
+  const files = sourceFiles(new URL('.', import.meta.url).pathname);
+
+  it('imports only node built-ins and its few chosen libraries', () => {
+    const offenders = files.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => !ALLOWED.some((re) => re.test(spec)))
+        .map((spec) => `${file}: ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps native code (argon2, bcrypt) inside the passwords module and what composes it', () => {
+    const offenders = files.filter((file) => {
+      const module = file.split('/src/')[1]!.split('/')[0]!;
+      return (
+        !MODULES_WITH_NATIVE_CODE.includes(module) &&
+        importsOf(file).some((spec) => spec.startsWith('@node-rs/'))
+      );
+    });
+    expect(offenders).toEqual([]);
+  });
+});
