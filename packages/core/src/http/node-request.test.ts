@@ -1,0 +1,49 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { extractBearerToken } from './bearer.js';
+import { readJsonObject } from './json-body.js';
+import { headersFromFetch, headersFromRawHeaders, readBodyText } from './node-request.js';
+
+describe('neutral request helpers', () => {
+  it('keep a repeated Authorization header from rawHeaders, so it is refused', () => {
+    const headers = headersFromRawHeaders([
+      'Authorization',
+      'Bearer a',
+      'Host',
+      'x',
+      'authorization',
+      'Bearer b',
+    ]);
+    expect(headers['authorization']).toEqual(['Bearer a', 'Bearer b']);
+    expect(() => extractBearerToken(headers)).toThrow('Malformed authorization header');
+  });
+
+  it('refuse a doubled Authorization header joined by Fetch', () => {
+    const fetchHeaders = new Headers([
+      ['authorization', 'Bearer a'],
+      ['authorization', 'Bearer b'],
+    ]);
+    expect(() => extractBearerToken(headersFromFetch(fetchHeaders))).toThrow(
+      'Malformed authorization header',
+    );
+    expect(extractBearerToken(headersFromFetch(new Headers({ Authorization: 'Bearer abc' })))).toBe('abc');
+  });
+
+  it('read a body up to the limit plus one byte, so that core answers 413', async () => {
+    const small = await readBodyText(Readable.from([Buffer.from('{"a":'), Buffer.from('1}')]), 16);
+    expect(readJsonObject(small, 16)).toEqual({ a: 1 });
+    let pulled = 0;
+    const huge = Readable.from(
+      (function* () {
+        for (let i = 0; i < 1000; i++) {
+          pulled += 1;
+          yield Buffer.alloc(1024, 0x61);
+        }
+      })(),
+    );
+    const text = await readBodyText(huge, 16 * 1024);
+    expect(text.length).toBe(16 * 1024 + 1);
+    expect(pulled).toBeLessThan(30);
+    expect(() => readJsonObject(text)).toThrow(expect.objectContaining({ code: 'payload_too_large' }));
+  });
+});
