@@ -1,0 +1,32 @@
+import type { Auth } from '@portcullis/core';
+
+/** A request as the suite sends it through a framework's own injection (supertest, inject, app.request…). */
+export interface InjectedRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string | string[]>;
+  /** Raw body text, sent as is. */
+  body?: string;
+}
+
+/** What came back, header names lower-case, `set-cookie` always as a list. */
+export interface InjectedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export type Inject = (request: InjectedRequest) => Promise<InjectedResponse>;
+
+/**
+ * Builds the test application for one adapter: the auth routes of `auth` mounted, plus three app routes
+ * written in the framework's own idiom with the adapter's middleware:
+ * - `GET /me` (bearer, access cookie or session cookie) → 200 `{id,email,role}` of `auth.users.findById(subject)`;
+ * - `GET /admin/stats` (as /me, role `admin`) → 200 `{users: <count from the suite's counter>}`;
+ * - `GET /service/reports` (`X-API-Key` only, scope `reports:read`) → 200 `{reports: [], key_id: <principal.tokenId>}`.
+ * Unknown routes answer 404 `not_found` through the adapter's error handling.
+ */
+export type CreateTestApp = (
+  auth: Auth,
+  userCount: () => Promise<number>,
+) => Promise<{ inject: Inject; close?: () => Promise<void> }>;
