@@ -20,8 +20,6 @@ export async function issueLoginTokens(
   });
   return json(200, { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn }, [
     parts.cookies.set('access', access.token, { maxAge: access.expiresIn }),
-    parts.cookies.set('refresh', refresh.token, {
-      maxAge: Math.floor((refresh.expiresAt - parts.clock()) / 1000),
-    }),
+    parts.cookies.set('refresh', refresh.token, { maxAge: refresh.expiresIn }),
   ]);
 }

@@ -19,6 +19,8 @@ export interface IssuedRefreshToken {
   family: RefreshFamily;
   /** When this token stops working (ms). */
   expiresAt: number;
+  /** Seconds until then, measured at issue (a cookie's `Max-Age`). */
+  expiresIn: number;
 }
 
 /** Refresh tokens: opaque, rotated at every use, grouped in families whose reuse revokes them. */
@@ -86,7 +88,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       const token = randomToken(32);
       const expiresAt = Math.min(now + ttlMs, family.expiresAt);
       await store.createFamily(family, sha256(token), expiresAt);
-      return { token, family, expiresAt };
+      return { token, family, expiresAt, expiresIn: Math.floor((expiresAt - now) / 1000) };
     },
     async rotate(token) {
       if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) throw invalidGrant('malformed');
@@ -95,10 +97,12 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       const result = await store.rotate(sha256(token), sha256(next), now + ttlMs, now);
       if (result.outcome === 'rotated') {
         // A token never outlives its family: the store refuses it after family.expiresAt whatever its own expiry.
+        const expiresAt = Math.min(now + ttlMs, result.family.expiresAt);
         return {
           token: next,
           family: result.family,
-          expiresAt: Math.min(now + ttlMs, result.family.expiresAt),
+          expiresAt,
+          expiresIn: Math.floor((expiresAt - now) / 1000),
         };
       }
       if (result.outcome === 'reused') {

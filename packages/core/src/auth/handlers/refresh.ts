@@ -50,11 +50,7 @@ export async function refresh(parts: AuthParts, request: AuthRequest): Promise<A
     sessionId: rotated.family.id,
   });
   const cookies = [parts.cookies.set('access', access.token, { maxAge: access.expiresIn })];
-  cookies.push(
-    parts.cookies.set('refresh', rotated.token, {
-      maxAge: Math.floor((rotated.expiresAt - parts.clock()) / 1000),
-    }),
-  );
+  cookies.push(parts.cookies.set('refresh', rotated.token, { maxAge: rotated.expiresIn }));
   return json(
     200,
     { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn },
