@@ -9,6 +9,7 @@ import {
   ISSUER,
 } from './fixtures.js';
 import { formatBytes, printTable } from './format.js';
+import { heapUsedAfterGc } from './heap.js';
 
 const ENTRIES = 10_000;
 
@@ -21,13 +22,6 @@ type Verify = (token: string) => unknown;
  */
 async function fill(fixture: AlgorithmFixture, verify: Verify, count: number): Promise<void> {
   for (let i = 0; i < count; i++) await verify((await fixture.issuer.issue(CLAIMS)).token);
-}
-
-async function heapUsedAfterGc(gc: () => void): Promise<number> {
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 /** Heap retained by `verify` after it has verified `ENTRIES` distinct tokens, per token. */

@@ -17,6 +17,11 @@ export function formatRme(rme: number): string {
   return `±${rme.toFixed(1)}%`;
 }
 
+/** Milliseconds with two decimals: `12.345` → `"12.35"`. */
+export function formatMs(ms: number): string {
+  return Number.isFinite(ms) ? ms.toFixed(2) : '–';
+}
+
 /** Bytes as an integer with a unit: `1536` → `"1,536 B (1.5 KiB)"`. */
 export function formatBytes(bytes: number): string {
   return bytes >= 1024

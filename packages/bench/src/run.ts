@@ -1,8 +1,13 @@
 // Entry point: `pnpm bench` runs every section; `pnpm bench -- verify cache-heap` runs only those named.
 // A new bench (API keys, passwords, HTTP frameworks) is one module and one line in SECTIONS.
 import { cpus, loadavg } from 'node:os';
+import { apiKeysBench } from './apikeys.js';
 import { cacheHeapBench } from './cache-heap.js';
 import { printHeading } from './format.js';
+import { loopDelayBench } from './loop-delay.js';
+import { passwordsBench } from './passwords.js';
+import { refreshBench } from './refresh.js';
+import { storeHeapBench } from './store-heap.js';
 import { verifyBench } from './verify-bench.js';
 
 interface Section {
@@ -14,6 +19,11 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { name: 'verify', title: 'Access-token verify throughput', run: verifyBench },
   { name: 'cache-heap', title: 'Verified-token cache: heap cost and bound', run: cacheHeapBench },
+  { name: 'apikeys', title: 'API-key verify throughput', run: () => apiKeysBench() },
+  { name: 'refresh', title: 'Refresh-token rotation throughput', run: () => refreshBench() },
+  { name: 'store-heap', title: 'Memory stores: heap cost and bound', run: storeHeapBench },
+  { name: 'passwords', title: 'Password hashing: argon2id and legacy bcrypt', run: passwordsBench },
+  { name: 'loop-delay', title: 'Event-loop delay under concurrent logins', run: loopDelayBench },
 ];
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');

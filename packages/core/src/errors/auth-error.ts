@@ -72,7 +72,12 @@ export class AuthError extends Error {
   readonly reason: string | undefined;
 
   constructor(code: AuthErrorCode, description: string, options: AuthErrorOptions = {}) {
+    // A refusal of untrusted input needs no stack trace (its `code` and `reason` say where it came from), and
+    // capturing one costs more than the whole check it reports — a cost an attacker could choose to make us pay.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.code = code;
     this.status = options.status ?? DEFAULT_STATUS[code];
     this.challenge = options.challenge;
