@@ -27,6 +27,11 @@ describe('neutral request helpers', () => {
       'Malformed authorization header',
     );
     expect(extractBearerToken(headersFromFetch(new Headers({ Authorization: 'Bearer abc' })))).toBe('abc');
+    const keys = new Headers([
+      ['x-api-key', 'pc_live_a'],
+      ['x-api-key', 'pc_live_b'],
+    ]);
+    expect(headersFromFetch(keys)['x-api-key']).toEqual(['pc_live_a', 'pc_live_b']);
   });
 
   it('read a body up to the limit plus one byte, so that core answers 413', async () => {
