@@ -29,12 +29,19 @@ export function headersFromRawHeaders(rawHeaders: readonly string[]): RequestHea
 export function headersFromFetch(headers: {
   forEach(callback: (value: string, name: string) => void): void;
 }): RequestHeaders {
-  const out: Record<string, string> = Object.create(null);
+  const out: Record<string, string | string[]> = Object.create(null);
   headers.forEach((value, name) => {
-    out[name.toLowerCase()] = value;
+    const lower = name.toLowerCase();
+    // A credential never contains a comma: a joined value was several headers, and is refused as such.
+    out[lower] =
+      SINGLE_CREDENTIAL_HEADERS.has(lower) && value.includes(',')
+        ? value.split(',').map((v) => v.trim())
+        : value;
   });
   return out;
 }
+
+const SINGLE_CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key']);
 
 /**
  * Reads a request body as text, at most `limit` bytes plus one: enough for core to refuse an oversized body
