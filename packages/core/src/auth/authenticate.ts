@@ -48,7 +48,8 @@ export function createAuthenticate(parts: AuthParts) {
     }
 
     if (via.includes('apiKey')) {
-      const keys = headerValues(request.headers, 'x-api-key');
+      // A key never contains a comma: a value with one is several keys joined by a proxy or client library.
+      const keys = headerValues(request.headers, 'x-api-key').flatMap((value) => value.split(','));
       if (keys.length > 1) {
         throw new AuthErrorClass('invalid_request', 'Malformed X-API-Key header', {
           status: 401,

@@ -1,5 +1,5 @@
 import { AuthError } from '../errors/auth-error.js';
-import { readJsonObject, stringField } from '../http/json-body.js';
+import { readRequestJson, stringField } from '../http/json-body.js';
 import type { AuthRequest } from '../http/types.js';
 import type { AuthParts } from './auth-parts.js';
 import { normaliseEmail } from './email.js';
@@ -13,7 +13,7 @@ const INVALID_CREDENTIALS = 'Invalid e-mail or password';
  * password get the same 401 after the same argon2 work. A hash due for an upgrade is replaced on success.
  */
 export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest): Promise<AuthUser> {
-  const body = readJsonObject(request.body);
+  const body = readRequestJson(request);
   const email = normaliseEmail(stringField(body, 'email', 320));
   const password = body['password'];
   if (typeof password !== 'string' || password.length === 0)

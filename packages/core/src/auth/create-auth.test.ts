@@ -59,6 +59,27 @@ describe('register', () => {
     expect((response.body as { error: string }).error).toBe('invalid_request');
   });
 
+  it('refuses a body not declared as JSON, so a cross-site text/plain form cannot log anyone in (login CSRF)', async () => {
+    const { call, registerAndLogin } = await authFixture();
+    await registerAndLogin();
+    const body = JSON.stringify({ email: 'alice@example.com', password: PASSWORD });
+    for (const contentType of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const response = await call('POST', '/auth/login', { headers: { 'content-type': contentType }, body });
+      expect(response.status).toBe(400);
+      expect((response.body as { error: string }).error).toBe('invalid_request');
+      expect(response.cookies).toEqual([]);
+    }
+    const json = await call('POST', '/auth/login', {
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body,
+    });
+    expect(json.status).toBe(200);
+  });
+
   it('answers 413 for a body over 16 KiB', async () => {
     const { call } = await authFixture();
     const response = await call('POST', '/auth/register', {

@@ -75,6 +75,8 @@ export async function authFixture(
       const headers = Object.fromEntries(
         Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
       );
+      if (request.body !== undefined && headers['content-type'] === undefined)
+        headers['content-type'] = 'application/json';
       const body =
         request.body === undefined
           ? undefined

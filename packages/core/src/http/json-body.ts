@@ -1,4 +1,6 @@
 import { AuthError } from '../errors/auth-error.js';
+import { headerValue } from './headers.js';
+import type { RequestHeaders } from './types.js';
 
 /** Largest request body accepted on `/auth/*` routes: 16 KiB, as the contract says. */
 export const MAX_AUTH_BODY_BYTES = 16 * 1024;
@@ -34,6 +36,33 @@ export function readJsonObject(body: unknown, maxBytes = MAX_AUTH_BODY_BYTES): R
   if (typeof value !== 'object' || Array.isArray(value))
     throw new AuthError('invalid_request', 'Request body must be a JSON object');
   return value as Record<string, unknown>;
+}
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Reads the JSON object body of a neutral request. A non-empty body must be declared
+ * `Content-Type: application/json`: a cross-site HTML form can send `text/plain` or form data without a
+ * CORS preflight, but never JSON, so this closes login CSRF through a form whose text looks like JSON.
+ *
+ * @example const body = readRequestJson(request);
+ */
+export function readRequestJson(
+  request: { headers: RequestHeaders; body?: unknown },
+  maxBytes = MAX_AUTH_BODY_BYTES,
+): Record<string, unknown> {
+  const body = readJsonObject(request.body, maxBytes);
+  const hasBody =
+    request.body !== undefined &&
+    request.body !== null &&
+    !(typeof request.body === 'string' && request.body.trim() === '');
+  const contentType = headerValue(request.headers, 'content-type');
+  if (hasBody && (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType))) {
+    throw new AuthError('invalid_request', 'Request body must be JSON (Content-Type: application/json)', {
+      reason: 'content_type',
+    });
+  }
+  return body;
 }
 
 /** A required string member of a body, refused with 400 when missing or of the wrong type. */

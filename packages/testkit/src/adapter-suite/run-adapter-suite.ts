@@ -381,6 +381,35 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
       expect((await inject({ method: 'GET', url: '/healthz' })).status).toBe(200);
     });
 
+    it('refuses a login body not declared as JSON (a cross-site text/plain form), setting no cookie', async () => {
+      await post('/auth/register', { email: 'judy@example.com', password: PASSWORD });
+      const response = await inject({
+        method: 'POST',
+        url: '/auth/login',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ email: 'judy@example.com', password: PASSWORD }),
+      });
+      expectError(response, 400, 'invalid_request');
+      expect(setCookies(response)).toEqual([]);
+    });
+
+    it('refuses two X-API-Key headers', async () => {
+      const { token } = await login('ken@example.com');
+      const key = json(
+        await post(
+          '/api-keys',
+          { name: 'k', scopes: ['reports:read'] },
+          { authorization: `Bearer ${token}` },
+        ),
+      )['key'] as string;
+      const response = await inject({
+        method: 'GET',
+        url: '/service/reports',
+        headers: { 'x-api-key': [key, key] },
+      });
+      expectError(response, 401, 'invalid_request');
+    });
+
     it('answers an unknown route with 404 not_found', async () => {
       expectError(await inject({ method: 'GET', url: '/no/such/route' }), 404, 'not_found');
     });

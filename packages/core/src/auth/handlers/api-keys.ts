@@ -1,6 +1,6 @@
 import type { ApiKeyView } from '../../apikeys/api-key-view.js';
 import { AuthError } from '../../errors/auth-error.js';
-import { readJsonObject } from '../../http/json-body.js';
+import { readRequestJson } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import type { AuthParts } from '../auth-parts.js';
 import type { Authenticate } from '../authenticate.js';
@@ -38,7 +38,7 @@ export async function createApiKey(
   request: AuthRequest,
 ): Promise<AuthResponse> {
   const principal = await authenticate(request, USER_CREDENTIALS);
-  const body = readJsonObject(request.body);
+  const body = readRequestJson(request);
   const expiresIn = body['expires_in'];
   if (expiresIn !== undefined && expiresIn !== null && typeof expiresIn !== 'number') {
     throw new AuthError('invalid_request', '"expires_in" must be a number of seconds');
@@ -76,7 +76,7 @@ export async function rollApiKey(
   request: AuthRequest,
 ): Promise<AuthResponse> {
   const principal = await authenticate(request, USER_CREDENTIALS);
-  const body = readJsonObject(request.body);
+  const body = readRequestJson(request);
   const grace = body['grace_seconds'];
   if (grace !== undefined && typeof grace !== 'number')
     throw new AuthError('invalid_request', '"grace_seconds" must be a number');

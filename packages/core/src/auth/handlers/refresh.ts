@@ -1,5 +1,5 @@
 import { AuthError, isAuthError } from '../../errors/auth-error.js';
-import { readJsonObject } from '../../http/json-body.js';
+import { readRequestJson } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import { revokedFamilyOf } from '../../refresh/refresh-token-service.js';
 import type { AuthParts } from '../auth-parts.js';
@@ -12,7 +12,7 @@ import { withClearedCookies } from '../with-cleared-cookies.js';
  * origin check runs first, so a refused request spends nothing.
  */
 export async function refresh(parts: AuthParts, request: AuthRequest): Promise<AuthResponse> {
-  const body = readJsonObject(request.body);
+  const body = readRequestJson(request);
   let token: string;
   if (body['refresh_token'] !== undefined) {
     if (typeof body['refresh_token'] !== 'string')

@@ -1,5 +1,5 @@
 import { AuthError } from '../../errors/auth-error.js';
-import { readJsonObject, stringField } from '../../http/json-body.js';
+import { readRequestJson, stringField } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import type { AuthParts } from '../auth-parts.js';
 import { normaliseEmail } from '../email.js';
@@ -7,7 +7,7 @@ import { json } from '../respond.js';
 
 /** `POST /auth/register {email,password}` → 201 `{id,email,role}`; 400 `weak_password`; 409 `email_taken`. */
 export async function register(parts: AuthParts, request: AuthRequest): Promise<AuthResponse> {
-  const body = readJsonObject(request.body);
+  const body = readRequestJson(request);
   const email = normaliseEmail(stringField(body, 'email', 320));
   const password = body['password'];
   if (typeof password !== 'string') throw new AuthError('invalid_request', '"password" must be a string');
