@@ -1,0 +1,5 @@
+import { runAdapterSuite } from '@portcullis/testkit';
+import express from 'express';
+import { suiteApp } from './test-app.js';
+
+runAdapterSuite('express 5', suiteApp(express));

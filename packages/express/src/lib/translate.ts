@@ -1,0 +1,40 @@
+import {
+  type AuthRequest,
+  type AuthResponse,
+  headersFromRawHeaders,
+  responseBodyText,
+  SECURITY_HEADERS,
+} from '@portcullis/core';
+import type { Request, Response } from 'express';
+
+/**
+ * Express's request as core's neutral request. Headers come from `rawHeaders`: `req.headers` keeps only one
+ * `Authorization` header, and a doubled one must reach core to be refused. The URL is `originalUrl`, with
+ * the query string as received and any mount path; the IP is `req.ip`, so Express's `trust proxy` applies.
+ */
+export function toAuthRequest(req: Request): AuthRequest {
+  return {
+    method: req.method,
+    url: req.originalUrl,
+    headers: headersFromRawHeaders(req.rawHeaders),
+    // Only `:name` segments are mounted, never Express 5's `*splat` (which would give arrays).
+    params: req.params as Record<string, string>,
+    ip: req.ip,
+  };
+}
+
+/** Applies the contract's security headers and drops `X-Powered-By`. */
+export function applySecurityHeaders(res: Response): void {
+  res.removeHeader('x-powered-by');
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+}
+
+/** Copies core's neutral response onto Express's: status, headers, every `Set-Cookie`, the JSON text or nothing. */
+export function sendAuthResponse(res: Response, response: AuthResponse): void {
+  applySecurityHeaders(res);
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  for (const cookie of response.cookies) res.append('set-cookie', cookie);
+  // `end`, not `send`: no ETag and no conditional 304, so the response is core's, byte for byte.
+  res.end(responseBodyText(response));
+}

@@ -1,0 +1,54 @@
+import {
+  type Auth,
+  type AuthenticateOptions,
+  type Requirement,
+  requireRoles,
+  requireScopes,
+} from '@portcullis/core';
+import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
+import { authenticateWith, authorizeWith } from './authenticate.js';
+import { errorHandlerFor } from './errors.js';
+import { authRouter } from './router.js';
+
+/** The Express middleware of one `Auth` instance. */
+export interface Portcullis {
+  /** Every route of `auth.routes` (`/auth/*`, `/api-keys`, JWKS, health) as an Express `Router`. */
+  readonly router: Router;
+  /** Authenticates the request (`via`: which credentials, default bearer, access cookie, session) and sets `req.auth`. */
+  authenticate(options?: AuthenticateOptions): RequestHandler;
+  /** Lets through a `req.auth` holding ANY ONE of `roles` (inherited roles count); otherwise 403. */
+  requireRoles(...roles: string[]): RequestHandler;
+  /** Lets through a `req.auth` carrying ALL of `scopes`; otherwise 403. */
+  requireScopes(...scopes: string[]): RequestHandler;
+  /** Lets through a `req.auth` meeting any requirement, e.g. `anyOf(requireRoles('admin'), requireScopes('x'))`. */
+  authorize(requirement: Requirement): RequestHandler;
+  /** Error-handling middleware: every error, portcullis's or Express's own, answered by `auth.errorResponse`. */
+  readonly errorHandler: ErrorRequestHandler;
+}
+
+/**
+ * Binds the Express middleware to one `Auth`, so that `auth` is named once and the router, the
+ * authentication, the policy checks and the error responses all come from the same instance. Misused
+ * options throw a `TypeError` here and in each factory, at start-up; request failures go to `next(err)`.
+ *
+ * @example
+ * const pc = portcullis(auth);
+ * app.use(securityHeaders(), pc.router);
+ * app.get('/admin/stats', pc.authenticate(), pc.requireRoles('admin'), (req, res) => {
+ *   res.json({ by: req.auth?.subject });
+ * });
+ * app.use(notFound, pc.errorHandler);
+ */
+export function portcullis(auth: Auth): Portcullis {
+  const { routes, authenticate, authorize, errorResponse } = (auth ?? {}) as Partial<Auth>;
+  if (!Array.isArray(routes) || [authenticate, authorize, errorResponse].some((f) => typeof f !== 'function'))
+    throw new TypeError('portcullis(): expected the Auth object returned by createAuth()');
+  return Object.freeze({
+    router: authRouter(auth),
+    authenticate: (options?: AuthenticateOptions) => authenticateWith(auth, options),
+    requireRoles: (...roles: string[]) => authorizeWith(auth, requireRoles(...roles), 'requireRoles'),
+    requireScopes: (...scopes: string[]) => authorizeWith(auth, requireScopes(...scopes), 'requireScopes'),
+    authorize: (requirement: Requirement) => authorizeWith(auth, requirement),
+    errorHandler: errorHandlerFor(auth),
+  });
+}

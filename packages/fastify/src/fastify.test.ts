@@ -1,0 +1,49 @@
+import { AuthError } from '@portcullis/core';
+import { runAdapterSuite } from '@portcullis/testkit';
+import Fastify from 'fastify';
+import { portcullis, portcullisRoutes } from './index.js';
+
+// The shared table, through Fastify's own injection (light-my-request).
+runAdapterSuite('fastify', async (auth, userCount) => {
+  const app = Fastify();
+  await app.register(portcullis, { auth });
+  await app.register(portcullisRoutes);
+  const { authenticate, requireRoles, requireScopes } = app.portcullis;
+
+  app.get('/me', { onRequest: authenticate() }, async (request) => {
+    const user = await auth.users.findById(request.auth!.subject);
+    if (user === null)
+      throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
+    return { id: user.id, email: user.email, role: user.role };
+  });
+  app.get('/admin/stats', { onRequest: authenticate(), preHandler: requireRoles('admin') }, async () => ({
+    users: await userCount(),
+  }));
+  app.get(
+    '/service/reports',
+    { onRequest: authenticate({ via: ['apiKey'] }), preHandler: requireScopes('reports:read') },
+    async (request) => ({ reports: [], key_id: request.auth!.tokenId }),
+  );
+  await app.ready();
+
+  return {
+    async inject(request) {
+      const response = await app.inject({
+        method: request.method as 'GET',
+        url: request.url,
+        headers: request.headers ?? {},
+        ...(request.body === undefined ? {} : { payload: request.body }),
+      });
+      const setCookie = response.headers['set-cookie'];
+      return {
+        status: response.statusCode,
+        headers: {
+          ...response.headers,
+          'set-cookie': setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie],
+        } as Record<string, string | string[] | undefined>,
+        body: response.body,
+      };
+    },
+    close: () => app.close(),
+  };
+});

@@ -1,0 +1,139 @@
+import {
+  type Auth,
+  type AuthContext,
+  AuthError,
+  type AuthenticateOptions,
+  isRequirement,
+  type Requirement,
+  requireRoles,
+  requireScopes,
+  SECURITY_HEADERS,
+} from '@portcullis/core';
+import type {
+  FastifyError,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import { fromFastifyError } from './fastify-errors.js';
+import { sendAuthResponse, toAuthRequest } from './translate.js';
+
+export interface PortcullisOptions {
+  /** The object `createAuth()` returned. */
+  auth: Auth;
+  /** Answer every error of this instance through `auth.errorResponse`. Default `true`. */
+  errorHandler?: boolean;
+  /** Answer unknown routes with the contract's 404 `not_found`. Default `true`. */
+  notFoundHandler?: boolean;
+}
+
+/** What the plugin decorates the instance with, as `fastify.portcullis`. */
+export interface Portcullis {
+  readonly auth: Auth;
+  /** An `onRequest` hook that authenticates the request into `request.auth`, or answers 400/401/403. */
+  authenticate(options?: AuthenticateOptions): onRequestAsyncHookHandler;
+  /** A `preHandler` hook that answers 403 `insufficient_scope` unless `request.auth` meets the requirement. */
+  authorize(requirement: Requirement): preHandlerAsyncHookHandler;
+  /** `authorize(requireRoles(...roles))`: any one of the roles. */
+  requireRoles(...roles: string[]): preHandlerAsyncHookHandler;
+  /** `authorize(requireScopes(...scopes))`: every one of the scopes. */
+  requireScopes(...scopes: string[]): preHandlerAsyncHookHandler;
+  /** The plugin's error handler, for an app that keeps its own (`errorHandler: false`) and delegates to it. */
+  errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    portcullis: Portcullis;
+  }
+  interface FastifyRequest {
+    /** The authenticated principal, set by `fastify.portcullis.authenticate()`; `null` on other routes. */
+    auth: AuthContext | null;
+  }
+}
+
+const SOURCES = new Set(['bearer', 'apiKey', 'cookie', 'session']);
+
+function checkOptions(options: PortcullisOptions): void {
+  const given: Partial<PortcullisOptions> = options ?? {};
+  const { auth } = given;
+  if (typeof auth?.authenticate !== 'function' || typeof auth.errorResponse !== 'function')
+    throw new TypeError('@portcullis/fastify: the "auth" option must be the object createAuth() returned');
+  for (const name of ['errorHandler', 'notFoundHandler'] as const) {
+    if (given[name] !== undefined && typeof given[name] !== 'boolean')
+      throw new TypeError(`@portcullis/fastify: the "${name}" option must be a boolean`);
+  }
+}
+
+function checkVia(via: unknown): void {
+  if (via === undefined) return;
+  if (!Array.isArray(via) || via.length === 0 || !via.every((source) => SOURCES.has(source)))
+    throw new TypeError('authenticate(): "via" must list one or more of bearer, apiKey, cookie, session');
+}
+
+const plugin: FastifyPluginAsync<PortcullisOptions> = async (fastify, options) => {
+  checkOptions(options);
+  const { auth } = options;
+
+  function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const mapped = fromFastifyError(error, request);
+    const response = auth.errorResponse(mapped);
+    if (response.status >= 500) request.log.error({ err: error }, 'portcullis: request failed');
+    // Set here too, not only in onSend: Fastify's `frameworkErrors` replies run no hooks.
+    reply.headers(SECURITY_HEADERS);
+    return sendAuthResponse(reply, response);
+  }
+
+  function authorize(requirement: Requirement): preHandlerAsyncHookHandler {
+    if (!isRequirement(requirement))
+      throw new TypeError('authorize(): expected a requirement (requireRoles, requireScopes, anyOf, allOf…)');
+    return async function portcullisAuthorize(request) {
+      // A route that authorizes without authenticating is a bug: fail closed, loudly (500, logged).
+      if (request.auth === null) throw new Error('portcullis: authorize() runs after authenticate() only');
+      auth.authorize(request.auth, requirement);
+    };
+  }
+
+  const portcullis: Portcullis = {
+    auth,
+    authenticate({ via } = {}) {
+      checkVia(via);
+      // A copy, checked once: later changes to the caller's array change nothing.
+      const checked = via === undefined ? {} : { via: Object.freeze([...via]) };
+      return async function portcullisAuthenticate(request) {
+        request.auth = await auth.authenticate(toAuthRequest(request), checked);
+      };
+    },
+    authorize,
+    requireRoles: (...roles) => authorize(requireRoles(...roles)),
+    requireScopes: (...scopes) => authorize(requireScopes(...scopes)),
+    errorHandler,
+  };
+
+  fastify.decorate('portcullis', portcullis);
+  fastify.decorateRequest('auth', null);
+  fastify.addHook('onSend', async (_request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+  });
+  if (options.errorHandler !== false)
+    fastify.setErrorHandler((error: FastifyError, request, reply) => errorHandler(error, request, reply));
+  if (options.notFoundHandler !== false)
+    fastify.setNotFoundHandler((request, reply) =>
+      errorHandler(new AuthError('not_found', 'Not found'), request, reply),
+    );
+};
+
+/**
+ * The portcullis plugin for Fastify 5: decorates the instance with `fastify.portcullis` (hooks that
+ * authenticate and authorize), every request with `request.auth`, puts the contract's security headers on
+ * every reply (errors and 404s included), and answers every error and unknown route through
+ * `auth.errorResponse`, so that bodies, `WWW-Authenticate` and `Retry-After` match every other framework.
+ *
+ * @example
+ * await app.register(portcullis, { auth });
+ * app.get('/me', { onRequest: app.portcullis.authenticate() }, async (request) => request.auth);
+ */
+export const portcullis = fp(plugin, { fastify: '5.x', name: '@portcullis/fastify' });

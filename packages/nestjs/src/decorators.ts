@@ -1,0 +1,123 @@
+import { type CustomDecorator, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  type AuthContext,
+  type CredentialSource,
+  isRequirement,
+  type Requirement,
+  requireRoles,
+  requireScopes,
+} from '@portcullis/core';
+import { assertSources } from './options.js';
+
+/**
+ * Lets a route or controller through the global `AuthGuard` unauthenticated; `request.auth` stays unset.
+ *
+ * @example @Public() @Get('status') status() { return { ok: true }; }
+ */
+export const Public = Reflector.createDecorator<void, true>({
+  key: 'portcullis:public',
+  transform: () => true,
+});
+
+/** @internal What `@Roles()`, `@Scopes()` and `@Requires()` store: a core requirement, read by the guard. */
+export const RolesRequirement = Reflector.createDecorator<readonly string[], Requirement>({
+  key: 'portcullis:roles',
+  transform: (roles) => requireRoles(...roles),
+});
+/** @internal */
+export const ScopesRequirement = Reflector.createDecorator<readonly string[], Requirement>({
+  key: 'portcullis:scopes',
+  transform: (scopes) => requireScopes(...scopes),
+});
+/** @internal */
+export const PolicyRequirement = Reflector.createDecorator<Requirement>({
+  key: 'portcullis:requires',
+  transform: (requirement) => {
+    if (!isRequirement(requirement))
+      throw new TypeError('@Requires() needs a requirement from @portcullis/core');
+    return requirement;
+  },
+});
+/** @internal */
+export const CredentialSources = Reflector.createDecorator<readonly CredentialSource[]>({
+  key: 'portcullis:credentials',
+  transform: (sources) => {
+    assertSources('@Credentials()', sources);
+    return sources;
+  },
+});
+
+/**
+ * Requires ANY ONE of the roles (inherited roles count); otherwise 403 `insufficient_scope`. A method's
+ * `@Roles()` replaces its controller's.
+ *
+ * @example @Roles('admin') @Get('admin/stats') stats() { … }
+ */
+export function Roles(...roles: string[]): CustomDecorator {
+  return RolesRequirement(roles);
+}
+
+/**
+ * Requires EVERY one of the scopes the token or API key carries; otherwise 403 `insufficient_scope`.
+ *
+ * @example @Credentials('apiKey') @Scopes('reports:read') @Get('service/reports') reports() { … }
+ */
+export function Scopes(...scopes: string[]): CustomDecorator {
+  return ScopesRequirement(scopes);
+}
+
+/**
+ * Requires any core requirement, for what `@Roles()` and `@Scopes()` cannot say alone (`anyOf`, `allOf`,
+ * permissions). Enforced together with them.
+ *
+ * @example @Requires(anyOf(requireRoles('admin'), requireScopes('reports:read')))
+ */
+export function Requires(requirement: Requirement): CustomDecorator {
+  return PolicyRequirement(requirement);
+}
+
+/**
+ * Which credentials a route accepts, in core's order of precedence (`Authorization`, `X-API-Key`, access
+ * cookie, session cookie). Default: the module's `via`, else bearer, access cookie and session cookie.
+ *
+ * @example @Credentials('apiKey') — a service route that takes `X-API-Key` and nothing else
+ */
+export function Credentials(...sources: CredentialSource[]): CustomDecorator {
+  return CredentialSources(sources);
+}
+
+/**
+ * The principal the `AuthGuard` authenticated for this request. Throws (a 500) on a route it did not
+ * authenticate, i.e. a `@Public()` one: there, read the optional `request.auth` instead.
+ *
+ * @example const principal = principalOf(context); // in a guard, interceptor or custom decorator
+ */
+export function principalOf(context: ExecutionContext): AuthContext {
+  const principal = context.switchToHttp().getRequest<{ auth?: AuthContext }>().auth;
+  if (principal === undefined) {
+    throw new Error(
+      '@CurrentPrincipal() is only available on routes the AuthGuard authenticates (not @Public())',
+    );
+  }
+  return principal;
+}
+
+/**
+ * Injects the authenticated principal (`subject`, `roles`, `scopes`, `claims`, `tokenId`, `expiresAt`,
+ * `method`) into a handler parameter.
+ *
+ * @example @Get('me') me(@CurrentPrincipal() principal: AuthContext) { return principal.subject; }
+ */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  principalOf(context),
+);
+
+/**
+ * A request the `AuthGuard` let through: `request.auth` holds the principal.
+ *
+ * @example @Get('me') me(@Req() request: AuthenticatedRequest<Request>) { return request.auth.subject; }
+ */
+export type AuthenticatedRequest<TRequest extends object = object> = TRequest & {
+  readonly auth: AuthContext;
+};

@@ -1,0 +1,138 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { ApiKeyRecord, AuthStores } from '@portcullis/core';
+import { probeService } from '@portcullis/testkit';
+import type { Pool } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresStores } from './create-postgres-stores.js';
+import type { PostgresDatabase } from './database.js';
+import { toQueryable } from './lib/queryable.js';
+import {
+  DATABASE_URL,
+  dropSchema,
+  PGLITE_START_TIMEOUT,
+  startPGlite,
+  testPool,
+  testSchema,
+} from './test-databases.js';
+
+const server = await probeService('PostgreSQL', DATABASE_URL);
+
+// Values an attacker controls in practice (a key id parsed from a header, a subject from a login form).
+const HOSTILE = [
+  "x'); DROP TABLE api_keys; --",
+  `"; DROP TABLE "portcullis"."sessions"; --`,
+  "' OR '1'='1",
+  'back\\slash \\x00 $1 $$dollar$$ {braces,"quotes"} NULL',
+  'ünïcødé 🔑',
+];
+
+function injectionBehaviour(database: () => PostgresDatabase) {
+  let db: PostgresDatabase;
+  let schema: string;
+  let stores: AuthStores;
+  beforeAll(async () => {
+    db = database();
+    schema = testSchema();
+    stores = await createPostgresStores(db, { schema });
+  });
+  afterAll(async () => {
+    await dropSchema(db, schema);
+  });
+
+  it('stores and finds API keys by hostile ids, owners and scopes literally', async () => {
+    const now = Date.now();
+    for (const [i, value] of HOSTILE.entries()) {
+      const key: ApiKeyRecord = {
+        id: value,
+        ownerId: `${value}-owner`,
+        name: value,
+        prefix: 'pc_live',
+        scopes: [value, 'a,b', '"quoted"', 'NULL'],
+        hash: value,
+        createdAt: now - i,
+        expiresAt: null,
+        revokedAt: null,
+        lastUsedAt: null,
+        rolledFrom: value,
+      };
+      await stores.apiKeys.create(key);
+      expect(await stores.apiKeys.findById(value)).toEqual(key);
+      expect(await stores.apiKeys.listByOwner(`${value}-owner`)).toEqual([key]);
+      expect(await stores.apiKeys.update(value, { revokedAt: now })).toBe(true);
+    }
+    expect(await stores.apiKeys.findById("nothing' OR '1'='1")).toBeNull();
+    expect(await stores.apiKeys.listByOwner("' OR ''='")).toEqual([]);
+  });
+
+  it('stores sessions, refresh families and revocations under hostile values literally', async () => {
+    const now = Date.now();
+    for (const value of HOSTILE) {
+      const session = {
+        idHash: value,
+        subject: value,
+        createdAt: now,
+        absoluteExpiresAt: now + 60_000,
+        idleExpiresAt: now + 30_000,
+        data: { note: value },
+      };
+      await stores.sessions.create(session);
+      expect(await stores.sessions.get(value, now)).toEqual(session);
+
+      const family = {
+        id: `${value}-family`,
+        subject: value,
+        createdAt: now,
+        expiresAt: now + 60_000,
+        revokedAt: null,
+        data: { [value]: value },
+      };
+      await stores.refreshTokens.createFamily(family, value, now + 60_000);
+      expect(await stores.refreshTokens.findFamilyByToken(value)).toEqual(family);
+      expect((await stores.refreshTokens.rotate(value, `${value}-next`, now + 60_000, now)).outcome).toBe(
+        'rotated',
+      );
+      expect(await stores.refreshTokens.revokeSubject(value, now)).toEqual([family.id]);
+
+      await stores.revocations.revokeToken(value, now + 60_000);
+      const check = { tokenId: value, sessionId: undefined, subject: 'someone', issuedAt: now };
+      expect(await stores.revocations.isRevoked(check, now)).toBe(true);
+      expect(await stores.revocations.isRevoked({ ...check, tokenId: "' OR '1'='1' --" }, now)).toBe(false);
+
+      await stores.sessions.deleteBySubject(value);
+      expect(await stores.sessions.get(value, now)).toBeNull();
+    }
+    const limiter = stores.rateLimiter({ keyPrefix: HOSTILE[0]!, points: 2, duration: 60 });
+    await expect(limiter.consume(HOSTILE[1]!)).resolves.toMatchObject({ remainingPoints: 1 });
+  });
+
+  it('still has every table afterwards', async () => {
+    const { rows } = await toQueryable(db).query<{ n: number | string }>(
+      'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1',
+      [schema],
+    );
+    expect(Number(rows[0]?.n)).toBe(8);
+    expect((await stores.apiKeys.findById(HOSTILE[0]!))?.revokedAt).not.toBeNull();
+  });
+}
+
+describe('hostile values on PGlite', () => {
+  let lite: PGlite;
+  beforeAll(async () => {
+    lite = await startPGlite();
+  }, PGLITE_START_TIMEOUT);
+  afterAll(async () => {
+    await lite?.close();
+  });
+  injectionBehaviour(() => lite);
+});
+
+describe.skipIf(!server.available)('hostile values on a PostgreSQL server', () => {
+  let pool: Pool | undefined;
+  afterAll(async () => {
+    await pool?.end();
+  });
+  injectionBehaviour(() => {
+    pool ??= testPool(2);
+    return pool;
+  });
+});

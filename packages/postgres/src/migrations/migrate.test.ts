@@ -1,0 +1,157 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { probeService } from '@portcullis/testkit';
+import type { Pool } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresStores } from '../create-postgres-stores.js';
+import type { PostgresDatabase } from '../database.js';
+import { toQueryable } from '../lib/queryable.js';
+import {
+  DATABASE_URL,
+  dropSchema,
+  PGLITE_START_TIMEOUT,
+  startPGlite,
+  testPool,
+  testSchema,
+} from '../test-databases.js';
+import { migrate } from './migrate.js';
+import { LATEST_VERSION } from './migrations.js';
+
+const server = await probeService('PostgreSQL', DATABASE_URL);
+
+async function recorded(db: PostgresDatabase, schema: string) {
+  const { rows } = await toQueryable(db).query<{
+    version: number;
+    name: string;
+    applied_at: string | number;
+  }>(`SELECT version, name, applied_at FROM "${schema}".migrations ORDER BY version`);
+  return rows.map((row) => ({
+    version: Number(row.version),
+    name: row.name,
+    appliedAt: Number(row.applied_at),
+  }));
+}
+
+async function tables(db: PostgresDatabase, schema: string) {
+  const { rows } = await toQueryable(db).query<{ table_name: string }>(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+    [schema],
+  );
+  return rows.map((row) => row.table_name);
+}
+
+const ALL_TABLES = [
+  'api_keys',
+  'keyring',
+  'migrations',
+  'rate_limits',
+  'refresh_families',
+  'refresh_tokens',
+  'revocations',
+  'sessions',
+];
+
+function migrationBehaviour(database: () => PostgresDatabase) {
+  it('creates the schema, its tables and the version record, once', async () => {
+    const db = database();
+    const schema = testSchema();
+    try {
+      const before = Date.now();
+      expect(await migrate(db, { schema })).toEqual({ applied: [1], version: LATEST_VERSION });
+      expect(await tables(db, schema)).toEqual(ALL_TABLES);
+      const versions = await recorded(db, schema);
+      expect(versions.map((v) => [v.version, v.name])).toEqual([[1, 'initial']]);
+      expect(versions[0]!.appliedAt).toBeGreaterThanOrEqual(before);
+
+      // Idempotent: a second run applies nothing and records nothing.
+      expect(await migrate(db, { schema })).toEqual({ applied: [], version: LATEST_VERSION });
+      expect(await recorded(db, schema)).toEqual(versions);
+    } finally {
+      await dropSchema(db, schema);
+    }
+  });
+
+  it('survives concurrent migrations of one schema', async () => {
+    const db = database();
+    const schema = testSchema();
+    try {
+      const results = await Promise.all([migrate(db, { schema }), migrate(db, { schema })]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [1]]);
+      expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1]);
+    } finally {
+      await dropSchema(db, schema);
+    }
+  });
+
+  it('leaves migrating to a separate step when told to, and then fails loudly on missing tables', async () => {
+    const db = database();
+    const schema = testSchema();
+    const stores = await createPostgresStores(db, { schema, migrate: false });
+    await expect(stores.apiKeys.findById('k')).rejects.toThrow(/does not exist/);
+    await expect(stores.rateLimiter({ keyPrefix: 'p', points: 1, duration: 1 }).consume('k')).rejects.toThrow(
+      /does not exist/,
+    );
+    expect(await tables(db, schema)).toEqual([]);
+  });
+
+  it('refuses a schema name that is not a plain identifier, before touching the database', async () => {
+    const db = database();
+    for (const schema of [
+      'Portcullis',
+      'a-b',
+      'x"; DROP SCHEMA public; --',
+      '',
+      '1abc',
+      'pg_auth',
+      'a'.repeat(64),
+    ]) {
+      await expect(migrate(db, { schema })).rejects.toThrow(TypeError);
+      await expect(createPostgresStores(db, { schema })).rejects.toThrow(TypeError);
+    }
+  });
+}
+
+describe('migrate on PGlite', () => {
+  let db: PGlite | undefined;
+  beforeAll(async () => {
+    db = await startPGlite();
+  }, PGLITE_START_TIMEOUT);
+  afterAll(async () => {
+    await db?.close();
+  });
+  migrationBehaviour(() => db!);
+});
+
+describe.skipIf(!server.available)('migrate on a PostgreSQL server', () => {
+  let pool: Pool | undefined;
+  beforeAll(() => {
+    pool = testPool(4);
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
+  migrationBehaviour(() => pool!);
+
+  it('lets several processes (pools) migrate one schema at once', async () => {
+    const schema = testSchema();
+    const pools = Array.from({ length: 4 }, () => testPool(2));
+    try {
+      const results = await Promise.all(pools.map((p) => migrate(p, { schema })));
+      expect(results.flatMap((r) => r.applied)).toEqual([1]);
+      expect((await recorded(pool!, schema)).map((v) => v.version)).toEqual([1]);
+      expect(await tables(pool!, schema)).toEqual(ALL_TABLES);
+    } finally {
+      await dropSchema(pool!, schema);
+      await Promise.all(pools.map((p) => p.end()));
+    }
+  });
+
+  it('migrates different schemas side by side', async () => {
+    const schemas = [testSchema(), testSchema(), testSchema()];
+    try {
+      const results = await Promise.all(schemas.map((schema) => migrate(pool!, { schema })));
+      expect(results.map((r) => r.applied)).toEqual([[1], [1], [1]]);
+    } finally {
+      for (const schema of schemas) await dropSchema(pool!, schema);
+    }
+  });
+});

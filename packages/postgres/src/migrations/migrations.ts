@@ -1,0 +1,92 @@
+import type { Tables } from '../lib/schema.js';
+
+/** One schema change. Versions only ever grow; a released migration is never edited, only followed. */
+export interface Migration {
+  version: number;
+  name: string;
+  /** The statements, in order; each is one SQL command (PGlite's `query` takes one at a time). */
+  up(t: Tables): string[];
+}
+
+/**
+ * Every migration, oldest first. Times are BIGINT milliseconds, as the store interfaces use them. Text keys
+ * use the "C" collation: byte order, no locale, fastest for equality and the same on every server.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    up: (t) => [
+      `CREATE TABLE ${t.apiKeys} (
+        id text COLLATE "C" PRIMARY KEY,
+        owner_id text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        prefix text NOT NULL,
+        scopes text[] NOT NULL,
+        hash text NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint,
+        revoked_at bigint,
+        last_used_at bigint,
+        rolled_from text COLLATE "C"
+      )`,
+      `CREATE INDEX api_keys_owner_idx ON ${t.apiKeys} (owner_id, created_at DESC, id DESC)`,
+
+      `CREATE TABLE ${t.refreshFamilies} (
+        id text COLLATE "C" PRIMARY KEY,
+        subject text COLLATE "C" NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        revoked_at bigint,
+        data jsonb NOT NULL
+      )`,
+      `CREATE INDEX refresh_families_subject_idx ON ${t.refreshFamilies} (subject)`,
+      `CREATE INDEX refresh_families_expires_idx ON ${t.refreshFamilies} (expires_at)`,
+      `CREATE TABLE ${t.refreshTokens} (
+        hash text COLLATE "C" PRIMARY KEY,
+        family_id text COLLATE "C" NOT NULL REFERENCES ${t.refreshFamilies} (id) ON DELETE CASCADE,
+        expires_at bigint NOT NULL,
+        spent_at bigint
+      )`,
+      `CREATE INDEX refresh_tokens_family_idx ON ${t.refreshTokens} (family_id)`,
+
+      `CREATE TABLE ${t.revocations} (
+        kind text NOT NULL CHECK (kind IN ('token', 'session', 'subject')),
+        id text COLLATE "C" NOT NULL,
+        issued_before bigint,
+        expires_at bigint NOT NULL,
+        PRIMARY KEY (kind, id)
+      )`,
+      `CREATE INDEX revocations_expires_idx ON ${t.revocations} (expires_at)`,
+
+      `CREATE TABLE ${t.sessions} (
+        id_hash text COLLATE "C" PRIMARY KEY,
+        subject text COLLATE "C" NOT NULL,
+        created_at bigint NOT NULL,
+        absolute_expires_at bigint NOT NULL,
+        idle_expires_at bigint NOT NULL,
+        data jsonb NOT NULL
+      )`,
+      `CREATE INDEX sessions_subject_idx ON ${t.sessions} (subject)`,
+
+      `CREATE TABLE ${t.keyring} (
+        id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+        revision bigint NOT NULL,
+        snapshot jsonb NOT NULL,
+        updated_at bigint NOT NULL
+      )`,
+
+      // Column order and names are rate-limiter-flexible's (RateLimiterPostgres inserts positionally);
+      // the key is text rather than its varchar(255), so a long e-mail address under a prefix still fits.
+      `CREATE TABLE ${t.rateLimits} (
+        key text COLLATE "C" PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      )`,
+      `CREATE INDEX rate_limits_expire_idx ON ${t.rateLimits} (expire)`,
+    ],
+  },
+];
+
+/** The version a fully migrated schema is at. */
+export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,0 +1,121 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { AuthStores } from '@portcullis/core';
+import { probeService } from '@portcullis/testkit';
+import type { Pool } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresStores } from './create-postgres-stores.js';
+import type { PostgresDatabase } from './database.js';
+import { purgeExpired } from './purge-expired.js';
+import {
+  DATABASE_URL,
+  dropSchema,
+  PGLITE_START_TIMEOUT,
+  startPGlite,
+  testPool,
+  testSchema,
+} from './test-databases.js';
+
+const server = await probeService('PostgreSQL', DATABASE_URL);
+const MINUTE = 60_000;
+
+async function seed(stores: AuthStores, now: number) {
+  await stores.revocations.revokeToken('dead-jti', now - 1);
+  await stores.revocations.revokeToken('live-jti', now + MINUTE);
+  await stores.revocations.revokeSubject('dead-subject', now - MINUTE, now - 1);
+  const session = { subject: 'u', createdAt: now - 2 * MINUTE, data: {} };
+  await stores.sessions.create({
+    ...session,
+    idHash: 'idle',
+    idleExpiresAt: now - 1,
+    absoluteExpiresAt: now + MINUTE,
+  });
+  await stores.sessions.create({
+    ...session,
+    idHash: 'ended',
+    idleExpiresAt: now + MINUTE,
+    absoluteExpiresAt: now,
+  });
+  await stores.sessions.create({
+    ...session,
+    idHash: 'live',
+    idleExpiresAt: now + MINUTE,
+    absoluteExpiresAt: now + MINUTE,
+  });
+  const family = { subject: 'u', createdAt: now - 2 * MINUTE, revokedAt: null, data: {} };
+  await stores.refreshTokens.createFamily({ ...family, id: 'old', expiresAt: now - 1 }, 'old-1', now - 1);
+  await stores.refreshTokens.createFamily(
+    { ...family, id: 'current', expiresAt: now + MINUTE },
+    'cur-1',
+    now + MINUTE,
+  );
+  await stores.apiKeys.create({
+    id: 'expired-key',
+    ownerId: 'u',
+    name: 'old',
+    prefix: 'pc_live',
+    scopes: [],
+    hash: 'h',
+    createdAt: now - 2 * MINUTE,
+    expiresAt: now - MINUTE,
+    revokedAt: now - MINUTE,
+    lastUsedAt: null,
+    rolledFrom: null,
+  });
+}
+
+function purgeBehaviour(database: () => PostgresDatabase) {
+  it('deletes only rows no store would read again, and keeps API keys', async () => {
+    const db = database();
+    const schema = testSchema();
+    try {
+      const stores = await createPostgresStores(db, { schema });
+      const now = Date.now();
+      await seed(stores, now);
+      const limiter = stores.rateLimiter({ keyPrefix: 'purge', points: 5, duration: 1 });
+      await limiter.consume('ip');
+
+      expect(await purgeExpired(db, { schema, now: now + 5000 })).toEqual({
+        revocations: 2,
+        sessions: 2,
+        refreshFamilies: 1,
+        rateLimits: 1,
+      });
+      expect(await purgeExpired(db, { schema, now: now + 5000 })).toEqual({
+        revocations: 0,
+        sessions: 0,
+        refreshFamilies: 0,
+        rateLimits: 0,
+      });
+      const check = { tokenId: 'live-jti', sessionId: undefined, subject: 'u', issuedAt: now };
+      expect(await stores.revocations.isRevoked(check, now)).toBe(true);
+      expect(await stores.sessions.get('live', now)).not.toBeNull();
+      expect(await stores.refreshTokens.findFamilyByToken('old-1')).toBeNull();
+      expect((await stores.refreshTokens.findFamilyByToken('cur-1'))?.id).toBe('current');
+      expect((await stores.apiKeys.findById('expired-key'))?.id).toBe('expired-key');
+    } finally {
+      await dropSchema(db, schema);
+    }
+  });
+}
+
+describe('purgeExpired on PGlite', () => {
+  let lite: PGlite;
+  beforeAll(async () => {
+    lite = await startPGlite();
+  }, PGLITE_START_TIMEOUT);
+  afterAll(async () => {
+    await lite?.close();
+  });
+  purgeBehaviour(() => lite);
+});
+
+describe.skipIf(!server.available)('purgeExpired on a PostgreSQL server', () => {
+  let pool: Pool | undefined;
+  afterAll(async () => {
+    await pool?.end();
+  });
+  purgeBehaviour(() => {
+    pool ??= testPool(2);
+    return pool;
+  });
+});

@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, Socket } from 'node:net';
+import { uniqueId } from '@portcullis/testkit';
+import { Redis, type RedisOptions } from 'ioredis';
+import { recommendedRedisOptions } from './recommended-redis-options.js';
+
+/** The shared Redis the integration tests use. Never flushed: tests write under their own prefix only. */
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix of its own for one test or fixture. */
+export function uniquePrefix(): string {
+  return `portcullis-test:${uniqueId('run')}:`;
+}
+
+/** A connected client with the recommended options. */
+export async function connect(url = REDIS_URL, options: RedisOptions = {}): Promise<Redis> {
+  const redis = new Redis(url, { ...recommendedRedisOptions, lazyConnect: true, ...options });
+  // Connection errors are expected in the outage tests; the failed commands are what they check.
+  redis.on('error', () => undefined);
+  await redis.connect();
+  return redis;
+}
+
+/** Deletes every key under `prefix` (SCAN + UNLINK; never FLUSHDB — the server is shared). */
+export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
+  // SCAN's pattern is not given the client's keyPrefix by ioredis, and UNLINK's keys would be: strip it.
+  const clientPrefix = redis.options.keyPrefix ?? '';
+  const pattern = `${(clientPrefix + prefix).replace(/[*?[\]\\]/g, '\\$&')}*`;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys.map((key) => key.slice(clientPrefix.length)));
+  } while (cursor !== '0');
+}
+
+/** Every key under `prefix`, for assertions. */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== '0');
+  return found.sort();
+}
+
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('error', () => done(false));
+    socket.connect(port, '127.0.0.1', () => done(true));
+  });
+}
+
+/** A throwaway `redis-server` of this test's own (no persistence), to kill and restart at will. */
+export interface OwnRedisServer {
+  port: number;
+  url: string;
+  /** SIGKILL: an outage, not a shutdown. */
+  kill(): Promise<void>;
+  /** Starts a fresh server on the same port, unless one of ours is already running. */
+  restart(): Promise<void>;
+  /** SIGSTOP: the server stops answering but the connection stays open, as in a network partition. */
+  pause(): void;
+  /** SIGCONT. */
+  resume(): void;
+}
+
+export async function startOwnRedisServer(): Promise<OwnRedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+
+  async function start() {
+    if (running()) return;
+    const started = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    child = started;
+    const deadline = Date.now() + 5000;
+    while (!(await accepts(port))) {
+      if (started.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`redis-server did not start on port ${port}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  async function kill() {
+    const current = child;
+    if (current === undefined || !running()) return;
+    child = undefined;
+    const exited = once(current, 'exit');
+    current.kill('SIGKILL');
+    await exited;
+  }
+
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    restart: start,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
+  };
+}
