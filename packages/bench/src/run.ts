@@ -1,14 +1,27 @@
 // Entry point: `pnpm bench` runs every section; `pnpm bench -- verify cache-heap` runs only those named.
 // A new bench (API keys, passwords, HTTP frameworks) is one module and one line in SECTIONS.
 import { cpus, loadavg } from 'node:os';
-import { apiKeysBench } from './apikeys.js';
+import { apiKeysBench, memoryApiKeyStores } from './apikeys.js';
 import { cacheHeapBench } from './cache-heap.js';
 import { printHeading } from './format.js';
 import { loopDelayBench } from './loop-delay.js';
+import { openNetworkedStores } from './networked-stores.js';
 import { passwordsBench } from './passwords.js';
-import { refreshBench } from './refresh.js';
+import { memoryRefreshStores, refreshBench } from './refresh.js';
 import { storeHeapBench } from './store-heap.js';
 import { verifyBench } from './verify-bench.js';
+
+/** Runs a section against memory plus every reachable networked store (Redis, PostgreSQL over loopback, PGlite). */
+async function withStores(
+  run: (list: Awaited<ReturnType<typeof openNetworkedStores>>['list']) => Promise<void>,
+) {
+  const stores = await openNetworkedStores();
+  try {
+    await run(stores.list);
+  } finally {
+    await stores.close();
+  }
+}
 
 interface Section {
   name: string;
@@ -19,8 +32,28 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { name: 'verify', title: 'Access-token verify throughput', run: verifyBench },
   { name: 'cache-heap', title: 'Verified-token cache: heap cost and bound', run: cacheHeapBench },
-  { name: 'apikeys', title: 'API-key verify throughput', run: () => apiKeysBench() },
-  { name: 'refresh', title: 'Refresh-token rotation throughput', run: () => refreshBench() },
+  {
+    name: 'apikeys',
+    title: 'API-key verify throughput',
+    run: () =>
+      withStores((list) =>
+        apiKeysBench([
+          ...memoryApiKeyStores(),
+          ...list.map((s) => ({ name: s.name, store: s.stores.apiKeys })),
+        ]),
+      ),
+  },
+  {
+    name: 'refresh',
+    title: 'Refresh-token rotation throughput',
+    run: () =>
+      withStores((list) =>
+        refreshBench([
+          ...memoryRefreshStores(),
+          ...list.map((s) => ({ name: s.name, store: s.stores.refreshTokens })),
+        ]),
+      ),
+  },
   { name: 'store-heap', title: 'Memory stores: heap cost and bound', run: storeHeapBench },
   { name: 'passwords', title: 'Password hashing: argon2id and legacy bcrypt', run: passwordsBench },
   { name: 'loop-delay', title: 'Event-loop delay under concurrent logins', run: loopDelayBench },

@@ -1,0 +1,130 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  type Auth,
+  type AuthEvent,
+  type AuthStores,
+  createAuth,
+  importSigningKeySet,
+  type UserDirectory,
+} from '@portcullis/core';
+import { createPostgresStores } from '@portcullis/postgres';
+import { createRedisStores, recommendedRedisOptions } from '@portcullis/redis';
+import { type DemoConfig, readDemoConfig } from './env.js';
+import { freePort } from './free-port.js';
+import { resolvePepper } from './pepper.js';
+import { createSqlUserDirectory, type SqlClient } from './users.js';
+
+export interface DemoAuth {
+  auth: Auth;
+  users: UserDirectory & { count(): Promise<number> };
+  config: DemoConfig;
+  /** The port to listen on (resolved when `PORT=0`). */
+  port: number;
+  /** `http://<host>:<port>`. */
+  baseUrl: string;
+  /** Which storage is in use, for the start-up line. */
+  storage: string;
+  close(): Promise<void>;
+}
+
+/** Security events as one JSON line each. Events never carry a secret, so they can be logged as they are. */
+function logEvent(app: string, event: AuthEvent): void {
+  console.log(JSON.stringify({ app, event: event.type, ...event }));
+}
+
+/**
+ * Builds everything a demo app needs from the environment: the embedded PGlite store in `DATA_DIR` by
+ * default, PostgreSQL when `DATABASE_URL` is set, Redis for revocations, sessions and rate counters when
+ * `REDIS_URL` is set; the users table; signing keys (generated and kept in the store, or `SIGNING_KEYS`);
+ * and `createAuth` configured as the HTTP contract says.
+ *
+ * @example const demo = await createDemoAuth('hono'); // then mount demo.auth with an adapter
+ */
+export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = process.env): Promise<DemoAuth> {
+  const config = readDemoConfig(app, env);
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const baseUrl = `http://${host}:${port}`;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  let sql: SqlClient;
+  let storage: string;
+  if (config.databaseUrl !== undefined) {
+    const { Pool } = await import('pg');
+    // Short timeouts: an unreachable server must become a 503 within seconds, never a hung request.
+    const pool = new Pool({
+      connectionString: config.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 2000,
+      query_timeout: 5000,
+    });
+    pool.on('error', () => undefined); // an idle client's lost connection is reported by the next query instead
+    closers.push(() => pool.end());
+    sql = pool;
+    storage = 'PostgreSQL';
+  } else {
+    const dir = resolve(config.dataDir);
+    await mkdir(dir, { recursive: true });
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = await PGlite.create(join(dir, 'pglite'));
+    closers.push(() => pglite.close());
+    sql = pglite;
+    storage = `embedded PGlite in ${dir}`;
+  }
+  const postgresStores = await createPostgresStores(sql as Parameters<typeof createPostgresStores>[0], {
+    schema: config.schema,
+  });
+  let stores: AuthStores = postgresStores;
+  if (config.redisUrl !== undefined) {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(config.redisUrl, { ...recommendedRedisOptions, lazyConnect: true });
+    redis.on('error', () => undefined); // surfaced as failed commands (503), not as an unhandled event
+    await redis.connect();
+    closers.push(() => redis.quit().catch(() => redis.disconnect()));
+    const hot = createRedisStores(redis, { prefix: config.redisPrefix });
+    // Hot, short-lived state in Redis; API keys, refresh families and keys stay in PostgreSQL.
+    stores = {
+      ...postgresStores,
+      revocations: hot.revocations,
+      sessions: hot.sessions,
+      rateLimiter: hot.rateLimiter,
+    };
+    storage += ' + Redis';
+  }
+
+  const users = await createSqlUserDirectory(sql, config.schema);
+  const apiKeyPepper = await resolvePepper(sql, config.schema, config.apiKeyPepper, config.production);
+  const signingKeys =
+    config.signingKeys === undefined ? undefined : await importSigningKeySet(config.signingKeys);
+  const auth = await createAuth({
+    stores,
+    users,
+    issuer: config.tokenIssuer ?? baseUrl,
+    audience: config.tokenAudience,
+    appOrigin: config.appOrigin ?? baseUrl,
+    apiKeyPepper,
+    apiKeyScopes: ['reports:read', 'reports:write'],
+    ...(signingKeys === undefined ? {} : { signingKeys }),
+    accessTokenTtl: config.accessTokenTtl,
+    refreshTokenTtl: config.refreshTokenTtl,
+    keyRetirement: Math.max(86_400, config.accessTokenTtl),
+    loginMaxFailures: config.loginMaxFailures,
+    loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
+    loginWindow: config.loginWindow,
+    roleFor: (email) => (config.adminEmails.has(email) ? 'admin' : 'user'),
+    onEvent: (event) => logEvent(app, event),
+  });
+
+  return {
+    auth,
+    users,
+    config,
+    port,
+    baseUrl,
+    storage,
+    async close() {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+    },
+  };
+}

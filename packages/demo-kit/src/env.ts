@@ -1,0 +1,100 @@
+import { parseDuration } from '@portcullis/core';
+
+/** The demo apps' settings, read from the environment as the HTTP contract's table describes them. */
+export interface DemoConfig {
+  app: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** Schema for portcullis's tables and the demo's users (tests use a fresh one per run). */
+  schema: string;
+  /** Key prefix in Redis (tests use a fresh one per run). */
+  redisPrefix: string;
+  adminEmails: ReadonlySet<string>;
+  signingKeys: string | undefined;
+  tokenIssuer: string | undefined;
+  tokenAudience: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  loginMaxFailures: number;
+  loginMaxFailuresPerIp: number;
+  loginWindow: number;
+  appOrigin: string | undefined;
+  apiKeyPepper: string | undefined;
+  oidc: { issuer: string; clientId: string; clientSecret: string } | undefined;
+  google: { clientId: string; clientSecret: string } | undefined;
+  production: boolean;
+  trustProxy: boolean;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min)
+    throw new TypeError(`${name} must be an integer ≥ ${min}; got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function duration(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  return parseDuration(env[name] || fallback, name);
+}
+
+function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/**
+ * Reads the demo configuration. A malformed value stops start-up with a `TypeError` naming the variable
+ * (never echoing a secret's value).
+ *
+ * @example const config = readDemoConfig('hono', process.env);
+ */
+export function readDemoConfig(app: string, env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const oidcIssuer = optional(env, 'OIDC_ISSUER');
+  const googleId = optional(env, 'GOOGLE_CLIENT_ID');
+  const nodeEnv = optional(env, 'NODE_ENV') ?? 'development';
+  return {
+    app,
+    port: integer(env, 'PORT', 3000),
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    dataDir: optional(env, 'DATA_DIR') ?? `./.data/${app}`,
+    databaseUrl: optional(env, 'DATABASE_URL'),
+    redisUrl: optional(env, 'REDIS_URL'),
+    schema: optional(env, 'PORTCULLIS_SCHEMA') ?? 'portcullis',
+    redisPrefix: optional(env, 'PORTCULLIS_REDIS_PREFIX') ?? 'portcullis:',
+    adminEmails: new Set(
+      (env['ADMIN_EMAILS'] ?? '')
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter((e) => e.length > 0),
+    ),
+    signingKeys: optional(env, 'SIGNING_KEYS'),
+    tokenIssuer: optional(env, 'TOKEN_ISSUER'),
+    tokenAudience: optional(env, 'TOKEN_AUDIENCE') ?? 'portcullis-demo',
+    accessTokenTtl: duration(env, 'ACCESS_TOKEN_TTL', '15m'),
+    refreshTokenTtl: duration(env, 'REFRESH_TOKEN_TTL', '7d'),
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1),
+    loginMaxFailuresPerIp: integer(env, 'LOGIN_MAX_FAILURES_PER_IP', 100, 1),
+    loginWindow: duration(env, 'LOGIN_WINDOW', '15m'),
+    appOrigin: optional(env, 'APP_ORIGIN'),
+    apiKeyPepper: optional(env, 'API_KEY_PEPPER'),
+    oidc:
+      oidcIssuer === undefined
+        ? undefined
+        : {
+            issuer: oidcIssuer,
+            clientId: optional(env, 'OIDC_CLIENT_ID') ?? '',
+            clientSecret: optional(env, 'OIDC_CLIENT_SECRET') ?? '',
+          },
+    google:
+      googleId === undefined
+        ? undefined
+        : { clientId: googleId, clientSecret: optional(env, 'GOOGLE_CLIENT_SECRET') ?? '' },
+    production: nodeEnv === 'production',
+    trustProxy: env['TRUST_PROXY'] === '1',
+  };
+}

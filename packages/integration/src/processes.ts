@@ -1,0 +1,165 @@
+// Test helpers: app instances and private database servers as real processes, on loopback only.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const here = new URL('.', import.meta.url).pathname;
+
+export interface Instance {
+  url: string;
+  process: ChildProcess;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `instance.ts` in its own Node process and waits for its "ready <url>" line. */
+export async function startInstance(env: Record<string, string>, timeoutMs = 30_000): Promise<Instance> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@portcullis/source', '--import', 'tsx', join(here, 'instance.ts')],
+    {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+      cwd: join(here, '..'), // where `tsx` resolves from
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`instance did not start in time:\n${output}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      const match = /ready (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`instance exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    logs: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A private redis-server on its own port, killed and restarted by the fault tests; never the shared one. */
+export async function startRedis(port?: number) {
+  const chosen = port ?? (await freePort());
+  const child = spawn(
+    'redis-server',
+    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      execFileSync('redis-cli', ['-p', String(chosen), 'ping'], { stdio: 'pipe' });
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    port: chosen,
+    url: `redis://127.0.0.1:${chosen}`,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+function postgresBin(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const version = readdirSync(root).sort().at(-1);
+  const bin = version && join(root, version, 'bin');
+  return bin && existsSync(join(bin, 'initdb')) ? bin : undefined;
+}
+
+/** Why a private PostgreSQL server cannot be started here, or `undefined` when it can. */
+export function privatePostgresUnavailable(): string | undefined {
+  if (postgresBin() === undefined) return 'PostgreSQL server binaries (initdb, pg_ctl) are not installed';
+  if (process.getuid?.() !== 0)
+    return 'starting a private PostgreSQL needs root (to run it as the postgres user)';
+  return undefined;
+}
+
+/** A private PostgreSQL cluster in a temporary directory, on its own port; stopped hard and restarted by the tests. */
+export async function startPrivatePostgres() {
+  const bin = postgresBin()!;
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-pg-'));
+  execFileSync('chown', ['postgres', dir]);
+  const data = join(dir, 'data');
+  const asPostgres = (cmd: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' });
+  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres']);
+  const port = await freePort();
+  const start = () =>
+    asPostgres('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      'start',
+    ]);
+  start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    /** Like a crash: no shutdown checkpoint, connections cut. */
+    kill: () => asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']),
+    start,
+    remove: () => {
+      try {
+        asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+}
