@@ -5,6 +5,7 @@ import { createCsrfGuard } from '../csrf/csrf-guard.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { errorResponse } from '../http/error-response.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
+import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import { createKeyring } from '../keys/keyring.js';
 import type { SigningKey } from '../keys/signing-key.js';
@@ -249,6 +250,8 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       path,
       handle: async (request: AuthRequest) => {
         try {
+          // Every route, authenticated or not: a credential in the URL is refused before anything else.
+          assertNoCredentialsInUrl(request.url);
           return await handler(request);
         } catch (error) {
           return respondToError(error);
