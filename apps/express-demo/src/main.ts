@@ -1,0 +1,83 @@
+// The portcullis demo on Express 5. Everything about authentication is @portcullis/express's middleware and
+// router; this file wires them, a users table, and the contract's three app routes.
+import type { TLSSocket } from 'node:tls';
+import { AuthError, assertNoCredentialsInUrl } from '@portcullis/core';
+import {
+  createDemoAuth,
+  DEMO_CSS,
+  DEMO_JS,
+  demoPage,
+  PAGE_HEADERS,
+  plainHttpRefusal,
+  readyLines,
+  requestLogLine,
+  SAMPLE_REPORTS,
+  SCRIPT_HEADERS,
+  STYLE_HEADERS,
+} from '@portcullis/demo-kit';
+import { notFound, portcullis, securityHeaders } from '@portcullis/express';
+import express from 'express';
+
+const demo = await createDemoAuth('express');
+const { auth, users, config } = demo;
+const pc = portcullis(auth);
+
+const app = express();
+app.disable('x-powered-by');
+if (config.trustProxy) app.set('trust proxy', 1);
+app.use((req, res, next) => {
+  const started = performance.now();
+  res.on('finish', () =>
+    console.log(requestLogLine('express', req.method, req.originalUrl, res.statusCode, started)),
+  );
+  next();
+});
+app.use(securityHeaders());
+app.use((req, _res, next) => {
+  const plainHttp = plainHttpRefusal(
+    config,
+    Boolean((req.socket as TLSSocket).encrypted),
+    req.get('x-forwarded-proto'),
+  );
+  if (plainHttp) return next(plainHttp);
+  assertNoCredentialsInUrl(req.originalUrl);
+  next();
+});
+app.use(pc.router);
+
+app.get('/me', pc.authenticate(), async (req, res) => {
+  const user = await users.findById(req.auth!.subject);
+  if (user === null)
+    throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
+  res.json({ id: user.id, email: user.email, role: user.role });
+});
+app.get('/admin/stats', pc.authenticate(), pc.requireRoles('admin'), async (_req, res) => {
+  res.json({ users: await users.count() });
+});
+app.get(
+  '/service/reports',
+  pc.authenticate({ via: ['apiKey'] }),
+  pc.requireScopes('reports:read'),
+  (req, res) => {
+    res.json({ reports: SAMPLE_REPORTS, key_id: req.auth!.tokenId });
+  },
+);
+
+app.get('/', (_req, res) => res.set(PAGE_HEADERS).send(demoPage('express')));
+app.get('/demo.js', (_req, res) => res.set(SCRIPT_HEADERS).send(DEMO_JS));
+app.get('/demo.css', (_req, res) => res.set(STYLE_HEADERS).send(DEMO_CSS));
+
+app.use(notFound);
+app.use(pc.errorHandler);
+
+const server = app.listen(demo.port, config.host, () => {
+  for (const line of readyLines('express', demo.baseUrl, demo.storage)) console.log(line);
+});
+
+async function shutdown() {
+  server.close();
+  await demo.close();
+  process.exit(0);
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -1,0 +1,85 @@
+// The portcullis demo on Fastify 5. Everything about authentication is @portcullis/fastify's plugin and
+// routes; this file wires them, a users table, and the contract's three app routes.
+import type { TLSSocket } from 'node:tls';
+import { AuthError, assertNoCredentialsInUrl } from '@portcullis/core';
+import {
+  createDemoAuth,
+  DEMO_CSS,
+  DEMO_JS,
+  demoPage,
+  PAGE_HEADERS,
+  plainHttpRefusal,
+  readyLines,
+  requestLogLine,
+  SAMPLE_REPORTS,
+  SCRIPT_HEADERS,
+  STYLE_HEADERS,
+} from '@portcullis/demo-kit';
+import { portcullis, portcullisRoutes } from '@portcullis/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+
+const demo = await createDemoAuth('fastify');
+const { auth, users, config } = demo;
+
+const app: FastifyInstance = Fastify({
+  logger: false,
+  trustProxy: config.trustProxy,
+  frameworkErrors: (error, req, reply) => app.portcullis.errorHandler(error, req, reply),
+});
+await app.register(portcullis, { auth });
+app.addHook('onRequest', async (req) => {
+  (req as { startedAt?: number }).startedAt = performance.now();
+  const plainHttp = plainHttpRefusal(
+    config,
+    Boolean((req.raw.socket as TLSSocket).encrypted),
+    req.headers['x-forwarded-proto'] as string | undefined,
+  );
+  if (plainHttp) throw plainHttp;
+  assertNoCredentialsInUrl(req.url);
+});
+app.addHook('onResponse', async (req, reply) => {
+  console.log(
+    requestLogLine(
+      'fastify',
+      req.method,
+      req.url,
+      reply.statusCode,
+      (req as { startedAt?: number }).startedAt ?? performance.now(),
+    ),
+  );
+});
+await app.register(portcullisRoutes);
+
+const { authenticate, requireRoles, requireScopes } = app.portcullis;
+app.get('/me', { onRequest: authenticate() }, async (req) => {
+  const user = await users.findById(req.auth!.subject);
+  if (user === null)
+    throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
+  return { id: user.id, email: user.email, role: user.role };
+});
+app.get('/admin/stats', { onRequest: authenticate(), preHandler: requireRoles('admin') }, async () => ({
+  users: await users.count(),
+}));
+app.get(
+  '/service/reports',
+  { onRequest: authenticate({ via: ['apiKey'] }), preHandler: requireScopes('reports:read') },
+  async (req) => ({
+    reports: SAMPLE_REPORTS,
+    key_id: req.auth!.tokenId,
+  }),
+);
+
+app.get('/', async (_req, reply) => reply.headers(PAGE_HEADERS).send(demoPage('fastify')));
+app.get('/demo.js', async (_req, reply) => reply.headers(SCRIPT_HEADERS).send(DEMO_JS));
+app.get('/demo.css', async (_req, reply) => reply.headers(STYLE_HEADERS).send(DEMO_CSS));
+
+await app.listen({ port: demo.port, host: config.host });
+for (const line of readyLines('fastify', demo.baseUrl, demo.storage)) console.log(line);
+
+async function shutdown() {
+  await app.close();
+  await demo.close();
+  process.exit(0);
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

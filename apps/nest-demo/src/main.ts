@@ -1,0 +1,135 @@
+// The portcullis demo on NestJS 11 (platform-express). Everything about authentication is
+// @portcullis/nestjs's module, guard and decorators; this file wires them, a users table, and the contract's
+// three app routes.
+import 'reflect-metadata';
+import type { TLSSocket } from 'node:tls';
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { type AuthContext, AuthError, assertNoCredentialsInUrl } from '@portcullis/core';
+import {
+  createDemoAuth,
+  DEMO_CSS,
+  DEMO_JS,
+  type DemoAuth,
+  demoPage,
+  PAGE_HEADERS,
+  plainHttpRefusal,
+  readyLines,
+  requestLogLine,
+  SAMPLE_REPORTS,
+  SCRIPT_HEADERS,
+  STYLE_HEADERS,
+} from '@portcullis/demo-kit';
+import { Credentials, CurrentPrincipal, PortcullisModule, Public, Roles, Scopes } from '@portcullis/nestjs';
+import type { NextFunction, Request, Response } from 'express';
+
+const demo = await createDemoAuth('nest');
+const DEMO = 'DEMO';
+
+@Controller()
+class DemoController {
+  constructor(@Inject(DEMO) private readonly app: DemoAuth) {}
+
+  @Get('me')
+  async me(@CurrentPrincipal() principal: AuthContext) {
+    const user = await this.app.users.findById(principal.subject);
+    if (user === null)
+      throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
+    return { id: user.id, email: user.email, role: user.role };
+  }
+
+  @Get('admin/stats')
+  @Roles('admin')
+  async stats() {
+    return { users: await this.app.users.count() };
+  }
+
+  @Get('service/reports')
+  @Credentials('apiKey')
+  @Scopes('reports:read')
+  reports(@CurrentPrincipal() principal: AuthContext) {
+    return { reports: SAMPLE_REPORTS, key_id: principal.tokenId };
+  }
+
+  @Get()
+  @Public()
+  @Header('content-type', PAGE_HEADERS['content-type']!)
+  @Header('content-security-policy', PAGE_HEADERS['content-security-policy']!)
+  @Header('cache-control', 'no-store')
+  page() {
+    return demoPage('nest');
+  }
+
+  @Get('demo.js')
+  @Public()
+  @Header('content-type', SCRIPT_HEADERS['content-type']!)
+  @Header('cache-control', 'no-store')
+  script() {
+    return DEMO_JS;
+  }
+
+  @Get('demo.css')
+  @Public()
+  @Header('content-type', STYLE_HEADERS['content-type']!)
+  @Header('cache-control', 'no-store')
+  style() {
+    return DEMO_CSS;
+  }
+}
+
+/** Access log (path only), HTTPS in production, and credentials refused in the URL on every route. */
+function guardAndLog(req: Request, res: Response, next: NextFunction) {
+  const started = performance.now();
+  res.on('finish', () =>
+    console.log(requestLogLine('nest', req.method, req.originalUrl, res.statusCode, started)),
+  );
+  const plainHttp = plainHttpRefusal(
+    demo.config,
+    Boolean((req.socket as TLSSocket).encrypted),
+    req.get('x-forwarded-proto'),
+  );
+  if (plainHttp) return next(plainHttp);
+  try {
+    assertNoCredentialsInUrl(req.originalUrl);
+  } catch (error) {
+    return next(error);
+  }
+  next();
+}
+
+@Module({
+  imports: [PortcullisModule.forRoot({ auth: demo.auth })],
+  controllers: [DemoController],
+  providers: [{ provide: DEMO, useValue: demo }],
+})
+class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(guardAndLog).forRoutes('*');
+  }
+}
+
+const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  logger: ['error', 'warn'],
+  rawBody: true,
+});
+if (demo.config.trustProxy) app.set('trust proxy', 1);
+app.enableShutdownHooks();
+await app.listen(demo.port, demo.config.host);
+for (const line of readyLines('nest', demo.baseUrl, demo.storage)) console.log(line);
+
+async function shutdown() {
+  await app.close();
+  await demo.close();
+  process.exit(0);
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
