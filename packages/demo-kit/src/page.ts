@@ -72,7 +72,7 @@ main{max-width:44rem;margin:2rem auto;padding:1.5rem 2rem;background:#fff;border
 h1 small{font-weight:400;color:#667}label{display:block;margin:.4rem 0}input{font:inherit;padding:.3rem .4rem}
 .row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;margin:.5rem 0}button{font:inherit;padding:.35rem .8rem;cursor:pointer}
 pre{background:#f0f2f5;padding:.6rem;border-radius:4px}.hint{color:#556}.secret code{word-break:break-all;background:#fff5d6;padding:.1rem .3rem}
-#status{min-height:1.5em;color:#a33}ul{padding-left:1.2rem}`;
+#status{min-height:1.5em;color:#2d4a6b}ul{padding-left:1.2rem}`;
 
 export const DEMO_JS = `'use strict';
 const $ = (id) => document.getElementById(id);
