@@ -19,6 +19,7 @@ export default defineConfig({
     policy: 'src/policy/index.ts',
     ratelimit: 'src/ratelimit/index.ts',
     auth: 'src/auth/index.ts',
+    oauth: 'src/oauth/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -11,6 +11,7 @@ const ALLOWED = [
   /^@zxcvbn-ts\//,
   /^rate-limiter-flexible$/,
   /^cookie$/,
+  /^oauth4webapi$/,
   /^\./,
 ];
 const MODULES_WITH_NATIVE_CODE = ['passwords'];

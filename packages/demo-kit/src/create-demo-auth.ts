@@ -5,7 +5,9 @@ import {
   type AuthEvent,
   type AuthStores,
   createAuth,
+  googlePreset,
   importSigningKeySet,
+  type OAuthProviderConfig,
   type UserDirectory,
 } from '@portcullis/core';
 import { createPostgresStores } from '@portcullis/postgres';
@@ -97,6 +99,10 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
   const apiKeyPepper = await resolvePepper(sql, config.schema, config.apiKeyPepper, config.production);
   const signingKeys =
     config.signingKeys === undefined ? undefined : await importSigningKeySet(config.signingKeys);
+  // Providers named as the contract names them: `oidc` (any OpenID provider by discovery) and `google`.
+  const oauthProviders: Record<string, OAuthProviderConfig> = {};
+  if (config.oidc !== undefined) oauthProviders['oidc'] = config.oidc;
+  if (config.google !== undefined) oauthProviders['google'] = googlePreset(config.google);
   const auth = await createAuth({
     stores,
     users,
@@ -113,6 +119,7 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
     loginWindow: config.loginWindow,
     roleFor: (email) => (config.adminEmails.has(email) ? 'admin' : 'user'),
+    oauthProviders,
     onEvent: (event) => logEvent(app, event),
   });
 

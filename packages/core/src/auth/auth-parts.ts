@@ -17,6 +17,11 @@ import type { UserDirectory } from './user-directory.js';
 export type AuthEvent =
   | { type: 'login.succeeded'; subject: string; method: 'password' | 'session' | 'oauth' }
   | { type: 'login.failed'; reason: 'invalid_credentials' | 'rate_limited' }
+  /**
+   * A sign-in through a provider refused (callback) or impossible (start: provider unreachable);
+   * `reason` is portcullis's own word for why (e.g. `state_replayed`), never the provider's text.
+   */
+  | { type: 'oauth.refused'; provider: string; reason: string }
   | { type: 'refresh.reuse_detected'; subject: string; familyId: string }
   | { type: 'logout'; subject: string | undefined }
   | { type: 'user.registered'; subject: string }

@@ -11,6 +11,8 @@ import { createKeyring } from '../keys/keyring.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { configureOAuthLogin, type OAuthSettings } from '../oauth/configure-login.js';
+import type { OAuthProviderConfig } from '../oauth/provider-config.js';
 import { createPasswordHasher, type PasswordHasherOptions } from '../passwords/password-hasher.js';
 import { createPolicy, type PolicyDefinition } from '../policy/create-policy.js';
 import type { Requirement } from '../policy/requirement.js';
@@ -30,6 +32,7 @@ import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './handlers/
 import { health, jwks, rotateKeys } from './handlers/keys.js';
 import { login } from './handlers/login.js';
 import { logout } from './handlers/logout.js';
+import { oauthCallback, oauthStart } from './handlers/oauth.js';
 import { refresh } from './handlers/refresh.js';
 import { register } from './handlers/register.js';
 import { sessionLogin, sessionLogout } from './handlers/session.js';
@@ -75,8 +78,16 @@ export interface CreateAuthOptions {
   passwords?: PasswordHasherOptions;
   policy?: PolicyDefinition;
   cookieNames?: Partial<AuthCookieNames>;
-  /** Role of a newly registered user. Default `"user"` for everyone. */
+  /** Role of a newly registered user (by password or OAuth). Default `"user"` for everyone. */
   roleFor?: (email: string) => string;
+  /**
+   * Sign-in providers by name, served at `GET /auth/oauth/<name>/start` and `/callback`: an OpenID provider
+   * (`{ issuer, clientId, clientSecret }`, discovered at first use) or a preset (`googlePreset()`,
+   * `microsoftPreset()`, `githubPreset()`). The redirect URI to register is `<appOrigin>/auth/oauth/<name>/callback`.
+   */
+  oauthProviders?: Readonly<Record<string, OAuthProviderConfig>>;
+  /** Settings of the OAuth sign-in flow: state lifetime, timeouts, where to land after signing in. */
+  oauth?: OAuthSettings;
   /** Cache of verified access tokens. Default 10 000 entries. */
   tokenCache?: false | { maxEntries?: number };
   /** Security events, for audit logs; never carries a secret. */
@@ -123,6 +134,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     revocations: guardStore(options.stores.revocations),
     apiKeys: guardStore(options.stores.apiKeys),
     sessions: guardStore(options.stores.sessions),
+    oauthStates: options.stores.oauthStates && guardStore(options.stores.oauthStates),
   };
   const accessTtl = parseDuration(options.accessTokenTtl ?? '15m', 'accessTokenTtl');
   const refreshTtl = parseDuration(options.refreshTokenTtl ?? '7d', 'refreshTokenTtl');
@@ -229,6 +241,15 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     },
   };
 
+  const oauthFlow = configureOAuthLogin({
+    providers: options.oauthProviders,
+    settings: options.oauth,
+    apiKeyPepper: options.apiKeyPepper,
+    appOrigin: options.appOrigin,
+    stores,
+    clock,
+  });
+
   const authenticate = createAuthenticate(parts);
   const respondToError = (error: unknown): AuthResponse => {
     if (!isAuthError(error))
@@ -273,6 +294,8 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     route('GET', '/api-keys', (req) => listApiKeys(parts, authenticate, req)),
     route('POST', '/api-keys/:id/roll', (req) => rollApiKey(parts, authenticate, req)),
     route('DELETE', '/api-keys/:id', (req) => revokeApiKey(parts, authenticate, req)),
+    route('GET', '/auth/oauth/:provider/start', (req) => oauthStart(parts, oauthFlow, req)),
+    route('GET', '/auth/oauth/:provider/callback', (req) => oauthCallback(parts, oauthFlow, req)),
   ]);
 
   return Object.freeze({

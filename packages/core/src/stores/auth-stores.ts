@@ -1,6 +1,7 @@
 import type { KeyringStore } from '../keys/keyring-store.js';
 import type { RateLimiterFactory } from '../ratelimit/rate-limiter-factory.js';
 import type { ApiKeyStore } from './api-key-store.js';
+import type { OAuthStateStore } from './oauth-state-store.js';
 import type { RefreshTokenStore } from './refresh-token-store.js';
 import type { RevocationStore } from './revocation-store.js';
 import type { SessionStore } from './session-store.js';
@@ -18,4 +19,10 @@ export interface AuthStores {
   sessions: SessionStore;
   /** Builds the rate limiters (login throttling, per-key limits) on this store's backend. */
   rateLimiter: RateLimiterFactory;
+  /**
+   * Spent OAuth `state` values (sign-in through an OpenID provider). Optional: without it, a spent state is
+   * remembered in `revocations` instead, which is single-use too but not atomic under a race of two
+   * callbacks carrying the same state cookie.
+   */
+  oauthStates?: OAuthStateStore;
 }

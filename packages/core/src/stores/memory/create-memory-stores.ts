@@ -2,6 +2,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { createMemoryKeyringStore } from '../../keys/keyring-store.js';
 import type { AuthStores } from '../auth-stores.js';
 import { createMemoryApiKeyStore } from './memory-api-key-store.js';
+import { createMemoryOAuthStateStore } from './memory-oauth-state-store.js';
 import { createMemoryRefreshTokenStore } from './memory-refresh-token-store.js';
 import { createMemoryRevocationStore } from './memory-revocation-store.js';
 import { createMemorySessionStore } from './memory-session-store.js';
@@ -28,5 +29,6 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): AuthStore
     apiKeys: createMemoryApiKeyStore(bounds),
     sessions: createMemorySessionStore(withClock),
     rateLimiter: (spec) => new RateLimiterMemory(spec),
+    oauthStates: createMemoryOAuthStateStore(withClock),
   };
 }

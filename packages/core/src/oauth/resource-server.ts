@@ -1,0 +1,157 @@
+import type { AuthContext, AuthenticateOptions } from '../auth/authenticate.js';
+import { AuthError } from '../errors/auth-error.js';
+import { extractBearerToken, missingCredentials } from '../http/bearer.js';
+import { errorResponse } from '../http/error-response.js';
+import type { AuthRequest, AuthResponse } from '../http/types.js';
+import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
+import { isJwsAlgorithm, isSymmetric, type JwsAlgorithm } from '../keys/algorithms.js';
+import type { KeySource } from '../keys/key-source.js';
+import { createRemoteKeySet } from '../keys/remote-key-set.js';
+import type { Clock } from '../lib/clock.js';
+import { parseDuration } from '../lib/duration.js';
+import { createPolicy, type PolicyDefinition } from '../policy/create-policy.js';
+import type { Requirement } from '../policy/requirement.js';
+import type { AccessTokenPrincipal, Principal } from '../tokens/principal.js';
+import { type AccessTokenVerifier, createAccessTokenVerifier } from '../tokens/verify-access-token.js';
+import { type DiscoveryAlgorithm, discover } from './discover.js';
+import { createProviderHttp, isLoopbackHttp, serverUrl } from './provider-http.js';
+import { cachedOnSuccess } from './single-flight.js';
+
+export interface ResourceServerOptions {
+  /** The authorization server's issuer identifier: required `iss`, and where its metadata is discovered. */
+  issuer: string;
+  /** Accepted `aud` values (this API's identifier). */
+  audience: string | readonly string[];
+  /** The issuer's JWKS. Default: `jwks_uri` from its metadata, discovered at the first token. */
+  jwksUri?: string;
+  /** Which metadata document to discover: OpenID Connect (`openid-configuration`, default) or RFC 8414 (`oauth-authorization-server`). */
+  discovery?: DiscoveryAlgorithm;
+  /** Algorithms the issuer signs access tokens with; pin them. Asymmetric only. Default `["RS256"]`. */
+  algorithms?: readonly JwsAlgorithm[];
+  /**
+   * Required `typ` header. Default `"at+jwt"` (RFC 9068 §2.1), so an ID token or any other JWT of the issuer
+   * is never taken for an access token. `null` only for an issuer that does not follow RFC 9068.
+   */
+  typ?: string | null;
+  /** Claims required besides `iss`, `aud`, `exp`. Default `["sub", "iat", "jti"]` (RFC 9068 §2.2). */
+  requiredClaims?: readonly string[];
+  /** Allowed clock skew, seconds or `"5s"`. Default 5 seconds. */
+  clockTolerance?: number | string;
+  /** Roles and permissions, as `createAuth`'s `policy`, for `authorize`. */
+  policy?: PolicyDefinition;
+  /** Time allowed for the discovery and each JWKS request, seconds or `"10s"`. Default 10 seconds. */
+  timeout?: number | string;
+  /** Cache of verified tokens (see `createAccessTokenVerifier`). Default up to 10 000 entries. */
+  cache?: false | { maxEntries?: number };
+  /** Called for every verified token; `true` refuses it as revoked. */
+  isRevoked?: (principal: AccessTokenPrincipal) => boolean | Promise<boolean>;
+  /** The `realm` of `WWW-Authenticate` challenges. Default `"portcullis"`. */
+  realm?: string;
+  clock?: Clock;
+}
+
+/** What the adapters' `authenticate`/`authorize` middleware needs, for tokens of an external issuer. */
+export interface ResourceServer {
+  /** Authenticates a request by its bearer token; throws `AuthError` (401 `invalid_token`, 400 for credentials in the URL…). */
+  authenticate(request: AuthRequest, options?: AuthenticateOptions): Promise<AuthContext>;
+  /** Throws 403 `insufficient_scope` unless the principal meets the requirement. */
+  authorize(principal: Principal, requirement: Requirement): void;
+  /** The contract's response for any error. */
+  errorResponse(error: unknown): AuthResponse;
+  readonly verifier: AccessTokenVerifier;
+}
+
+/**
+ * Protects an API with access tokens issued by an external authorization server (RFC 9068 JWT access
+ * tokens): each token's signature is checked against the issuer's JWKS — found by discovery unless given,
+ * fetched with a timeout and cached — with the algorithms pinned, `iss`, `aud`, `exp` and `typ` required.
+ * Only the `Authorization: Bearer` header is read, and a credential in the URL is refused first, as by
+ * `createAuth`'s `authenticate`. An unreachable issuer fails closed with 503.
+ *
+ * @example
+ * const api = createResourceServer({ issuer: 'https://idp.example', audience: 'https://api.example', algorithms: ['RS256'] });
+ * app.use(authenticate(api)); // @portcullis/hono
+ */
+export function createResourceServer(options: ResourceServerOptions): ResourceServer {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('createResourceServer: options are required');
+  const issuer = serverUrl(options.issuer, 'createResourceServer: issuer');
+  const timeoutMs = parseDuration(options.timeout ?? 10, 'timeout') * 1000;
+  if (timeoutMs <= 0) throw new TypeError('createResourceServer: timeout must be more than 0');
+  const algorithms = options.algorithms ?? ['RS256'];
+  if (
+    !Array.isArray(algorithms) ||
+    algorithms.length === 0 ||
+    algorithms.some((a) => !isJwsAlgorithm(a) || isSymmetric(a))
+  )
+    throw new TypeError(
+      'createResourceServer: algorithms must list asymmetric JWS algorithms, e.g. ["RS256"]',
+    );
+  const discovery = options.discovery ?? 'oidc';
+  if (discovery !== 'oidc' && discovery !== 'oauth2')
+    throw new TypeError('createResourceServer: discovery must be "oidc" or "oauth2"');
+  const keySetOptions = { algorithms, timeout: timeoutMs };
+  let keys: KeySource;
+  if (options.jwksUri !== undefined) {
+    keys = createRemoteKeySet(serverUrl(options.jwksUri, 'createResourceServer: jwksUri'), keySetOptions);
+  } else {
+    const http = createProviderHttp({
+      timeoutMs,
+      fetch: undefined,
+      allowLoopbackHttp: isLoopbackHttp(issuer),
+    });
+    const remote = cachedOnSuccess(async () => {
+      const metadata = await discover(issuer, http, discovery);
+      if (metadata.jwks_uri === undefined) throw new Error('no jwks_uri in the issuer metadata');
+      return createRemoteKeySet(serverUrl(metadata.jwks_uri, 'jwks_uri'), keySetOptions);
+    });
+    keys = {
+      revision: 0,
+      async resolve(header) {
+        let source: KeySource;
+        try {
+          source = await remote();
+        } catch (error) {
+          throw new AuthError('temporarily_unavailable', 'The token issuer’s keys could not be fetched', {
+            retryAfter: 5,
+            reason: 'issuer_discovery_failed',
+            cause: new Error(error instanceof Error ? error.message : 'discovery failed'),
+          });
+        }
+        return source.resolve(header);
+      },
+    };
+  }
+  const verifier = createAccessTokenVerifier({
+    keys,
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms,
+    ...(options.typ === undefined ? {} : { typ: options.typ }),
+    ...(options.requiredClaims === undefined ? {} : { requiredClaims: options.requiredClaims }),
+    ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
+    ...(options.isRevoked === undefined ? {} : { isRevoked: options.isRevoked }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const policy = createPolicy(options.policy);
+  const realm = options.realm ?? 'portcullis';
+
+  return Object.freeze({
+    verifier,
+    async authenticate(request: AuthRequest, authenticateOptions: AuthenticateOptions = {}) {
+      if (authenticateOptions.via !== undefined && !authenticateOptions.via.includes('bearer'))
+        throw new TypeError('a resource server authenticates bearer tokens only');
+      assertNoCredentialsInUrl(request.url);
+      const token = extractBearerToken(request.headers);
+      if (token === null) throw missingCredentials();
+      return Object.freeze({ ...(await verifier.verify(token)), method: 'bearer' as const });
+    },
+    authorize(principal: Principal, requirement: Requirement) {
+      policy.enforce(principal, requirement);
+    },
+    errorResponse(error: unknown) {
+      return errorResponse(error, { realm });
+    },
+  });
+}
