@@ -1,5 +1,5 @@
 import {
-  type Auth,
+  type AdapterAuth,
   type AuthenticateOptions,
   type CredentialSource,
   isRequirement,
@@ -17,7 +17,7 @@ function checkVia(via: unknown): void {
 }
 
 /** Middleware that authenticates the request with `auth`, sets `req.auth`, or passes the `AuthError` on. */
-export function authenticateWith(auth: Auth, options: AuthenticateOptions = {}): RequestHandler {
+export function authenticateWith(auth: AdapterAuth, options: AuthenticateOptions = {}): RequestHandler {
   checkVia(options.via);
   const settings: AuthenticateOptions = options.via === undefined ? {} : { via: [...options.via] };
   return function portcullisAuthenticate(req, _res, next) {
@@ -29,7 +29,11 @@ export function authenticateWith(auth: Auth, options: AuthenticateOptions = {}):
 }
 
 /** Middleware that lets the request through only when `req.auth` meets `requirement` (403 otherwise). */
-export function authorizeWith(auth: Auth, requirement: Requirement, name = 'authorize'): RequestHandler {
+export function authorizeWith(
+  auth: AdapterAuth,
+  requirement: Requirement,
+  name = 'authorize',
+): RequestHandler {
   if (!isRequirement(requirement))
     throw new TypeError(`${name}(): expected a requirement such as requireRoles('admin')`);
   return function portcullisAuthorize(req, _res, next) {

@@ -1,4 +1,4 @@
-import { type Auth, AuthError, isAuthError } from '@portcullis/core';
+import { type AdapterAuth, AuthError, isAuthError } from '@portcullis/core';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { sendAuthResponse } from './lib/translate.js';
 
@@ -26,7 +26,7 @@ function toAuthError(error: unknown): unknown {
 }
 
 /** Error-handling middleware answering every error with `auth.errorResponse`. */
-export function errorHandlerFor(auth: Auth): ErrorRequestHandler {
+export function errorHandlerFor(auth: AdapterAuth): ErrorRequestHandler {
   return function portcullisErrorHandler(error, _req, res, next) {
     if (res.headersSent) return next(error);
     sendAuthResponse(res, auth.errorResponse(toAuthError(error)));

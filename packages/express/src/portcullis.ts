@@ -1,5 +1,5 @@
 import {
-  type Auth,
+  type AdapterAuth,
   type AuthenticateOptions,
   type Requirement,
   requireRoles,
@@ -39,10 +39,10 @@ export interface Portcullis {
  * });
  * app.use(notFound, pc.errorHandler);
  */
-export function portcullis(auth: Auth): Portcullis {
-  const { routes, authenticate, authorize, errorResponse } = (auth ?? {}) as Partial<Auth>;
+export function portcullis(auth: AdapterAuth): Portcullis {
+  const { routes, authenticate, authorize, errorResponse } = (auth ?? {}) as Partial<AdapterAuth>;
   if (!Array.isArray(routes) || [authenticate, authorize, errorResponse].some((f) => typeof f !== 'function'))
-    throw new TypeError('portcullis(): expected the Auth object returned by createAuth()');
+    throw new TypeError('portcullis(): expected what createAuth() or createResourceServer() returned');
   return Object.freeze({
     router: authRouter(auth),
     authenticate: (options?: AuthenticateOptions) => authenticateWith(auth, options),

@@ -1,4 +1,4 @@
-import { type Auth, AuthError, MAX_AUTH_BODY_BYTES, readBodyText } from '@portcullis/core';
+import { type AdapterAuth, AuthError, MAX_AUTH_BODY_BYTES, readBodyText } from '@portcullis/core';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { sendAuthResponse, toAuthRequest } from './lib/translate.js';
 
@@ -21,7 +21,7 @@ async function bodyOf(req: Request): Promise<unknown> {
 }
 
 /** One Express handler per core route; a failure to read the body goes to `next(err)`. */
-function handlerFor(handle: Auth['routes'][number]['handle']): RequestHandler {
+function handlerFor(handle: AdapterAuth['routes'][number]['handle']): RequestHandler {
   return function portcullisRoute(req, res, next) {
     // Translated first: reading stops at the limit and destroys the stream, after which `req.ip` is gone.
     const request = toAuthRequest(req);
@@ -39,7 +39,7 @@ function handlerFor(handle: Auth['routes'][number]['handle']): RequestHandler {
  *
  * @example app.use(portcullis(auth).router);
  */
-export function authRouter(auth: Auth): Router {
+export function authRouter(auth: AdapterAuth): Router {
   const router = express.Router();
   for (const route of auth.routes) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'delete';

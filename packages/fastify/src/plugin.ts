@@ -1,5 +1,5 @@
 import {
-  type Auth,
+  type AdapterAuth,
   type AuthContext,
   AuthError,
   type AuthenticateOptions,
@@ -23,7 +23,7 @@ import { sendAuthResponse, toAuthRequest } from './translate.js';
 
 export interface PortcullisOptions {
   /** The object `createAuth()` returned. */
-  auth: Auth;
+  auth: AdapterAuth;
   /** Answer every error of this instance through `auth.errorResponse`. Default `true`. */
   errorHandler?: boolean;
   /** Answer unknown routes with the contract's 404 `not_found`. Default `true`. */
@@ -32,7 +32,7 @@ export interface PortcullisOptions {
 
 /** What the plugin decorates the instance with, as `fastify.portcullis`. */
 export interface Portcullis {
-  readonly auth: Auth;
+  readonly auth: AdapterAuth;
   /** An `onRequest` hook that authenticates the request into `request.auth`, or answers 400/401/403. */
   authenticate(options?: AuthenticateOptions): onRequestAsyncHookHandler;
   /** A `preHandler` hook that answers 403 `insufficient_scope` unless `request.auth` meets the requirement. */
@@ -61,7 +61,9 @@ function checkOptions(options: PortcullisOptions): void {
   const given: Partial<PortcullisOptions> = options ?? {};
   const { auth } = given;
   if (typeof auth?.authenticate !== 'function' || typeof auth.errorResponse !== 'function')
-    throw new TypeError('@portcullis/fastify: the "auth" option must be the object createAuth() returned');
+    throw new TypeError(
+      '@portcullis/fastify: the "auth" option must be what createAuth() or createResourceServer() returned',
+    );
   for (const name of ['errorHandler', 'notFoundHandler'] as const) {
     if (given[name] !== undefined && typeof given[name] !== 'boolean')
       throw new TypeError(`@portcullis/fastify: the "${name}" option must be a boolean`);

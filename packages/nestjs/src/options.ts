@@ -1,8 +1,8 @@
-import type { Auth, CredentialSource } from '@portcullis/core';
+import type { AdapterAuth, CredentialSource } from '@portcullis/core';
 
 export interface PortcullisModuleOptions {
-  /** What `createAuth()` returned. */
-  auth: Auth;
+  /** What `createAuth()` returned, or a resource server (`createResourceServer()`). */
+  auth: AdapterAuth;
   /** Credentials a route accepts when it has no `@Credentials()`. Default: bearer, access cookie, session cookie. */
   via?: readonly CredentialSource[];
   /** Whether to serve `auth.routes` (`/auth/*`, `/api-keys`, the JWKS, `/healthz`…). Default `true`. */
@@ -13,9 +13,11 @@ const SOURCES: readonly string[] = ['bearer', 'apiKey', 'cookie', 'session'];
 
 /** Checks the options once, at start-up: a misused option is a `TypeError`, never a request-time surprise. */
 export function assertOptions(options: PortcullisModuleOptions): void {
-  const auth = options?.auth as Partial<Auth> | undefined;
+  const auth = options?.auth as Partial<AdapterAuth> | undefined;
   if (typeof auth?.authenticate !== 'function' || !Array.isArray(auth.routes)) {
-    throw new TypeError('PortcullisModule: options.auth must be the object createAuth() returned');
+    throw new TypeError(
+      'PortcullisModule: options.auth must be what createAuth() or createResourceServer() returned',
+    );
   }
   if (options.via !== undefined) assertSources('options.via', options.via);
   if (options.routes !== undefined && typeof options.routes !== 'boolean') {

@@ -28,7 +28,7 @@ export class DemoController {
     @Inject(PORTCULLIS_OPTIONS) options: PortcullisModuleOptions,
     @Inject(USER_COUNT) private readonly userCount: () => Promise<number>,
   ) {
-    this.auth = options.auth;
+    this.auth = options.auth as Auth;
   }
 
   @Get('me')

@@ -1,4 +1,6 @@
 export { runAdapterSuite, SUITE_ORIGIN } from './adapter-suite/run-adapter-suite.js';
+export type { MountResourceServer } from './adapter-suite/run-resource-server-suite.js';
+export { runResourceServerSuite } from './adapter-suite/run-resource-server-suite.js';
 export type { CreateTestApp, Inject, InjectedRequest, InjectedResponse } from './adapter-suite/types.js';
 export { createNodeListener } from './node-host.js';
 export type { ServiceProbe } from './services.js';

@@ -4,3 +4,4 @@ export type { Auth, AuthRoute, CreateAuthOptions } from './create-auth.js';
 export { createAuth } from './create-auth.js';
 export type { AuthUser, UserDirectory } from './user-directory.js';
 export { createMemoryUserDirectory } from './user-directory.js';
+export type { AdapterAuth } from './adapter-auth.js';

@@ -59,6 +59,8 @@ export interface ResourceServer {
   /** The contract's response for any error. */
   errorResponse(error: unknown): AuthResponse;
   readonly verifier: AccessTokenVerifier;
+  /** None: a resource server only protects routes. Present so that every adapter accepts it in place of `Auth`. */
+  readonly routes: readonly [];
 }
 
 /**
@@ -139,6 +141,7 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
 
   return Object.freeze({
     verifier,
+    routes: Object.freeze([]) as readonly [],
     async authenticate(request: AuthRequest, authenticateOptions: AuthenticateOptions = {}) {
       if (authenticateOptions.via !== undefined && !authenticateOptions.via.includes('bearer'))
         throw new TypeError('a resource server authenticates bearer tokens only');

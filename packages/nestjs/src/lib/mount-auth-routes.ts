@@ -1,5 +1,5 @@
 import type { HttpServer } from '@nestjs/common';
-import type { Auth, AuthResponse, AuthRoute } from '@portcullis/core';
+import type { AdapterAuth, AuthResponse, AuthRoute } from '@portcullis/core';
 import { bodyOf, type PlatformRequest, send, toAuthRequest } from './platform.js';
 
 const REGISTER = { GET: 'get', POST: 'post', DELETE: 'delete' } as const satisfies Record<
@@ -12,7 +12,7 @@ const REGISTER = { GET: 'get', POST: 'post', DELETE: 'delete' } as const satisfi
  * Fastify alike. Each route authenticates for itself (core decides which are public), so the global guard,
  * pipes and interceptors stay out of the way; every failure is answered with core's error response.
  */
-export function mountAuthRoutes(adapter: HttpServer, auth: Auth): void {
+export function mountAuthRoutes(adapter: HttpServer, auth: AdapterAuth): void {
   for (const route of auth.routes) {
     adapter[REGISTER[route.method]](route.path, async (request: PlatformRequest, response: unknown) => {
       let out: AuthResponse;
