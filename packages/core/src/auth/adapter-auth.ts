@@ -1,9 +1,8 @@
-import type { AuthResponse } from '../http/types.js';
+import type { AuthRequest, AuthResponse } from '../http/types.js';
 import type { Requirement } from '../policy/requirement.js';
 import type { Principal } from '../tokens/principal.js';
 import type { AuthContext, AuthenticateOptions } from './authenticate.js';
 import type { AuthRoute } from './create-auth.js';
-import type { AuthRequest } from '../http/types.js';
 
 /**
  * What a framework adapter needs: `createAuth()`'s `Auth`, or a resource server (`createResourceServer()`),
