@@ -23,8 +23,9 @@ async function bodyOf(req: Request): Promise<unknown> {
 /** One Express handler per core route; a failure to read the body goes to `next(err)`. */
 function handlerFor(handle: AdapterAuth['routes'][number]['handle']): RequestHandler {
   return function portcullisRoute(req, res, next) {
-    // Translated first: reading stops at the limit and destroys the stream, after which `req.ip` is gone.
-    const request = toAuthRequest(req);
+    // Translated first, the address included: reading stops at the limit and destroys the stream, after
+    // which `req.ip` is gone. (Auth routes need it: login throttling counts per client address.)
+    const request = { ...toAuthRequest(req), ip: req.ip };
     bodyOf(req)
       .then((body) => handle({ ...request, body }))
       .then((response) => sendAuthResponse(res, response))

@@ -20,7 +20,10 @@ export function toAuthRequest(request: FastifyRequest, body?: unknown): AuthRequ
     headers: headersFromRawHeaders(request.raw.rawHeaders),
     body,
     params: request.params as Readonly<Record<string, string>>,
-    ip: request.ip,
+    // Read only when core needs it (login throttling): with `trustProxy` it is worked out per access.
+    get ip() {
+      return request.ip;
+    },
   };
 }
 

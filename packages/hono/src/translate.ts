@@ -1,6 +1,7 @@
 import type { AuthRequest, AuthResponse } from '@portcullis/core/http';
 import {
   headersFromFetch,
+  headersFromRawHeaders,
   MAX_AUTH_BODY_BYTES,
   readBodyText,
   responseBodyText,
@@ -10,9 +11,17 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 
-/** Core's neutral request for `c`: method, the URL with its query string, every header (Fetch joins repeats). */
+/**
+ * Core's neutral request for `c`: method, the URL with its query string, every header. On Node
+ * (@hono/node-server) the headers come from the raw list, which keeps repeats and spares building a Fetch
+ * `Headers` object; elsewhere from Fetch's headers, whose joined repeats core splits again.
+ */
 export function requestOf(c: Context): AuthRequest {
-  return { method: c.req.method, url: c.req.url, headers: headersFromFetch(c.req.raw.headers) };
+  const rawHeaders = (c.env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming?.rawHeaders;
+  const headers = Array.isArray(rawHeaders)
+    ? headersFromRawHeaders(rawHeaders as string[])
+    : headersFromFetch(c.req.raw.headers);
+  return { method: c.req.method, url: c.req.url, headers };
 }
 
 /** The raw body text, at most MAX_AUTH_BODY_BYTES + 1 bytes of it, so that core can answer 413. */

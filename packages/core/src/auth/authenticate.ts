@@ -21,8 +21,21 @@ export interface AuthenticateOptions {
 
 const DEFAULT_VIA: readonly CredentialSource[] = Object.freeze(['bearer', 'cookie', 'session']);
 
+// A verified token's principal is shared by every request presenting it (the verifier's cache), so its
+// context is built once per method and reused rather than spread and frozen on every request.
+const contexts: Record<AuthMethod, WeakMap<Principal, AuthContext>> = {
+  bearer: new WeakMap(),
+  cookie: new WeakMap(),
+  session: new WeakMap(),
+  apiKey: new WeakMap(),
+};
+
 function withMethod(principal: Principal, method: AuthMethod): AuthContext {
-  return Object.freeze({ ...principal, method });
+  const known = contexts[method].get(principal);
+  if (known !== undefined) return known;
+  const context: AuthContext = Object.freeze({ ...principal, method });
+  contexts[method].set(principal, context);
+  return context;
 }
 
 function invalidCookie(reason: string): AuthError {

@@ -125,6 +125,13 @@ describe('createResourceServer', () => {
 
   it('has the shape the adapters’ authenticate middleware takes', () => {
     const api = createResourceServer({ issuer: idp.issuer, audience: API });
-    expect(Object.keys(api).sort()).toEqual(['authenticate', 'authorize', 'errorResponse', 'verifier']);
+    expect(Object.keys(api).sort()).toEqual([
+      'authenticate',
+      'authorize',
+      'errorResponse',
+      'routes',
+      'verifier',
+    ]);
+    expect(api.routes).toEqual([]);
   });
 });

@@ -19,7 +19,10 @@ export function toAuthRequest(req: Request): AuthRequest {
     headers: headersFromRawHeaders(req.rawHeaders),
     // Only `:name` segments are mounted, never Express 5's `*splat` (which would give arrays).
     params: req.params as Record<string, string>,
-    ip: req.ip,
+    // Read only when core needs it (login throttling): `req.ip` runs proxy-addr on every access.
+    get ip() {
+      return req.ip;
+    },
   };
 }
 

@@ -17,8 +17,11 @@ export function mountAuthRoutes(adapter: HttpServer, auth: AdapterAuth): void {
     adapter[REGISTER[route.method]](route.path, async (request: PlatformRequest, response: unknown) => {
       let out: AuthResponse;
       try {
+        // Translated (the client address included) before the body is read: reading stops at the limit and
+        // may destroy the stream.
+        const translated = { ...toAuthRequest(request) };
         const body = route.method === 'GET' ? undefined : await bodyOf(request);
-        out = await route.handle({ ...toAuthRequest(request), body });
+        out = await route.handle({ ...translated, body });
       } catch (error) {
         out = auth.errorResponse(error);
       }

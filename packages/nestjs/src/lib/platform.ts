@@ -34,8 +34,11 @@ export function toAuthRequest(request: PlatformRequest): AuthRequest {
     method: node.method ?? 'GET',
     url: node.originalUrl ?? node.url ?? '/',
     headers: headersFromRawHeaders(node.rawHeaders),
-    ip: request.ip ?? node.socket?.remoteAddress ?? '',
     params: request.params ?? {},
+    // Read only when core needs it (login throttling): the platform's proxy-aware lookup costs on every request.
+    get ip() {
+      return request.ip ?? node.socket?.remoteAddress ?? '';
+    },
   };
 }
 

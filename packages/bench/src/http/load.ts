@@ -1,0 +1,142 @@
+// The load generator: autocannon's programmatic API, in this process, against a server child.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import autocannon from 'autocannon';
+import type { ServerChild } from './child.js';
+
+export const AUTOCANNON_VERSION = (
+  createRequire(import.meta.url)('autocannon/package.json') as { version: string }
+).version;
+
+export const LOAD = {
+  connections: 32,
+  pipelining: 1,
+  /** Seconds of warm-up per row (JIT, caches, connection set-up), once, before the first round; not counted. */
+  warmupSeconds: 1,
+  /** Seconds measured per row and round. */
+  seconds: 1.25,
+  /**
+   * Rounds over all rows of a server, each row keeping its best round: several short runs, interleaved,
+   * give each row several chances at a quiet moment when other processes share the machine (as measure.ts).
+   */
+  rounds: 4,
+  /**
+   * autocannon stops a run at its next sample tick: with its default of 1 s, a 1.25 s run would last 2 s.
+   * Rates are computed over the run's actual duration either way.
+   */
+  sampleIntervalMs: 250,
+} as const;
+
+/** What each request carries: nothing, always the same token, or the next of a list of tokens. */
+export type Credentials =
+  | { kind: 'none' }
+  | { kind: 'reused'; token: string }
+  | { kind: 'fresh'; tokens: readonly string[] };
+
+export interface LoadResult {
+  /** Responses per second over the measured run. */
+  rps: number;
+  /** 99th-percentile latency, ms. */
+  p99: number;
+  /**
+   * Server CPU time per response, µs: what a request costs the server whatever share of its core it got,
+   * so much less sensitive than req/s to other processes taking the core.
+   */
+  serverMicrosPerRequest: number;
+  /** Server CPU time over wall time during the run: ≈ 1 means the server (one core) was the bottleneck. */
+  serverBusy: number;
+  /** This process's CPU time over wall time (autocannon, one core). */
+  clientBusy: number;
+  /**
+   * CPU time of everything else on the machine over wall time, in cores (Linux: /proc/stat, steal
+   * included): other processes competing for the two cores. `undefined` where it cannot be read.
+   */
+  othersBusy: number | undefined;
+  /** Non-2xx responses, socket errors and timeouts: any of them means the row measured something else. */
+  failures: number;
+}
+
+// The fresh-token cursor lives across runs (warm-up and measured run continue the same cycle).
+let next = 0;
+
+function options(port: number, path: string, credentials: Credentials, seconds: number): autocannon.Options {
+  const base: autocannon.Options = {
+    url: `http://127.0.0.1:${port}${path}`,
+    connections: LOAD.connections,
+    pipelining: LOAD.pipelining,
+    duration: seconds,
+    sampleInt: LOAD.sampleIntervalMs,
+  };
+  switch (credentials.kind) {
+    case 'none':
+      return base;
+    case 'reused':
+      return { ...base, headers: { authorization: `Bearer ${credentials.token}` } };
+    case 'fresh': {
+      // One shared cursor over all connections: consecutive requests carry consecutive tokens, so that a
+      // token comes back only after every other one has been sent. setupRequest rebuilds the request
+      // bytes each time (a few µs of the client's core).
+      const headers = credentials.tokens.map((token) => `Bearer ${token}`);
+      return {
+        ...base,
+        requests: [
+          {
+            setupRequest(request) {
+              request.headers = { ...request.headers, authorization: headers[next++ % headers.length] };
+              return request;
+            },
+          },
+        ],
+      };
+    }
+  }
+}
+
+/** CPU time the whole machine has spent busy, in µs (user, nice, system, irq, softirq, steal), if readable. */
+function machineBusyMicros(): number | undefined {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '').trim().split(/\s+/);
+    if (fields[0] !== 'cpu') return undefined;
+    const [user, nice, system, , , irq, softirq, steal] = fields.slice(1).map(Number);
+    const ticks = [user, nice, system, irq, softirq, steal].reduce<number>((sum, n) => sum + (n ?? 0), 0);
+    return ticks * 10_000; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends load for `LOAD.warmupSeconds`, measuring nothing. */
+export async function warmUp(server: ServerChild, path: string, credentials: Credentials): Promise<void> {
+  await autocannon(options(server.port, path, credentials, LOAD.warmupSeconds));
+}
+
+/** One measured run of `LOAD.seconds`; the server's CPU time is read around it. */
+export async function measureLoad(
+  server: ServerChild,
+  path: string,
+  credentials: Credentials,
+): Promise<LoadResult> {
+  const serverBefore = await server.cpuMicros();
+  const machineBefore = machineBusyMicros();
+  const clientBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await autocannon(options(server.port, path, credentials, LOAD.seconds));
+  const wallMicros = (performance.now() - started) * 1000;
+  const client = process.cpuUsage(clientBefore);
+  const machineAfter = machineBusyMicros();
+  const serverAfter = await server.cpuMicros();
+  const clientMicros = client.user + client.system;
+  const serverMicros = serverAfter - serverBefore;
+  return {
+    rps: result.requests.total / result.duration,
+    p99: result.latency.p99,
+    serverMicrosPerRequest: serverMicros / Math.max(1, result.requests.total),
+    serverBusy: serverMicros / wallMicros,
+    clientBusy: clientMicros / wallMicros,
+    othersBusy:
+      machineBefore === undefined || machineAfter === undefined
+        ? undefined
+        : Math.max(0, machineAfter - machineBefore - serverMicros - clientMicros) / wallMicros,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}

@@ -1,0 +1,48 @@
+// What the bench process and a server child say to each other over the IPC channel, and what both know.
+import type { JsonWebKey } from '@portcullis/core';
+
+export const FRAMEWORKS = ['express', 'fastify', 'hono', 'nest'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+export const HTTP_ALGORITHMS = ['HS256', 'EdDSA'] as const;
+export type HttpAlgorithm = (typeof HTTP_ALGORITHMS)[number];
+
+/** The three routes of every server: no authentication, portcullis's adapter, the framework's usual peer. */
+export const ROUTES = { bare: '/bare', portcullis: '/portcullis', peer: '/peer' } as const;
+export type RouteName = keyof typeof ROUTES;
+
+/** What every route answers, authenticated or not: small, static, the same bytes on all three routes. */
+export const BODY = Object.freeze({ ok: true, service: 'bench' });
+
+/** Sent once, right after the child starts: which app to build, with which key. */
+export interface StartMessage {
+  type: 'start';
+  framework: Framework;
+  alg: HttpAlgorithm;
+  /**
+   * The private JWK of the key that signed every token (`k` for HS256: the shared secret; `d` for EdDSA).
+   * The child builds portcullis's `createAuth` from it and gives the peer the same secret or the public key.
+   */
+  privateJwk: JsonWebKey;
+}
+
+/** Asks for the child's CPU time so far (`process.cpuUsage()`), to tell how busy the server was in a run. */
+export interface CpuMessage {
+  type: 'cpu';
+}
+
+export interface StopMessage {
+  type: 'stop';
+}
+
+export type ToChild = StartMessage | CpuMessage | StopMessage;
+
+export type FromChild =
+  | {
+      type: 'ready';
+      port: number;
+      /** How the peer is configured, or why there is none (no support for the algorithm). */
+      peer: { available: true; config: string } | { available: false; reason: string };
+    }
+  | { type: 'cpu'; micros: number }
+  | { type: 'failed'; message: string };
