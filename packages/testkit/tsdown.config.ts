@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsdown';
+import { packageBuild } from '../../tsdown.shared.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'node',
-  target: 'node20',
-  clean: true,
-  sourcemap: true,
-  external: ['vitest', /^@portcullis\//],
-});
+export default packageBuild(undefined, { external: ['vitest', /^@portcullis\//] });

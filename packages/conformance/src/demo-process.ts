@@ -1,9 +1,9 @@
 // Starts a demo app (apps/<framework>-demo) as a real process on a free loopback port, as `pnpm demo` would,
 // and keeps everything it prints so that the log can be searched for secrets.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnUntilReady } from '@portcullis/testkit';
 
 export const FRAMEWORKS = ['express', 'fastify', 'hono', 'nest'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
@@ -24,62 +24,27 @@ export async function startDemo(
   timeoutMs = 60_000,
 ): Promise<DemoProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), `portcullis-${framework}-`));
-  const cwd = join(appsDir, `${framework}-demo`);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--conditions=@portcullis/source', '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd,
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        NODE_ENV: 'development',
-        ...(framework === 'nest' ? { TSX_TSCONFIG_PATH: 'tsconfig.runtime.json' } : {}),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const demo = await spawnUntilReady({
+    script: 'src/main.ts',
+    cwd: join(appsDir, `${framework}-demo`),
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'development',
+      ...(framework === 'nest' ? { TSX_TSCONFIG_PATH: 'tsconfig.runtime.json' } : {}),
+      ...env,
     },
-  );
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${framework} demo did not start in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
-    child.stdout!.on('data', () => {
-      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${framework} demo exited with ${code}:\n${output}`));
-    });
+    ready: /listening on (http:\/\/[^\s]+)/,
+    timeoutMs,
   });
   return {
     framework,
-    url,
-    output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        const done = () => {
-          rmSync(dataDir, { recursive: true, force: true });
-          resolve();
-        };
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', done);
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+    url: demo.match[1]!,
+    output: demo.output,
+    async stop() {
+      await demo.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnUntilReady } from '@portcullis/testkit';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -16,52 +17,14 @@ export interface Instance {
 
 /** Starts `instance.ts` in its own Node process and waits for its "ready <url>" line. */
 export async function startInstance(env: Record<string, string>, timeoutMs = 30_000): Promise<Instance> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@portcullis/source', '--import', 'tsx', join(here, 'instance.ts')],
-    {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-      cwd: join(here, '..'), // where `tsx` resolves from
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
+  const instance = await spawnUntilReady({
+    script: join(here, 'instance.ts'),
+    cwd: join(here, '..'), // where `tsx` resolves from
+    env: { PORT: '0', HOST: '127.0.0.1', ...env },
+    ready: /ready (http:\/\/\S+)/,
+    timeoutMs,
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`instance did not start in time:\n${output}`)),
-      timeoutMs,
-    );
-    const check = () => {
-      const match = /ready (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`instance exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    url,
-    process: child,
-    logs: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
+  return { url: instance.match[1]!, process: instance.process, logs: instance.output, stop: instance.stop };
 }
 
 export function freePort(): Promise<number> {

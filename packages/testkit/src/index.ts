@@ -5,6 +5,8 @@ export type { CreateTestApp, Inject, InjectedRequest, InjectedResponse } from '.
 export { createNodeListener } from './node-host.js';
 export type { ServiceProbe } from './services.js';
 export { probeService } from './services.js';
+export type { ReadyProcess } from './spawn-until-ready.js';
+export { spawnUntilReady } from './spawn-until-ready.js';
 export type { StoreSuiteFixture, StoreSuiteSetup } from './store-suite/context.js';
 export { uniqueId } from './store-suite/context.js';
 export { runStoreSuite } from './store-suite/run-store-suite.js';
