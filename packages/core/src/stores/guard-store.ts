@@ -6,6 +6,14 @@ import { storeUnavailable } from './store-unavailable.js';
  * timeout, a full memory store) becomes 503 `temporarily_unavailable`. `createAuth` guards every store it
  * is given, so store implementations need no error mapping of their own and auth always fails closed.
  */
+function asStoreError(error: unknown): unknown {
+  return isAuthError(error) ? error : storeUnavailable(error);
+}
+
+function rethrowAsStoreError(error: unknown): never {
+  throw asStoreError(error);
+}
+
 export function guardStore<T extends object>(store: T): T {
   const guarded: Record<string, unknown> = {};
   for (const name of Object.keys(store) as (keyof T & string)[]) {
@@ -14,12 +22,15 @@ export function guardStore<T extends object>(store: T): T {
       guarded[name] = member;
       continue;
     }
-    guarded[name] = async (...args: unknown[]) => {
+    guarded[name] = (...args: unknown[]): Promise<unknown> => {
       try {
-        // Looked up at call time, so a store whose methods are replaced later is still guarded.
-        return await (store[name] as (...a: unknown[]) => unknown).apply(store, args);
+        // Looked up at call time, so a store whose methods are replaced later is still guarded. The store's
+        // own promise is passed on with one rejection handler: no extra async frame on the hot path (the
+        // revocation check runs on every authenticated request).
+        const result = (store[name] as (...a: unknown[]) => unknown).apply(store, args);
+        return Promise.resolve(result).then(undefined, rethrowAsStoreError);
       } catch (error) {
-        throw isAuthError(error) ? error : storeUnavailable(error);
+        return Promise.reject(asStoreError(error));
       }
     };
   }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { AuthError } from '../errors/auth-error.js';
+import { guardStore } from './guard-store.js';
+
+describe('guardStore', () => {
+  const store = {
+    ok: async (x: number) => x * 2,
+    rejects: async () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    },
+    throwsSync: (() => {
+      throw new Error('socket closed');
+    }) as () => Promise<never>,
+    refuses: async () => {
+      throw new AuthError('not_found', 'Not found');
+    },
+  };
+  const guarded = guardStore(store);
+
+  it('passes results through', async () => {
+    await expect(guarded.ok(21)).resolves.toBe(42);
+  });
+
+  it('turns a rejected or synchronously throwing store call into a rejected 503, never a sync throw', async () => {
+    for (const call of [() => guarded.rejects(), () => guarded.throwsSync()]) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => {
+        promise = call();
+      }).not.toThrow();
+      const error = (await promise!.catch((e: unknown) => e)) as AuthError;
+      expect(error).toBeInstanceOf(AuthError);
+      expect(error.status).toBe(503);
+      expect(error.code).toBe('temporarily_unavailable');
+      expect(error.message).not.toContain('ECONNREFUSED');
+    }
+  });
+
+  it('lets an AuthError through unchanged', async () => {
+    await expect(guarded.refuses()).rejects.toMatchObject({ code: 'not_found', status: 404 });
+  });
+});
