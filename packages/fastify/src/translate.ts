@@ -1,14 +1,9 @@
-import {
-  type AuthRequest,
-  type AuthResponse,
-  headersFromRawHeaders,
-  responseBodyText,
-} from '@portcullis/core';
+import { type AuthRequest, type AuthResponse, headersFromNode, responseBodyText } from '@portcullis/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The neutral request core takes, built from a Fastify request: the URL as received (query string
- * included), headers from Node's `rawHeaders` (so a second `Authorization` header is kept and refused),
+ * included), headers through `headersFromNode` (a second `Authorization` header is seen and refused),
  * Fastify's `request.ip` (its `trustProxy` setting applies) and route parameters.
  *
  * @example const principal = await auth.authenticate(toAuthRequest(request));
@@ -17,7 +12,7 @@ export function toAuthRequest(request: FastifyRequest, body?: unknown): AuthRequ
   return {
     method: request.method,
     url: request.url,
-    headers: headersFromRawHeaders(request.raw.rawHeaders),
+    headers: headersFromNode(request.raw),
     body,
     params: request.params as Readonly<Record<string, string>>,
     // Read only when core needs it (login throttling): with `trustProxy` it is worked out per access.

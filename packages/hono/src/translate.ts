@@ -1,7 +1,7 @@
 import type { AuthRequest, AuthResponse } from '@portcullis/core/http';
 import {
   headersFromFetch,
-  headersFromRawHeaders,
+  headersFromNode,
   MAX_AUTH_BODY_BYTES,
   readBodyText,
   responseBodyText,
@@ -13,14 +13,15 @@ import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 
 /**
  * Core's neutral request for `c`: method, the URL with its query string, every header. On Node
- * (@hono/node-server) the headers come from the raw list, which keeps repeats and spares building a Fetch
- * `Headers` object; elsewhere from Fetch's headers, whose joined repeats core splits again.
+ * (@hono/node-server) the headers are Node's own, with repeated credentials read from the raw list: no
+ * Fetch `Headers` object is built; elsewhere from Fetch's headers, whose joined repeats core splits again.
  */
 export function requestOf(c: Context): AuthRequest {
-  const rawHeaders = (c.env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming?.rawHeaders;
-  const headers = Array.isArray(rawHeaders)
-    ? headersFromRawHeaders(rawHeaders as string[])
-    : headersFromFetch(c.req.raw.headers);
+  const incoming = (c.env as { incoming?: Parameters<typeof headersFromNode>[0] } | undefined)?.incoming;
+  const headers =
+    incoming !== undefined && Array.isArray(incoming.rawHeaders)
+      ? headersFromNode(incoming)
+      : headersFromFetch(c.req.raw.headers);
   return { method: c.req.method, url: c.req.url, headers };
 }
 

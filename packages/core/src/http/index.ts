@@ -3,7 +3,13 @@ export type { ErrorResponseOptions } from './error-response.js';
 export { errorResponse } from './error-response.js';
 export { headerValue, headerValues } from './headers.js';
 export { MAX_AUTH_BODY_BYTES, readJsonObject, readRequestJson, stringField } from './json-body.js';
-export { headersFromFetch, headersFromRawHeaders, readBodyText, responseBodyText } from './node-request.js';
+export {
+  headersFromFetch,
+  headersFromNode,
+  headersFromRawHeaders,
+  readBodyText,
+  responseBodyText,
+} from './node-request.js';
 export { SECURITY_HEADERS } from './security-headers.js';
 export type { AuthRequest, AuthResponse, RequestHeaders } from './types.js';
 export { assertNoCredentialsInUrl, URL_CREDENTIAL_PARAMETERS } from './url-credentials.js';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { extractBearerToken } from './bearer.js';
 import { readJsonObject } from './json-body.js';
-import { headersFromFetch, headersFromRawHeaders, readBodyText } from './node-request.js';
+import { headersFromFetch, headersFromNode, headersFromRawHeaders, readBodyText } from './node-request.js';
 
 describe('neutral request helpers', () => {
   it('keep a repeated Authorization header from rawHeaders, so it is refused', () => {
@@ -16,6 +16,34 @@ describe('neutral request helpers', () => {
     ]);
     expect(headers['authorization']).toEqual(['Bearer a', 'Bearer b']);
     expect(() => extractBearerToken(headers)).toThrow('Malformed authorization header');
+  });
+
+  it('see a repeated Authorization or X-API-Key through headersFromNode without copying the headers', () => {
+    const message = {
+      headers: { authorization: 'Bearer a', host: 'x', cookie: 'a=1; b=2' },
+      rawHeaders: [
+        'Authorization',
+        'Bearer a',
+        'Host',
+        'x',
+        'AUTHORIZATION',
+        'Bearer b',
+        'Cookie',
+        'a=1',
+        'Cookie',
+        'b=2',
+      ],
+    };
+    const headers = headersFromNode(message);
+    expect(headers['authorization']).toEqual(['Bearer a', 'Bearer b']);
+    expect(() => extractBearerToken(headers)).toThrow('Malformed authorization header');
+    expect(headers['cookie']).toBe('a=1; b=2');
+    expect(headers['x-api-key']).toBeUndefined();
+    const single = headersFromNode({
+      headers: { authorization: 'Bearer abc' },
+      rawHeaders: ['authorization', 'Bearer abc'],
+    });
+    expect(extractBearerToken(single)).toBe('abc');
   });
 
   it('refuse a doubled Authorization header joined by Fetch', () => {

@@ -1,14 +1,14 @@
 import {
   type AuthRequest,
   type AuthResponse,
-  headersFromRawHeaders,
+  headersFromNode,
   responseBodyText,
   SECURITY_HEADERS,
 } from '@portcullis/core';
 import type { Request, Response } from 'express';
 
 /**
- * Express's request as core's neutral request. Headers come from `rawHeaders`: `req.headers` keeps only one
+ * Express's request as core's neutral request. Headers through `headersFromNode`: `req.headers` keeps only one
  * `Authorization` header, and a doubled one must reach core to be refused. The URL is `originalUrl`, with
  * the query string as received and any mount path; the IP is `req.ip`, so Express's `trust proxy` applies.
  */
@@ -16,7 +16,7 @@ export function toAuthRequest(req: Request): AuthRequest {
   return {
     method: req.method,
     url: req.originalUrl,
-    headers: headersFromRawHeaders(req.rawHeaders),
+    headers: headersFromNode(req),
     // Only `:name` segments are mounted, never Express 5's `*splat` (which would give arrays).
     params: req.params as Record<string, string>,
     // Read only when core needs it (login throttling): `req.ip` runs proxy-addr on every access.

@@ -5,7 +5,7 @@ import {
   AuthError,
   type AuthRequest,
   type AuthResponse,
-  headersFromRawHeaders,
+  headersFromNode,
   MAX_AUTH_BODY_BYTES,
   readBodyText,
   responseBodyText,
@@ -27,13 +27,13 @@ function nodeRequest(request: PlatformRequest): IncomingMessage & { originalUrl?
   return request.raw ?? (request as IncomingMessage);
 }
 
-/** Core's neutral request: the URL as received, every header from `rawHeaders` (so duplicates are seen). */
+/** Core's neutral request: the URL as received, headers through `headersFromNode` (repeated credentials are seen). */
 export function toAuthRequest(request: PlatformRequest): AuthRequest {
   const node = nodeRequest(request);
   return {
     method: node.method ?? 'GET',
     url: node.originalUrl ?? node.url ?? '/',
-    headers: headersFromRawHeaders(node.rawHeaders),
+    headers: headersFromNode(node),
     params: request.params ?? {},
     // Read only when core needs it (login throttling): the platform's proxy-aware lookup costs on every request.
     get ip() {
