@@ -34,8 +34,8 @@ const FRESH_TOKENS = 2 * VERIFIER_CACHE_ENTRIES;
 const FRAMEWORK_NOTES: Record<Framework, string> = {
   express: 'express 5; portcullis(auth).authenticate() middleware; pc.errorHandler last',
   fastify:
-    'fastify 5; portcullis plugin + authenticate() onRequest hook, in its own scope (its onSend ' +
-    'security-headers hook runs on /portcullis only)',
+    'fastify 5; portcullis plugin registered at the root (its onSend security-headers hook runs on all ' +
+    'three routes) + authenticate() onRequest hook on /portcullis',
   hono: 'hono 4 on @hono/node-server; authenticate(auth) middleware; onError(auth)',
   nest:
     'nest 11 on platform-express; PortcullisModule.forRoot: its global guard (skipped by @Public() on ' +

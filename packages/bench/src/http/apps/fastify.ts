@@ -8,14 +8,17 @@ import type { AppContext, StartedApp } from './context.js';
 
 export async function start({ alg, auth, keys }: AppContext): Promise<StartedApp> {
   const app = Fastify({ logger: false });
+  // Registered at the root, as an application serving the contract does (and as the README shows): its
+  // onSend hook puts the contract's security headers on every route — /bare and /peer included — so the
+  // three routes differ only by how they authenticate.
+  await app.register(portcullis, { auth, notFoundHandler: false });
   app.get(ROUTES.bare, async () => BODY);
-  // Each in its own encapsulated scope, so that neither plugin's hooks (portcullis's onSend security
-  // headers, its error handler) touch the other routes: /bare stays bare, /peer carries only its peer.
+  app.get(ROUTES.portcullis, { onRequest: app.portcullis.authenticate() }, async () => BODY);
   await app.register(async (scope) => {
-    await scope.register(portcullis, { auth, notFoundHandler: false });
-    scope.get(ROUTES.portcullis, { onRequest: scope.portcullis.authenticate() }, async () => BODY);
-  });
-  await app.register(async (scope) => {
+    // The peer answers its own errors as @fastify/jwt users do (its 401s), not through portcullis's handler.
+    scope.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+      reply.code(error.statusCode ?? 500).send({ error: 'unauthorized' });
+    });
     await scope.register(fastifyJwt, {
       secret: alg === 'HS256' ? keys.fastJwtKey : { public: keys.fastJwtKey },
       verify: {
