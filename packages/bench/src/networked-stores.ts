@@ -1,29 +1,16 @@
 // Redis, PostgreSQL and PGlite stores for the throughput sections, each in a fresh schema or key prefix that is
 // removed afterwards. A server that is not reachable is skipped with a printed note (the bench never fails on it).
-import { Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import type { AuthStores } from '@portcullis/core';
 import { createPostgresStores } from '@portcullis/postgres';
 import { createRedisStores, recommendedRedisOptions } from '@portcullis/redis';
+import { isReachable } from '@portcullis/testkit';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export interface NamedStores {
   name: string;
   stores: AuthStores;
-}
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => done(true));
-  });
 }
 
 const unique = `bench_${process.pid}_${Date.now().toString(36)}`;
@@ -33,7 +20,7 @@ export async function openNetworkedStores(): Promise<{ list: NamedStores[]; clos
   const list: NamedStores[] = [];
   const closers: Array<() => Promise<unknown>> = [];
 
-  if (await reachable(6379)) {
+  if (await isReachable('127.0.0.1', 6379, 500)) {
     const redis = new Redis('redis://127.0.0.1:6379', recommendedRedisOptions);
     const prefix = `${unique}:`;
     list.push({ name: 'redis', stores: createRedisStores(redis, { prefix }) });
@@ -50,7 +37,7 @@ export async function openNetworkedStores(): Promise<{ list: NamedStores[]; clos
     console.log('(Redis not reachable on 127.0.0.1:6379: its rows are skipped)');
   }
 
-  if (await reachable(5432)) {
+  if (await isReachable('127.0.0.1', 5432, 500)) {
     const pool = new pg.Pool({
       connectionString: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
       max: 4,

@@ -1,6 +1,6 @@
 // The contract's OAuth / OpenID Connect sign-in, over HTTP, against every demo as a real process, with a real
 // OpenID provider (panva's oidc-provider) on a loopback port: OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET.
-import { createServer } from 'node:net';
+import { freePort } from '@portcullis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The provider harness core's own OAuth tests use (a test helper, not part of any published package).
 import {
@@ -14,17 +14,6 @@ import { type DemoProcess, FRAMEWORKS, startDemo } from './demo-process.js';
 
 const ACCESS = '__Host-portcullis-access';
 const REFRESH = '__Host-portcullis-refresh';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.each(FRAMEWORKS)('OAuth sign-in on the %s demo', (framework) => {
   let provider: TestProvider;

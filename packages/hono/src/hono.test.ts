@@ -1,5 +1,5 @@
 import { AuthError } from '@portcullis/core/errors';
-import { runAdapterSuite } from '@portcullis/testkit';
+import { fetchInject, runAdapterSuite } from '@portcullis/testkit';
 import { Hono } from 'hono';
 import {
   authenticate,
@@ -10,7 +10,6 @@ import {
   requireScopes,
   securityHeaders,
 } from './index.js';
-import { fetchInject } from './test-inject.js';
 
 // The shared adapter table, against a test app written the way a Hono user would write it.
 runAdapterSuite('hono', async (auth, userCount) => {

@@ -1,4 +1,4 @@
-import { runResourceServerSuite } from '@portcullis/testkit';
+import { fetchInject, runResourceServerSuite } from '@portcullis/testkit';
 import { Hono } from 'hono';
 import { authenticate, notFound, onError, requireScopes, securityHeaders } from './index.js';
 
@@ -11,17 +11,5 @@ runResourceServerSuite('hono', async (resourceServer) => {
   );
   app.notFound(notFound(resourceServer));
   app.onError(onError(resourceServer));
-  return {
-    async inject(request) {
-      const response = await app.request(request.url, {
-        method: request.method,
-        headers: request.headers as Record<string, string>,
-      });
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      return { status: response.status, headers, body: await response.text() };
-    },
-  };
+  return { inject: fetchInject((request) => app.request(request)) };
 });

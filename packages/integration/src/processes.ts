@@ -1,10 +1,9 @@
 // Test helpers: app instances and private database servers as real processes, on loopback only.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnUntilReady } from '@portcullis/testkit';
+import { freePort, spawnUntilReady } from '@portcullis/testkit';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -25,17 +24,6 @@ export async function startInstance(env: Record<string, string>, timeoutMs = 30_
     timeoutMs,
   });
   return { url: instance.match[1]!, process: instance.process, logs: instance.output, stop: instance.stop };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A private redis-server on its own port, killed and restarted by the fault tests; never the shared one. */

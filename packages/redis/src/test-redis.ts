@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, Socket } from 'node:net';
-import { uniqueId } from '@portcullis/testkit';
+import { freePort, isReachable, uniqueId } from '@portcullis/testkit';
 import { Redis, type RedisOptions } from 'ioredis';
 import { recommendedRedisOptions } from './recommended-redis-options.js';
 
@@ -47,30 +46,6 @@ export async function keysUnder(redis: Redis, prefix: string): Promise<string[]>
   return found.sort();
 }
 
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => done(true));
-  });
-}
-
 /** A throwaway `redis-server` of this test's own (no persistence), to kill and restart at will. */
 export interface OwnRedisServer {
   port: number;
@@ -100,7 +75,7 @@ export async function startOwnRedisServer(): Promise<OwnRedisServer> {
     );
     child = started;
     const deadline = Date.now() + 5000;
-    while (!(await accepts(port))) {
+    while (!(await isReachable('127.0.0.1', port))) {
       if (started.exitCode !== null || Date.now() > deadline) {
         throw new Error(`redis-server did not start on port ${port}`);
       }

@@ -1,7 +1,9 @@
+export { fetchInject } from './adapter-suite/fetch-inject.js';
 export { runAdapterSuite, SUITE_ORIGIN } from './adapter-suite/run-adapter-suite.js';
 export type { MountResourceServer } from './adapter-suite/run-resource-server-suite.js';
 export { runResourceServerSuite } from './adapter-suite/run-resource-server-suite.js';
 export type { CreateTestApp, Inject, InjectedRequest, InjectedResponse } from './adapter-suite/types.js';
+export { freePort, isReachable } from './net.js';
 export { createNodeListener } from './node-host.js';
 export type { ServiceProbe } from './services.js';
 export { probeService } from './services.js';

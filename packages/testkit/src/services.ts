@@ -1,22 +1,9 @@
-import { Socket } from 'node:net';
+import { isReachable } from './net.js';
 
 export interface ServiceProbe {
   available: boolean;
   /** Why the tests that need it are skipped, when it is not available. */
   reason: string | undefined;
-}
-
-function reachable(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, host, () => done(true));
-  });
 }
 
 /**
@@ -32,7 +19,7 @@ export async function probeService(name: string, url: string, timeoutMs = 1000):
   const parsed = new URL(url);
   const port = Number(parsed.port || (parsed.protocol.startsWith('redis') ? 6379 : 5432));
   const host = parsed.hostname || '127.0.0.1';
-  if (await reachable(host, port, timeoutMs)) return { available: true, reason: undefined };
+  if (await isReachable(host, port, timeoutMs)) return { available: true, reason: undefined };
   const reason = `${name} is not reachable at ${host}:${port}`;
   if (process.env['CI'] === 'true')
     throw new Error(`${reason}, and CI=true: integration tests must run, not skip`);
