@@ -1,17 +1,16 @@
 // The portcullis demo on Express 5. Everything about authentication is @portcullis/express's middleware and
 // router; this file wires them, a users table, and the contract's three app routes.
 import type { TLSSocket } from 'node:tls';
-import { AuthError, assertNoCredentialsInUrl } from '@portcullis/core';
 import {
+  closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
   demoPage,
+  demoRoutes,
   PAGE_HEADERS,
-  plainHttpRefusal,
   readyLines,
   requestLogLine,
-  SAMPLE_REPORTS,
   SCRIPT_HEADERS,
   STYLE_HEADERS,
 } from '@portcullis/demo-kit';
@@ -19,7 +18,8 @@ import { notFound, portcullis, securityHeaders } from '@portcullis/express';
 import express from 'express';
 
 const demo = await createDemoAuth('express');
-const { auth, users, config } = demo;
+const { auth, config } = demo;
+const routes = demoRoutes(demo);
 const pc = portcullis(auth);
 
 const app = express();
@@ -34,32 +34,23 @@ app.use((req, res, next) => {
 });
 app.use(securityHeaders());
 app.use((req, _res, next) => {
-  const plainHttp = plainHttpRefusal(
-    config,
-    Boolean((req.socket as TLSSocket).encrypted),
-    req.get('x-forwarded-proto'),
-  );
-  if (plainHttp) return next(plainHttp);
-  assertNoCredentialsInUrl(req.originalUrl);
+  routes.guard(req.originalUrl, Boolean((req.socket as TLSSocket).encrypted), req.get('x-forwarded-proto'));
   next();
 });
 app.use(pc.router);
 
 app.get('/me', pc.authenticate(), async (req, res) => {
-  const user = await users.findById(req.auth!.subject);
-  if (user === null)
-    throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
-  res.json({ id: user.id, email: user.email, role: user.role });
+  res.json(await routes.me(req.auth!.subject));
 });
 app.get('/admin/stats', pc.authenticate(), pc.requireRoles('admin'), async (_req, res) => {
-  res.json({ users: await users.count() });
+  res.json(await routes.stats());
 });
 app.get(
   '/service/reports',
   pc.authenticate({ via: ['apiKey'] }),
   pc.requireScopes('reports:read'),
   (req, res) => {
-    res.json({ reports: SAMPLE_REPORTS, key_id: req.auth!.tokenId });
+    res.json(routes.reports(req.auth!.tokenId));
   },
 );
 
@@ -74,10 +65,7 @@ const server = app.listen(demo.port, config.host, () => {
   for (const line of readyLines('express', demo.baseUrl, demo.storage)) console.log(line);
 });
 
-async function shutdown() {
+closeOnSignals(async () => {
   server.close();
   await demo.close();
-  process.exit(0);
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+});

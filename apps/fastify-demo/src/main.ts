@@ -1,17 +1,16 @@
 // The portcullis demo on Fastify 5. Everything about authentication is @portcullis/fastify's plugin and
 // routes; this file wires them, a users table, and the contract's three app routes.
 import type { TLSSocket } from 'node:tls';
-import { AuthError, assertNoCredentialsInUrl } from '@portcullis/core';
 import {
+  closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
   demoPage,
+  demoRoutes,
   PAGE_HEADERS,
-  plainHttpRefusal,
   readyLines,
   requestLogLine,
-  SAMPLE_REPORTS,
   SCRIPT_HEADERS,
   STYLE_HEADERS,
 } from '@portcullis/demo-kit';
@@ -19,7 +18,8 @@ import { portcullis, portcullisRoutes } from '@portcullis/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 const demo = await createDemoAuth('fastify');
-const { auth, users, config } = demo;
+const { auth, config } = demo;
+const routes = demoRoutes(demo);
 
 const app: FastifyInstance = Fastify({
   logger: false,
@@ -29,13 +29,8 @@ const app: FastifyInstance = Fastify({
 await app.register(portcullis, { auth });
 app.addHook('onRequest', async (req) => {
   (req as { startedAt?: number }).startedAt = performance.now();
-  const plainHttp = plainHttpRefusal(
-    config,
-    Boolean((req.raw.socket as TLSSocket).encrypted),
-    req.headers['x-forwarded-proto'] as string | undefined,
-  );
-  if (plainHttp) throw plainHttp;
-  assertNoCredentialsInUrl(req.url);
+  const encrypted = Boolean((req.raw.socket as TLSSocket).encrypted);
+  routes.guard(req.url, encrypted, req.headers['x-forwarded-proto'] as string | undefined);
 });
 app.addHook('onResponse', async (req, reply) => {
   console.log(
@@ -51,22 +46,14 @@ app.addHook('onResponse', async (req, reply) => {
 await app.register(portcullisRoutes);
 
 const { authenticate, requireRoles, requireScopes } = app.portcullis;
-app.get('/me', { onRequest: authenticate() }, async (req) => {
-  const user = await users.findById(req.auth!.subject);
-  if (user === null)
-    throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
-  return { id: user.id, email: user.email, role: user.role };
-});
-app.get('/admin/stats', { onRequest: authenticate(), preHandler: requireRoles('admin') }, async () => ({
-  users: await users.count(),
-}));
+app.get('/me', { onRequest: authenticate() }, async (req) => routes.me(req.auth!.subject));
+app.get('/admin/stats', { onRequest: authenticate(), preHandler: requireRoles('admin') }, async () =>
+  routes.stats(),
+);
 app.get(
   '/service/reports',
   { onRequest: authenticate({ via: ['apiKey'] }), preHandler: requireScopes('reports:read') },
-  async (req) => ({
-    reports: SAMPLE_REPORTS,
-    key_id: req.auth!.tokenId,
-  }),
+  async (req) => routes.reports(req.auth!.tokenId),
 );
 
 app.get('/', async (_req, reply) => reply.headers(PAGE_HEADERS).send(demoPage('fastify')));
@@ -76,10 +63,7 @@ app.get('/demo.css', async (_req, reply) => reply.headers(STYLE_HEADERS).send(DE
 await app.listen({ port: demo.port, host: config.host });
 for (const line of readyLines('fastify', demo.baseUrl, demo.storage)) console.log(line);
 
-async function shutdown() {
+closeOnSignals(async () => {
   await app.close();
   await demo.close();
-  process.exit(0);
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+});

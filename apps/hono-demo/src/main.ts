@@ -3,17 +3,16 @@
 import type { TLSSocket } from 'node:tls';
 import { type HttpBindings, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { AuthError, assertNoCredentialsInUrl } from '@portcullis/core';
 import {
+  closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
   demoPage,
+  demoRoutes,
   PAGE_HEADERS,
-  plainHttpRefusal,
   readyLines,
   requestLogLine,
-  SAMPLE_REPORTS,
   SCRIPT_HEADERS,
   STYLE_HEADERS,
 } from '@portcullis/demo-kit';
@@ -29,7 +28,8 @@ import {
 import { Hono } from 'hono';
 
 const demo = await createDemoAuth('hono');
-const { auth, users, config } = demo;
+const { auth, config } = demo;
+const routes = demoRoutes(demo);
 
 const app = new Hono<{ Bindings: HttpBindings }>();
 app.use(async function log(c, next) {
@@ -39,32 +39,22 @@ app.use(async function log(c, next) {
 });
 app.use(securityHeaders());
 app.use(async function guard(c, next) {
-  const plainHttp = plainHttpRefusal(
-    config,
-    Boolean((c.env.incoming.socket as TLSSocket).encrypted),
-    c.req.header('x-forwarded-proto'),
-  );
-  if (plainHttp) throw plainHttp;
-  assertNoCredentialsInUrl(c.req.url);
+  const encrypted = Boolean((c.env.incoming.socket as TLSSocket).encrypted);
+  routes.guard(c.req.url, encrypted, c.req.header('x-forwarded-proto'));
   await next();
 });
 
 app.route('/', authRoutes(auth, { getConnInfo }));
 
-app.get('/me', authenticate(auth), async (c) => {
-  const user = await users.findById(c.get('auth').subject);
-  if (user === null)
-    throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
-  return c.json({ id: user.id, email: user.email, role: user.role });
-});
+app.get('/me', authenticate(auth), async (c) => c.json(await routes.me(c.get('auth').subject)));
 app.get('/admin/stats', authenticate(auth), requireRoles(auth, 'admin'), async (c) =>
-  c.json({ users: await users.count() }),
+  c.json(await routes.stats()),
 );
 app.get(
   '/service/reports',
   authenticate(auth, { via: ['apiKey'] }),
   requireScopes(auth, 'reports:read'),
-  (c) => c.json({ reports: SAMPLE_REPORTS, key_id: c.get('auth').tokenId }),
+  (c) => c.json(routes.reports(c.get('auth').tokenId)),
 );
 
 app.get('/', (c) => c.body(demoPage('hono'), 200, { ...PAGE_HEADERS }));
@@ -78,10 +68,7 @@ const server = serve({ fetch: app.fetch, port: demo.port, hostname: config.host 
   for (const line of readyLines('hono', demo.baseUrl, demo.storage)) console.log(line);
 });
 
-async function shutdown() {
+closeOnSignals(async () => {
   server.close();
   await demo.close();
-  process.exit(0);
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+});

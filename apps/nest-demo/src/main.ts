@@ -14,18 +14,17 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { type AuthContext, AuthError, assertNoCredentialsInUrl } from '@portcullis/core';
+import type { AuthContext } from '@portcullis/core';
 import {
+  closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
-  type DemoAuth,
   demoPage,
+  demoRoutes,
   PAGE_HEADERS,
-  plainHttpRefusal,
   readyLines,
   requestLogLine,
-  SAMPLE_REPORTS,
   SCRIPT_HEADERS,
   STYLE_HEADERS,
 } from '@portcullis/demo-kit';
@@ -33,31 +32,29 @@ import { Credentials, CurrentPrincipal, PortcullisModule, Public, Roles, Scopes 
 import type { NextFunction, Request, Response } from 'express';
 
 const demo = await createDemoAuth('nest');
-const DEMO = 'DEMO';
+const ROUTES = 'DEMO_ROUTES';
+type DemoRoutes = ReturnType<typeof demoRoutes>;
 
 @Controller()
 class DemoController {
-  constructor(@Inject(DEMO) private readonly app: DemoAuth) {}
+  constructor(@Inject(ROUTES) private readonly routes: DemoRoutes) {}
 
   @Get('me')
-  async me(@CurrentPrincipal() principal: AuthContext) {
-    const user = await this.app.users.findById(principal.subject);
-    if (user === null)
-      throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
-    return { id: user.id, email: user.email, role: user.role };
+  me(@CurrentPrincipal() principal: AuthContext) {
+    return this.routes.me(principal.subject);
   }
 
   @Get('admin/stats')
   @Roles('admin')
-  async stats() {
-    return { users: await this.app.users.count() };
+  stats() {
+    return this.routes.stats();
   }
 
   @Get('service/reports')
   @Credentials('apiKey')
   @Scopes('reports:read')
   reports(@CurrentPrincipal() principal: AuthContext) {
-    return { reports: SAMPLE_REPORTS, key_id: principal.tokenId };
+    return this.routes.reports(principal.tokenId);
   }
 
   @Get()
@@ -92,14 +89,12 @@ function guardAndLog(req: Request, res: Response, next: NextFunction) {
   res.on('finish', () =>
     console.log(requestLogLine('nest', req.method, req.originalUrl, res.statusCode, started)),
   );
-  const plainHttp = plainHttpRefusal(
-    demo.config,
-    Boolean((req.socket as TLSSocket).encrypted),
-    req.get('x-forwarded-proto'),
-  );
-  if (plainHttp) return next(plainHttp);
   try {
-    assertNoCredentialsInUrl(req.originalUrl);
+    demoRoutes(demo).guard(
+      req.originalUrl,
+      Boolean((req.socket as TLSSocket).encrypted),
+      req.get('x-forwarded-proto'),
+    );
   } catch (error) {
     return next(error);
   }
@@ -109,7 +104,7 @@ function guardAndLog(req: Request, res: Response, next: NextFunction) {
 @Module({
   imports: [PortcullisModule.forRoot({ auth: demo.auth })],
   controllers: [DemoController],
-  providers: [{ provide: DEMO, useValue: demo }],
+  providers: [{ provide: ROUTES, useValue: demoRoutes(demo) }],
 })
 class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
@@ -126,10 +121,7 @@ app.enableShutdownHooks();
 await app.listen(demo.port, demo.config.host);
 for (const line of readyLines('nest', demo.baseUrl, demo.storage)) console.log(line);
 
-async function shutdown() {
+closeOnSignals(async () => {
   await app.close();
   await demo.close();
-  process.exit(0);
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+});

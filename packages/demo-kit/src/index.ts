@@ -1,3 +1,4 @@
+export { closeOnSignals, demoRoutes } from './app-routes.js';
 export type { DemoAuth } from './create-demo-auth.js';
 export { createDemoAuth } from './create-demo-auth.js';
 export type { DemoConfig } from './env.js';

@@ -1,7 +1,7 @@
 // One app instance on bare node:http, configured from the environment like the demo apps. The
 // multi-instance and fault tests start several of these as separate processes.
 import { createServer } from 'node:http';
-import { createDemoAuth } from '@portcullis/demo-kit';
+import { closeOnSignals, createDemoAuth } from '@portcullis/demo-kit';
 import { createNodeListener } from '@portcullis/testkit';
 
 const demo = await createDemoAuth(process.env['INSTANCE_NAME'] ?? 'instance');
@@ -10,10 +10,7 @@ server.listen(demo.port, demo.config.host, () => {
   console.log(`ready ${demo.baseUrl} (${demo.storage})`);
 });
 
-async function shutdown() {
+closeOnSignals(async () => {
   server.close();
   await demo.close();
-  process.exit(0);
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+});
