@@ -1,19 +1,10 @@
-import type { PGlite } from '@electric-sql/pglite';
 import type { ApiKeyRecord, AuthStores } from '@portcullis/core';
 import { probeService } from '@portcullis/testkit';
-import type { Pool } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresStores } from './create-postgres-stores.js';
 import type { PostgresDatabase } from './database.js';
 import { toQueryable } from './lib/queryable.js';
-import {
-  DATABASE_URL,
-  dropSchema,
-  PGLITE_START_TIMEOUT,
-  startPGlite,
-  testPool,
-  testSchema,
-} from './test-databases.js';
+import { DATABASE_URL, describeOnBoth, dropSchema, testSchema } from './test-databases.js';
 
 const server = await probeService('PostgreSQL', DATABASE_URL);
 
@@ -115,24 +106,4 @@ function injectionBehaviour(database: () => PostgresDatabase) {
   });
 }
 
-describe('hostile values on PGlite', () => {
-  let lite: PGlite;
-  beforeAll(async () => {
-    lite = await startPGlite();
-  }, PGLITE_START_TIMEOUT);
-  afterAll(async () => {
-    await lite?.close();
-  });
-  injectionBehaviour(() => lite);
-});
-
-describe.skipIf(!server.available)('hostile values on a PostgreSQL server', () => {
-  let pool: Pool | undefined;
-  afterAll(async () => {
-    await pool?.end();
-  });
-  injectionBehaviour(() => {
-    pool ??= testPool(2);
-    return pool;
-  });
-});
+describeOnBoth('hostile values', server.available, injectionBehaviour);

@@ -1,19 +1,10 @@
-import type { PGlite } from '@electric-sql/pglite';
 import type { AuthStores } from '@portcullis/core';
 import { probeService } from '@portcullis/testkit';
-import type { Pool } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createPostgresStores } from './create-postgres-stores.js';
 import type { PostgresDatabase } from './database.js';
 import { purgeExpired } from './purge-expired.js';
-import {
-  DATABASE_URL,
-  dropSchema,
-  PGLITE_START_TIMEOUT,
-  startPGlite,
-  testPool,
-  testSchema,
-} from './test-databases.js';
+import { DATABASE_URL, describeOnBoth, dropSchema, testSchema } from './test-databases.js';
 
 const server = await probeService('PostgreSQL', DATABASE_URL);
 const MINUTE = 60_000;
@@ -98,24 +89,4 @@ function purgeBehaviour(database: () => PostgresDatabase) {
   });
 }
 
-describe('purgeExpired on PGlite', () => {
-  let lite: PGlite;
-  beforeAll(async () => {
-    lite = await startPGlite();
-  }, PGLITE_START_TIMEOUT);
-  afterAll(async () => {
-    await lite?.close();
-  });
-  purgeBehaviour(() => lite);
-});
-
-describe.skipIf(!server.available)('purgeExpired on a PostgreSQL server', () => {
-  let pool: Pool | undefined;
-  afterAll(async () => {
-    await pool?.end();
-  });
-  purgeBehaviour(() => {
-    pool ??= testPool(2);
-    return pool;
-  });
-});
+describeOnBoth('purgeExpired', server.available, purgeBehaviour);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
 import type { PostgresDatabase } from './database.js';
 import { toQueryable } from './lib/queryable.js';
 
@@ -31,4 +32,36 @@ export async function startPGlite(dir?: string): Promise<PGlite> {
   const db = new PGlite(dir);
   await db.waitReady;
   return db;
+}
+
+/**
+ * Declares `behaviour` twice: on an in-memory PGlite, and on a pool of the PostgreSQL server when it is
+ * reachable (`serverAvailable`, from `probeService`, which fails under CI=true instead of skipping).
+ */
+export function describeOnBoth(
+  title: string,
+  serverAvailable: boolean,
+  behaviour: (db: () => PostgresDatabase) => void,
+  poolSize = 2,
+): void {
+  describe(`${title} on PGlite`, () => {
+    let lite: PGlite | undefined;
+    beforeAll(async () => {
+      lite = await startPGlite();
+    }, PGLITE_START_TIMEOUT);
+    afterAll(async () => {
+      await lite?.close();
+    });
+    behaviour(() => lite!);
+  });
+  describe.skipIf(!serverAvailable)(`${title} on a PostgreSQL server`, () => {
+    let pool: Pool | undefined;
+    afterAll(async () => {
+      await pool?.end();
+    });
+    behaviour(() => {
+      pool ??= testPool(poolSize);
+      return pool;
+    });
+  });
 }
