@@ -2,6 +2,7 @@ import { AuthError } from '@portcullis/core';
 import { runAdapterSuite } from '@portcullis/testkit';
 import Fastify from 'fastify';
 import { portcullis, portcullisRoutes } from './index.js';
+import { fastifyInject } from './test-inject.js';
 
 // The shared table, through Fastify's own injection (light-my-request).
 runAdapterSuite('fastify', async (auth, userCount) => {
@@ -27,23 +28,7 @@ runAdapterSuite('fastify', async (auth, userCount) => {
   await app.ready();
 
   return {
-    async inject(request) {
-      const response = await app.inject({
-        method: request.method as 'GET',
-        url: request.url,
-        headers: request.headers ?? {},
-        ...(request.body === undefined ? {} : { payload: request.body }),
-      });
-      const setCookie = response.headers['set-cookie'];
-      return {
-        status: response.statusCode,
-        headers: {
-          ...response.headers,
-          'set-cookie': setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie],
-        } as Record<string, string | string[] | undefined>,
-        body: response.body,
-      };
-    },
+    inject: fastifyInject(app),
     close: () => app.close(),
   };
 });

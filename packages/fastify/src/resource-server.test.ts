@@ -1,6 +1,7 @@
 import { runResourceServerSuite } from '@portcullis/testkit';
 import Fastify from 'fastify';
 import { portcullis } from './index.js';
+import { fastifyInject } from './test-inject.js';
 
 // The same plugin in front of tokens from an external authorization server (createResourceServer()).
 runResourceServerSuite('fastify', async (resourceServer) => {
@@ -16,18 +17,7 @@ runResourceServerSuite('fastify', async (resourceServer) => {
   );
   await app.ready();
   return {
-    async inject(request) {
-      const response = await app.inject({
-        method: request.method as 'GET',
-        url: request.url,
-        headers: request.headers ?? {},
-      });
-      return {
-        status: response.statusCode,
-        headers: response.headers as Record<string, string | undefined>,
-        body: response.body,
-      };
-    },
+    inject: fastifyInject(app),
     close: () => app.close(),
   };
 });
