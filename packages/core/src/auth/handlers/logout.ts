@@ -1,7 +1,6 @@
 import { isAuthError } from '../../errors/auth-error.js';
 import { extractBearerToken } from '../../http/bearer.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
-import { assertNoCredentialsInUrl } from '../../http/url-credentials.js';
 import type { AccessTokenPrincipal } from '../../tokens/principal.js';
 import type { AuthParts } from '../auth-parts.js';
 import { noContent } from '../respond.js';
@@ -17,7 +16,6 @@ async function endFamily(parts: AuthParts, familyId: string) {
  * both). By cookie, the CSRF origin check runs first. Logging out without credentials is a no-op 204.
  */
 export async function logout(parts: AuthParts, request: AuthRequest): Promise<AuthResponse> {
-  assertNoCredentialsInUrl(request.url);
   const bearer = extractBearerToken(request.headers);
   let subject: string | undefined;
   if (bearer !== null) {
