@@ -21,10 +21,12 @@ export function authenticateWith(auth: AdapterAuth, options: AuthenticateOptions
   checkVia(options.via);
   const settings: AuthenticateOptions = options.via === undefined ? {} : { via: [...options.via] };
   return function portcullisAuthenticate(req, _res, next) {
-    auth.authenticate(toAuthRequest(req), settings).then((context) => {
+    // Synchronous on the hot path (a cached token, a memory store): no promise between Express's layers.
+    auth.authenticateCallback(toAuthRequest(req), settings, (error, context) => {
+      if (error !== null) return next(error);
       req.auth = context;
       next();
-    }, next);
+    });
   };
 }
 

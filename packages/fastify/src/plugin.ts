@@ -14,8 +14,8 @@ import type {
   FastifyPluginAsync,
   FastifyReply,
   FastifyRequest,
-  onRequestAsyncHookHandler,
-  preHandlerAsyncHookHandler,
+  onRequestHookHandler,
+  preHandlerHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { fromFastifyError } from './fastify-errors.js';
@@ -34,13 +34,13 @@ export interface PortcullisOptions {
 export interface Portcullis {
   readonly auth: AdapterAuth;
   /** An `onRequest` hook that authenticates the request into `request.auth`, or answers 400/401/403. */
-  authenticate(options?: AuthenticateOptions): onRequestAsyncHookHandler;
+  authenticate(options?: AuthenticateOptions): onRequestHookHandler;
   /** A `preHandler` hook that answers 403 `insufficient_scope` unless `request.auth` meets the requirement. */
-  authorize(requirement: Requirement): preHandlerAsyncHookHandler;
+  authorize(requirement: Requirement): preHandlerHookHandler;
   /** `authorize(requireRoles(...roles))`: any one of the roles. */
-  requireRoles(...roles: string[]): preHandlerAsyncHookHandler;
+  requireRoles(...roles: string[]): preHandlerHookHandler;
   /** `authorize(requireScopes(...scopes))`: every one of the scopes. */
-  requireScopes(...scopes: string[]): preHandlerAsyncHookHandler;
+  requireScopes(...scopes: string[]): preHandlerHookHandler;
   /** The plugin's error handler, for an app that keeps its own (`errorHandler: false`) and delegates to it. */
   errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply;
 }
@@ -89,13 +89,19 @@ const plugin: FastifyPluginAsync<PortcullisOptions> = async (fastify, options) =
     return sendAuthResponse(reply, response);
   }
 
-  function authorize(requirement: Requirement): preHandlerAsyncHookHandler {
+  function authorize(requirement: Requirement): preHandlerHookHandler {
     if (!isRequirement(requirement))
       throw new TypeError('authorize(): expected a requirement (requireRoles, requireScopes, anyOf, allOf…)');
-    return async function portcullisAuthorize(request) {
+    return function portcullisAuthorize(request, _reply, done) {
       // A route that authorizes without authenticating is a bug: fail closed, loudly (500, logged).
-      if (request.auth === null) throw new Error('portcullis: authorize() runs after authenticate() only');
-      auth.authorize(request.auth, requirement);
+      if (request.auth === null)
+        return done(new Error('portcullis: authorize() runs after authenticate() only'));
+      try {
+        auth.authorize(request.auth, requirement);
+      } catch (error) {
+        return done(error as FastifyError);
+      }
+      done();
     };
   }
 
@@ -105,8 +111,14 @@ const plugin: FastifyPluginAsync<PortcullisOptions> = async (fastify, options) =
       checkVia(via);
       // A copy, checked once: later changes to the caller's array change nothing.
       const checked = via === undefined ? {} : { via: Object.freeze([...via]) };
-      return async function portcullisAuthenticate(request) {
-        request.auth = await auth.authenticate(toAuthRequest(request), checked);
+      // Callback style: an async hook costs Fastify a promise and a microtask per request, and on the hot
+      // path (a cached token, a memory store) core answers synchronously.
+      return function portcullisAuthenticate(request, _reply, done) {
+        auth.authenticateCallback(toAuthRequest(request), checked, (error, context) => {
+          if (error !== null) return done(error as FastifyError);
+          request.auth = context!;
+          done();
+        });
       };
     },
     authorize,

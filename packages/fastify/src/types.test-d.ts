@@ -1,5 +1,5 @@
 import type { AuthContext, Principal } from '@portcullis/core';
-import Fastify, { type FastifyRequest, type onRequestAsyncHookHandler } from 'fastify';
+import Fastify, { type FastifyRequest, type onRequestHookHandler } from 'fastify';
 import { expectTypeOf } from 'vitest';
 import { type Portcullis, portcullis, portcullisRoutes } from './index.js';
 
@@ -17,7 +17,7 @@ expectTypeOf<NonNullable<FastifyRequest['auth']>['method']>().toEqualTypeOf<
   'bearer' | 'cookie' | 'session' | 'apiKey'
 >();
 expectTypeOf(app.portcullis).toEqualTypeOf<Portcullis>();
-expectTypeOf(app.portcullis.authenticate({ via: ['apiKey'] })).toEqualTypeOf<onRequestAsyncHookHandler>();
+expectTypeOf(app.portcullis.authenticate({ via: ['apiKey'] })).toEqualTypeOf<onRequestHookHandler>();
 // @ts-expect-error not a credential source
 app.portcullis.authenticate({ via: ['password'] });
 

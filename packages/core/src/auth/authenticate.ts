@@ -5,7 +5,9 @@ import { extractBearerToken, missingCredentials } from '../http/bearer.js';
 import { headerValues } from '../http/headers.js';
 import type { AuthRequest } from '../http/types.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
+import { isThenable, type MaybePromise } from '../lib/maybe-promise.js';
 import type { AuthMethod, Principal } from '../tokens/principal.js';
+import type { AccessTokenVerifier } from '../tokens/verify-access-token.js';
 import type { AuthParts } from './auth-parts.js';
 
 /** Which credentials a route accepts. */
@@ -30,13 +32,29 @@ const contexts: Record<AuthMethod, WeakMap<Principal, AuthContext>> = {
   apiKey: new WeakMap(),
 };
 
-function withMethod(principal: Principal, method: AuthMethod): AuthContext {
+export function withMethod(principal: Principal, method: AuthMethod): AuthContext {
   const known = contexts[method].get(principal);
   if (known !== undefined) return known;
   const context: AuthContext = Object.freeze({ ...principal, method });
   contexts[method].set(principal, context);
   return context;
 }
+
+/**
+ * The context of a request's `Authorization: Bearer` token, or `null` when the request has no
+ * `Authorization` header. Shared by `createAuth` and `createResourceServer`, whose bearer handling is the same.
+ */
+export function authenticateBearer(
+  verifier: Pick<AccessTokenVerifier, 'verifyMaybeSync'>,
+  request: AuthRequest,
+): MaybePromise<AuthContext> | null {
+  const token = extractBearerToken(request.headers);
+  if (token === null) return null;
+  const principal = verifier.verifyMaybeSync(token);
+  return isThenable(principal) ? principal.then(asBearerContext) : withMethod(principal, 'bearer');
+}
+
+const asBearerContext = (principal: Principal): AuthContext => withMethod(principal, 'bearer');
 
 function invalidCookie(reason: string): AuthError {
   return new AuthErrorClass('invalid_token', MESSAGES.invalidToken, { challenge: 'Bearer', reason });
@@ -46,66 +64,80 @@ function invalidCookie(reason: string): AuthError {
  * Authenticates a neutral request. Refuses credentials in the URL (400) before anything else; a presented
  * `Authorization` header is decisive (malformed → 401 `invalid_request`, rejected → 401 `invalid_token`);
  * cookie-authenticated unsafe methods must pass the CSRF origin check (403) before any cookie is used.
+ *
+ * Returns the context itself when nothing had to be awaited (a cached bearer token and a memory
+ * revocation store) and may throw synchronously: `createAuth` offers it as a promise (`authenticate`) and
+ * through a callback (`authenticateCallback`, for Express's and Fastify's hooks).
  */
 export function createAuthenticate(parts: AuthParts) {
-  return async function authenticate(
+  return function authenticateMaybeSync(
     request: AuthRequest,
-    options: AuthenticateOptions = {},
-  ): Promise<AuthContext> {
-    const via = options.via ?? DEFAULT_VIA;
+    options: AuthenticateOptions | undefined,
+  ): MaybePromise<AuthContext> {
+    const via = options?.via ?? DEFAULT_VIA;
     assertNoCredentialsInUrl(request.url);
 
     if (via.includes('bearer')) {
-      const token = extractBearerToken(request.headers);
-      if (token !== null) return withMethod(await parts.verifier.verify(token), 'bearer');
+      const bearer = authenticateBearer(parts.verifier, request);
+      if (bearer !== null) return bearer;
     }
-
-    if (via.includes('apiKey')) {
-      // A key never contains a comma: a value with one is several keys joined by a proxy or client library.
-      const keys = headerValues(request.headers, 'x-api-key').flatMap((value) => value.split(','));
-      if (keys.length > 1) {
-        throw new AuthErrorClass('invalid_request', 'Malformed X-API-Key header', {
-          status: 401,
-          challenge: 'ApiKey',
-          reason: 'several_keys',
-        });
-      }
-      if (keys.length === 1) return withMethod(await parts.apiKeys.verify(keys[0]!), 'apiKey');
-    }
-
-    const wantsCookie = via.includes('cookie');
-    const wantsSession = via.includes('session');
-    if (wantsCookie || wantsSession) {
-      const cookies = parts.cookies.read(request.headers);
-      const accessToken = wantsCookie ? cookies.access : undefined;
-      const sessionId = wantsSession ? cookies.session : undefined;
-      if (accessToken !== undefined || sessionId !== undefined) {
-        // Cookies are sent by the browser on cross-site requests too: check the origin before using them.
-        parts.csrf.check(request, { authenticatedBy: 'cookie' });
-        let refusal: AuthError | undefined;
-        if (accessToken !== undefined) {
-          try {
-            return withMethod(await parts.verifier.verify(accessToken), 'cookie');
-          } catch (error) {
-            if (sessionId === undefined) throw error;
-            refusal = error as AuthError;
-          }
-        }
-        const session = await parts.sessions.resolve(sessionId!);
-        if (session !== null) return withMethod(session, 'session');
-        throw refusal ?? invalidCookie('unknown_session');
-      }
-    }
-
-    if (via.length === 1 && via[0] === 'apiKey') {
-      throw new AuthErrorClass('invalid_request', 'No API key provided', {
-        status: 401,
-        challenge: 'ApiKey',
-        challengeError: false,
-      });
-    }
-    throw missingCredentials();
+    return authenticateOthers(parts, request, via);
   };
 }
 
-export type Authenticate = ReturnType<typeof createAuthenticate>;
+/** Everything but the bearer header: `X-API-Key`, then the access cookie, then the session cookie. */
+async function authenticateOthers(
+  parts: AuthParts,
+  request: AuthRequest,
+  via: readonly CredentialSource[],
+): Promise<AuthContext> {
+  if (via.includes('apiKey')) {
+    // A key never contains a comma: a value with one is several keys joined by a proxy or client library.
+    const keys = headerValues(request.headers, 'x-api-key').flatMap((value) => value.split(','));
+    if (keys.length > 1) {
+      throw new AuthErrorClass('invalid_request', 'Malformed X-API-Key header', {
+        status: 401,
+        challenge: 'ApiKey',
+        reason: 'several_keys',
+      });
+    }
+    if (keys.length === 1) return withMethod(await parts.apiKeys.verify(keys[0]!), 'apiKey');
+  }
+
+  const wantsCookie = via.includes('cookie');
+  const wantsSession = via.includes('session');
+  if (wantsCookie || wantsSession) {
+    const cookies = parts.cookies.read(request.headers);
+    const accessToken = wantsCookie ? cookies.access : undefined;
+    const sessionId = wantsSession ? cookies.session : undefined;
+    if (accessToken !== undefined || sessionId !== undefined) {
+      // Cookies are sent by the browser on cross-site requests too: check the origin before using them.
+      parts.csrf.check(request, { authenticatedBy: 'cookie' });
+      let refusal: AuthError | undefined;
+      if (accessToken !== undefined) {
+        try {
+          return withMethod(await parts.verifier.verify(accessToken), 'cookie');
+        } catch (error) {
+          if (sessionId === undefined) throw error;
+          refusal = error as AuthError;
+        }
+      }
+      const session = await parts.sessions.resolve(sessionId!);
+      if (session !== null) return withMethod(session, 'session');
+      throw refusal ?? invalidCookie('unknown_session');
+    }
+  }
+
+  if (via.length === 1 && via[0] === 'apiKey') {
+    throw new AuthErrorClass('invalid_request', 'No API key provided', {
+      status: 401,
+      challenge: 'ApiKey',
+      challengeError: false,
+    });
+  }
+  throw missingCredentials();
+}
+
+export type AuthenticateMaybeSync = ReturnType<typeof createAuthenticate>;
+/** The promise form every caller outside a request hook uses. */
+export type Authenticate = (request: AuthRequest, options?: AuthenticateOptions) => Promise<AuthContext>;

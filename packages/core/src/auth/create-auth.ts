@@ -11,6 +11,7 @@ import { createKeyring } from '../keys/keyring.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { asCallback, asPromise, type Callback } from '../lib/maybe-promise.js';
 import { configureOAuthLogin, type OAuthSettings } from '../oauth/configure-login.js';
 import type { OAuthProviderConfig } from '../oauth/provider-config.js';
 import { createPasswordHasher, type PasswordHasherOptions } from '../passwords/password-hasher.js';
@@ -27,7 +28,12 @@ import { createAccessTokenIssuer } from '../tokens/issue-access-token.js';
 import type { Principal } from '../tokens/principal.js';
 import { createAccessTokenVerifier } from '../tokens/verify-access-token.js';
 import type { AuthEvent, AuthParts } from './auth-parts.js';
-import { type AuthContext, type AuthenticateOptions, createAuthenticate } from './authenticate.js';
+import {
+  type AuthContext,
+  type Authenticate,
+  type AuthenticateOptions,
+  createAuthenticate,
+} from './authenticate.js';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './handlers/api-keys.js';
 import { health, jwks, rotateKeys } from './handlers/keys.js';
 import { login } from './handlers/login.js';
@@ -109,6 +115,12 @@ export interface Auth extends AuthParts {
   readonly routes: readonly AuthRoute[];
   /** Authenticates a request; throws `AuthError`. */
   authenticate(request: AuthRequest, options?: AuthenticateOptions): Promise<AuthContext>;
+  /** `authenticate` for callback-style hooks: calls back synchronously when nothing had to be awaited. */
+  authenticateCallback(
+    request: AuthRequest,
+    options: AuthenticateOptions | undefined,
+    callback: Callback<AuthContext>,
+  ): void;
   /** Throws 403 `insufficient_scope` unless the principal meets the requirement. */
   authorize(principal: Principal, requirement: Requirement): void;
   /** The contract's response for any error (an `AuthError`, or a bug answered 500). */
@@ -250,7 +262,8 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     clock,
   });
 
-  const authenticate = createAuthenticate(parts);
+  const authenticateMaybeSync = createAuthenticate(parts);
+  const authenticate: Authenticate = asPromise(authenticateMaybeSync);
   const respondToError = (error: unknown): AuthResponse => {
     if (!isAuthError(error))
       parts.emit({
@@ -302,6 +315,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     ...parts,
     routes,
     authenticate,
+    authenticateCallback: asCallback(authenticateMaybeSync),
     authorize: (principal: Principal, requirement: Requirement) =>
       parts.policy.enforce(principal, requirement),
     errorResponse: respondToError,

@@ -17,6 +17,7 @@ describe('extractBearerToken', () => {
     expect(extractBearerToken({ authorization: 'Bearer abc.def-ghi_jkl~+/==' })).toBe('abc.def-ghi_jkl~+/==');
     expect(extractBearerToken({ authorization: 'bearer abc' })).toBe('abc');
     expect(extractBearerToken({ authorization: 'BEARER abc' })).toBe('abc');
+    expect(extractBearerToken({ authorization: 'BeArEr abc' })).toBe('abc');
     expect(extractBearerToken({ authorization: ['Bearer abc'] })).toBe('abc');
   });
 
@@ -29,6 +30,8 @@ describe('extractBearerToken', () => {
   it.each([
     ['Basic dXNlcjpwYXNz', 'Malformed authorization header'],
     ['Token abc', 'Malformed authorization header'],
+    ['\u0412earer abc', 'Malformed authorization header'], // Cyrillic В: only ASCII letters fold
+    ['Bearef abc', 'Malformed authorization header'],
     ['Bearerabc', 'Malformed authorization header'],
     ['Bearer abc def', 'Malformed authorization header'],
     ['Bearer  abc', 'Malformed authorization header'],

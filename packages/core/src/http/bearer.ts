@@ -1,6 +1,5 @@
 import { AuthError } from '../errors/auth-error.js';
 import { MESSAGES } from '../errors/messages.js';
-import { headerValues } from './headers.js';
 import type { RequestHeaders } from './types.js';
 
 // RFC 7235 §2.1: credentials = auth-scheme [ 1*SP token68 ]; token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -22,20 +21,32 @@ function malformed(message: string): AuthError {
  * @example extractBearerToken({ authorization: 'Bearer eyJ…' }) // 'eyJ…'
  */
 export function extractBearerToken(headers: RequestHeaders): string | null {
-  const values = headerValues(headers, 'authorization');
-  if (values.length === 0) return null;
-  if (values.length > 1) throw malformed(MESSAGES.malformedAuthorization);
-  const value = values[0]!;
+  // Runs on every protected request: no array, no lower-cased copy of the scheme on the way to the token.
+  const header = headers['authorization'];
+  if (header === undefined) return null;
+  let value: string;
+  if (typeof header === 'string') value = header;
+  else if (header.length === 1) value = header[0]!;
+  else if (header.length === 0) return null;
+  else throw malformed(MESSAGES.malformedAuthorization);
   const space = value.indexOf(' ');
-  const scheme = space === -1 ? value : value.slice(0, space);
-  if (scheme.toLowerCase() !== SCHEME_BEARER) {
+  if (!isBearerScheme(value, space === -1 ? value.length : space)) {
     throw malformed(value.trim() === '' ? MESSAGES.noToken : MESSAGES.malformedAuthorization);
   }
   const rest = space === -1 ? '' : value.slice(space + 1);
-  if (rest.trim() === '') throw malformed(MESSAGES.noToken);
   // Exactly one token68 after exactly one space, as the original middleware's split(' ').length === 2 demands.
-  if (!TOKEN68.test(rest)) throw malformed(MESSAGES.malformedAuthorization);
-  return rest;
+  if (TOKEN68.test(rest)) return rest;
+  throw malformed(rest.trim() === '' ? MESSAGES.noToken : MESSAGES.malformedAuthorization);
+}
+
+/** `value.slice(0, end)` equals "bearer" case-insensitively (ASCII only, as RFC 7235 schemes are). */
+function isBearerScheme(value: string, end: number): boolean {
+  if (end !== SCHEME_BEARER.length) return false;
+  for (let i = 0; i < end; i++) {
+    // `| 0x20` lower-cases A–Z and leaves a–z alone; no other character maps onto a lower-case letter.
+    if ((value.charCodeAt(i) | 0x20) !== SCHEME_BEARER.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** The error for a protected route reached with no credentials at all: 401, a challenge naming no error. */

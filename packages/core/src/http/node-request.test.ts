@@ -46,6 +46,21 @@ describe('neutral request helpers', () => {
     expect(extractBearerToken(single)).toBe('abc');
   });
 
+  it("hand over Node's own headers object when no credential header is repeated, and read a doubled X-API-Key raw", () => {
+    const single = {
+      headers: { 'x-api-key': 'pc_a', host: 'x' },
+      rawHeaders: ['X-Api-Key', 'pc_a', 'Host', 'x'],
+    };
+    expect(headersFromNode(single)).toBe(single.headers);
+    const doubled = {
+      headers: { 'x-api-key': 'pc_a, pc_b' },
+      rawHeaders: ['X-API-Key', 'pc_a', 'x-api-key', 'pc_b'],
+    };
+    const headers = headersFromNode(doubled);
+    expect(headers).not.toBe(doubled.headers);
+    expect(headers['x-api-key']).toEqual(['pc_a', 'pc_b']);
+  });
+
   it('refuse a doubled Authorization header joined by Fetch', () => {
     const fetchHeaders = new Headers([
       ['authorization', 'Bearer a'],

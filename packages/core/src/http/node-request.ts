@@ -34,10 +34,24 @@ function rawValues(rawHeaders: readonly string[], name: string): string | string
   return found;
 }
 
+/** Whether `Authorization` or `X-API-Key` occurs more than once among the raw header names. */
+function repeatsCredentialHeader(rawHeaders: readonly string[]): boolean {
+  let authorization = 0;
+  let apiKey = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    // Compared by length first: lower-casing every header name would cost more than the check saves.
+    if (name.length === 13 && name.toLowerCase() === 'authorization') authorization++;
+    else if (name.length === 9 && name.toLowerCase() === 'x-api-key') apiKey++;
+  }
+  return authorization > 1 || apiKey > 1;
+}
+
 /**
- * Neutral headers over a Node request without copying them: Node's parsed `headers`, except that
- * `Authorization` and `X-API-Key` are read from `rawHeaders` when asked for, so that a repeated one arrives as
- * several values (Node's own object silently drops the second). The cheapest form for Node-based adapters.
+ * Neutral headers over a Node request without copying them: Node's parsed `headers` itself, unless
+ * `Authorization` or `X-API-Key` was sent more than once; then those two are read from `rawHeaders`, so that
+ * the repeated one arrives as several values (Node's own object silently drops a second `Authorization`)
+ * and is refused. The cheapest form for Node-based adapters.
  *
  * @example const headers = headersFromNode(req);
  */
@@ -45,6 +59,8 @@ export function headersFromNode(message: {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   rawHeaders: readonly string[];
 }): RequestHeaders {
+  // The common case, one credential header or none: Node's own object, as it is (no copy, no proxy).
+  if (!repeatsCredentialHeader(message.rawHeaders)) return message.headers;
   return new Proxy(message.headers, {
     get(target, name) {
       if (typeof name === 'string' && CREDENTIAL_HEADERS.has(name))

@@ -127,6 +127,7 @@ describe('createResourceServer', () => {
     const api = createResourceServer({ issuer: idp.issuer, audience: API });
     expect(Object.keys(api).sort()).toEqual([
       'authenticate',
+      'authenticateCallback',
       'authorize',
       'errorResponse',
       'routes',

@@ -1,6 +1,6 @@
-import type { AuthContext, AuthenticateOptions } from '../auth/authenticate.js';
+import { type AuthContext, type AuthenticateOptions, authenticateBearer } from '../auth/authenticate.js';
 import { AuthError } from '../errors/auth-error.js';
-import { extractBearerToken, missingCredentials } from '../http/bearer.js';
+import { missingCredentials } from '../http/bearer.js';
 import { errorResponse } from '../http/error-response.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
@@ -9,6 +9,7 @@ import type { KeySource } from '../keys/key-source.js';
 import { createRemoteKeySet } from '../keys/remote-key-set.js';
 import type { Clock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { asCallback, asPromise, type Callback, type MaybePromise } from '../lib/maybe-promise.js';
 import { createPolicy, type PolicyDefinition } from '../policy/create-policy.js';
 import type { Requirement } from '../policy/requirement.js';
 import type { AccessTokenPrincipal, Principal } from '../tokens/principal.js';
@@ -54,6 +55,12 @@ export interface ResourceServerOptions {
 export interface ResourceServer {
   /** Authenticates a request by its bearer token; throws `AuthError` (401 `invalid_token`, 400 for credentials in the URL…). */
   authenticate(request: AuthRequest, options?: AuthenticateOptions): Promise<AuthContext>;
+  /** `authenticate` for callback-style hooks: calls back synchronously when nothing had to be awaited. */
+  authenticateCallback(
+    request: AuthRequest,
+    options: AuthenticateOptions | undefined,
+    callback: Callback<AuthContext>,
+  ): void;
   /** Throws 403 `insufficient_scope` unless the principal meets the requirement. */
   authorize(principal: Principal, requirement: Requirement): void;
   /** The contract's response for any error. */
@@ -138,18 +145,23 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   });
   const policy = createPolicy(options.policy);
   const realm = options.realm ?? 'portcullis';
+  const authenticateMaybeSync = (
+    request: AuthRequest,
+    authenticateOptions: AuthenticateOptions | undefined,
+  ): MaybePromise<AuthContext> => {
+    if (authenticateOptions?.via !== undefined && !authenticateOptions.via.includes('bearer'))
+      throw new TypeError('a resource server authenticates bearer tokens only');
+    assertNoCredentialsInUrl(request.url);
+    const context = authenticateBearer(verifier, request);
+    if (context === null) throw missingCredentials();
+    return context;
+  };
 
   return Object.freeze({
     verifier,
     routes: Object.freeze([]) as readonly [],
-    async authenticate(request: AuthRequest, authenticateOptions: AuthenticateOptions = {}) {
-      if (authenticateOptions.via !== undefined && !authenticateOptions.via.includes('bearer'))
-        throw new TypeError('a resource server authenticates bearer tokens only');
-      assertNoCredentialsInUrl(request.url);
-      const token = extractBearerToken(request.headers);
-      if (token === null) throw missingCredentials();
-      return Object.freeze({ ...(await verifier.verify(token)), method: 'bearer' as const });
-    },
+    authenticate: asPromise(authenticateMaybeSync),
+    authenticateCallback: asCallback(authenticateMaybeSync),
     authorize(principal: Principal, requirement: Requirement) {
       policy.enforce(principal, requirement);
     },

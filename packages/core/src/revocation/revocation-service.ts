@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../lib/clock.js';
+import type { MaybePromise } from '../lib/maybe-promise.js';
 import type { RevocationStore } from '../stores/revocation-store.js';
 import type { AccessTokenPrincipal } from '../tokens/principal.js';
 
@@ -22,7 +23,7 @@ export interface RevocationService {
    */
   revokeSubject(subject: string): Promise<void>;
   /** For the verifier's `isRevoked` hook: one store call per verification. */
-  isRevoked(principal: AccessTokenPrincipal): Promise<boolean>;
+  isRevoked(principal: AccessTokenPrincipal): MaybePromise<boolean>;
 }
 
 /**

@@ -21,6 +21,11 @@ describe('guardStore', () => {
     await expect(guarded.ok(21)).resolves.toBe(42);
   });
 
+  it("passes a synchronous answer on as it is, not as a promise (the memory store's isRevoked)", () => {
+    const syncStore = guardStore({ isRevoked: (_check: unknown, _now: number) => false });
+    expect(syncStore.isRevoked({}, 0)).toBe(false);
+  });
+
   it('turns a rejected or synchronously throwing store call into a rejected 503, never a sync throw', async () => {
     for (const call of [() => guarded.rejects(), () => guarded.throwsSync()]) {
       let promise: Promise<unknown> | undefined;

@@ -1,4 +1,5 @@
 import { isAuthError } from '../errors/auth-error.js';
+import { isThenable } from '../lib/maybe-promise.js';
 import { storeUnavailable } from './store-unavailable.js';
 
 /**
@@ -22,13 +23,14 @@ export function guardStore<T extends object>(store: T): T {
       guarded[name] = member;
       continue;
     }
-    guarded[name] = (...args: unknown[]): Promise<unknown> => {
+    guarded[name] = (...args: unknown[]): unknown => {
       try {
         // Looked up at call time, so a store whose methods are replaced later is still guarded. The store's
         // own promise is passed on with one rejection handler: no extra async frame on the hot path (the
-        // revocation check runs on every authenticated request).
+        // revocation check runs on every authenticated request), and a store that answered synchronously
+        // (a memory store's `isRevoked`) is passed on as it answered.
         const result = (store[name] as (...a: unknown[]) => unknown).apply(store, args);
-        return Promise.resolve(result).then(undefined, rethrowAsStoreError);
+        return isThenable(result) ? result.then(undefined, rethrowAsStoreError) : result;
       } catch (error) {
         return Promise.reject(asStoreError(error));
       }

@@ -1,3 +1,5 @@
+import type { MaybePromise } from '../lib/maybe-promise.js';
+
 /** What a revocation check looks at: the token and what it belongs to. */
 export interface RevocationCheck {
   /** The access token's `jti`. */
@@ -23,5 +25,9 @@ export interface RevocationStore {
   revokeSession(sessionId: string, expiresAt: number): Promise<void>;
   /** Denies every token of `subject` issued strictly before `before` (ms). Kept until `expiresAt`. */
   revokeSubject(subject: string, before: number, expiresAt: number): Promise<void>;
-  isRevoked(check: RevocationCheck, now: number): Promise<boolean>;
+  /**
+   * Runs on every authenticated request. A store that can answer without I/O (memory) should return the
+   * boolean itself rather than a promise: it saves the request's hot path its microtask hops.
+   */
+  isRevoked(check: RevocationCheck, now: number): MaybePromise<boolean>;
 }

@@ -3,6 +3,7 @@ import type { KeySource, VerificationKey } from '../keys/key-source.js';
 import { createBoundedCache } from '../lib/bounded-cache.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { asPromise, isThenable, type MaybePromise } from '../lib/maybe-promise.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import type { SignatureBackend } from './backends/signature-backend.js';
 import { principalFromClaims } from './claims.js';
@@ -46,6 +47,12 @@ export interface AccessTokenVerifierOptions {
 /** Verifies access tokens. Every refusal is an `AuthError` with code `invalid_token` (or 503 when keys are unreachable). */
 export interface AccessTokenVerifier {
   verify(token: string): Promise<AccessTokenPrincipal>;
+  /**
+   * The same check as `verify`, for request hot paths: returns the principal itself when nothing had to be
+   * awaited (a cached token and a synchronous `isRevoked`), a promise otherwise, and may throw the
+   * `AuthError` synchronously. Code that does not count microtasks should use `verify`.
+   */
+  verifyMaybeSync(token: string): MaybePromise<AccessTokenPrincipal>;
   /** Number of tokens currently cached. */
   readonly cacheSize: number;
 }
@@ -61,10 +68,6 @@ const HEADER_CACHE_SIZE = 64;
 function normaliseTyp(typ: string): string {
   const lower = typ.toLowerCase();
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
-}
-
-function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown })?.then === 'function';
 }
 
 /**
@@ -160,7 +163,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     firstDot: number,
     secondDot: number,
     now: number,
-  ): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+  ): MaybePromise<AccessTokenPrincipal> {
     if (key === undefined) throw invalidToken('unknown_key');
     // The algorithm is the key's: a header naming any other (e.g. HS256 against an RSA public key) is refused.
     if (key.alg !== alg || (allowedAlgorithms !== undefined && !allowedAlgorithms.has(key.alg))) {
@@ -178,7 +181,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return claimsOf(token, firstDot, secondDot, now);
   }
 
-  function verifyUncached(token: string, now: number): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+  function verifyUncached(token: string, now: number): MaybePromise<AccessTokenPrincipal> {
     const [firstDot, secondDot] = splitCompactJws(token);
     const header = checkHeader(token, firstDot);
     const key = keys.resolve(header);
@@ -187,9 +190,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return verifyWithKey(key, header.alg, token, firstDot, secondDot, now);
   }
 
-  function checkRevocation(
-    principal: AccessTokenPrincipal,
-  ): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+  function checkRevocation(principal: AccessTokenPrincipal): MaybePromise<AccessTokenPrincipal> {
     if (isRevoked === undefined) return principal;
     const revoked = isRevoked(principal);
     if (isThenable(revoked)) {
@@ -202,16 +203,13 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return principal;
   }
 
-  function remember(
-    token: string,
-    principal: AccessTokenPrincipal,
-  ): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+  function remember(token: string, principal: AccessTokenPrincipal): MaybePromise<AccessTokenPrincipal> {
     // Cached only until exp: an entry can never outlive the token's own validity.
     cache?.set(token, principal, principal.expiresAt.getTime() + rules.clockTolerance * 1000);
     return checkRevocation(principal);
   }
 
-  function verifyNow(token: string): AccessTokenPrincipal | Promise<AccessTokenPrincipal> {
+  function verifyNow(token: string): MaybePromise<AccessTokenPrincipal> {
     if (typeof token !== 'string' || token.length > maxTokenBytes) throw invalidToken('oversize');
     const now = clock();
     if (cache !== undefined) {
@@ -227,13 +225,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   }
 
   return {
-    verify(token) {
-      try {
-        return Promise.resolve(verifyNow(token));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
+    verify: asPromise(verifyNow),
+    verifyMaybeSync: verifyNow,
     get cacheSize() {
       return cache?.size ?? 0;
     },
