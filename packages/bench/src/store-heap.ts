@@ -45,7 +45,7 @@ const KINDS: readonly StoreKind[] = [
           last = randomId();
           await store.revokeToken(last, Date.now() + HOUR);
         },
-        holds: () =>
+        holds: async () =>
           store.isRevoked(
             { tokenId: last, sessionId: undefined, subject: 'user-1', issuedAt: Date.now() },
             Date.now(),

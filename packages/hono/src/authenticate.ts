@@ -20,7 +20,7 @@ const SOURCES: ReadonlySet<string> = new Set<CredentialSource>(['bearer', 'apiKe
  * app.get('/service/reports', authenticate(auth, { via: ['apiKey'] }), handler);
  */
 export function authenticate(
-  auth: Pick<Authenticator, 'authenticate' | 'errorResponse'>,
+  auth: Pick<Authenticator, 'authenticate' | 'authenticateCallback' | 'errorResponse'>,
   options: AuthenticateOptions = {},
 ): MiddlewareHandler {
   const { via } = options;
@@ -28,13 +28,34 @@ export function authenticate(
     throw new TypeError(`authenticate(): "via" must list one or more of ${[...SOURCES].join(', ')}`);
   }
   const authOptions: AuthenticateOptions = via === undefined ? {} : { via: Object.freeze([...via]) };
-  return async function portcullisAuthenticate(c, next) {
-    try {
-      c.set('auth', await auth.authenticate(requestOf(c), authOptions));
-    } catch (error) {
-      throw refusal(auth.errorResponse(error), error);
-    }
-    await next();
+  const { authenticateCallback } = auth;
+  if (authenticateCallback === undefined) {
+    return async function portcullisAuthenticate(c, next) {
+      try {
+        c.set('auth', await auth.authenticate(requestOf(c), authOptions));
+      } catch (error) {
+        throw refusal(auth.errorResponse(error), error);
+      }
+      await next();
+    };
+  }
+  // Not an async function: when core answers synchronously (a cached token, a memory store) the
+  // middleware hands Hono `next()`'s own promise and creates none of its own.
+  return function portcullisAuthenticate(c, next) {
+    let outcome: Promise<void> | undefined;
+    let settle: ((outcome: Promise<void>) => void) | undefined;
+    authenticateCallback(requestOf(c), authOptions, (error, context) => {
+      let result: Promise<void>;
+      if (error === null) {
+        c.set('auth', context!);
+        result = next();
+      } else {
+        result = Promise.reject(refusal(auth.errorResponse(error), error));
+      }
+      if (settle === undefined) outcome = result;
+      else settle(result);
+    });
+    return outcome ?? new Promise<void>((resolve) => (settle = resolve));
   };
 }
 

@@ -13,7 +13,9 @@ declare module 'hono' {
  *
  * @example const auth: Authenticator = { authenticate, authorize: policy.enforce, errorResponse };
  */
-export type Authenticator = Pick<Auth, 'authenticate' | 'authorize' | 'errorResponse'>;
+export type Authenticator = Pick<Auth, 'authenticate' | 'authorize' | 'errorResponse'> &
+  // Optional: when present (createAuth, createResourceServer), a cached token is answered without a promise.
+  Partial<Pick<Auth, 'authenticateCallback'>>;
 
 /**
  * What `authRoutes()` needs of an `Auth`: its routes, and the error mapping for what fails before them.
