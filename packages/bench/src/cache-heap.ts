@@ -17,11 +17,15 @@ const ENTRIES = 10_000;
 type Verify = (token: string) => unknown;
 
 /**
- * Issues `count` distinct tokens and verifies each once. No array holds them: afterwards a token is
- * reachable only through the verifier's cache, so the heap it costs is counted in full.
+ * Issues `count` distinct tokens and verifies each `times` times (core admits a token to its cache on the
+ * second sighting). No array holds them: afterwards a token is reachable only through the verifier's
+ * cache, so the heap it costs is counted in full.
  */
-async function fill(fixture: AlgorithmFixture, verify: Verify, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) await verify((await fixture.issuer.issue(CLAIMS)).token);
+async function fill(fixture: AlgorithmFixture, verify: Verify, count: number, times = 2): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const { token } = await fixture.issuer.issue(CLAIMS);
+    for (let t = 0; t < times; t++) await verify(token);
+  }
 }
 
 /** Heap retained by `verify` after it has verified `ENTRIES` distinct tokens, per token. */
@@ -89,10 +93,21 @@ export async function cacheHeapBench(): Promise<void> {
     rows,
   );
 
+  // Besides the entries: the admission filter, a fixed Int32Array of the next power of two ≥ 2 × maxEntries.
+  let filterSlots = 2;
+  while (filterSlots < 2 * ENTRIES) filterSlots *= 2;
+  console.log(`plus a fixed admission filter per verifier: ${formatBytes(filterSlots * 4)}`);
+
   const bounded = coreVerifier(fixture, { maxEntries: ENTRIES });
   await fill(fixture, (token) => bounded.verify(token), 2 * ENTRIES);
   const verdict = bounded.cacheSize === ENTRIES ? 'PASS' : 'MISS';
   console.log(
-    `bound: ${2 * ENTRIES} distinct tokens → cacheSize ${bounded.cacheSize} (max ${ENTRIES}): ${verdict}`,
+    `bound: ${2 * ENTRIES} distinct tokens, each presented twice → cacheSize ${bounded.cacheSize} (max ${ENTRIES}): ${verdict}`,
+  );
+  const oneTime = coreVerifier(fixture, { maxEntries: ENTRIES });
+  await fill(fixture, (token) => oneTime.verify(token), 2 * ENTRIES, 1);
+  console.log(
+    `admission: ${2 * ENTRIES} distinct tokens, each presented once → cacheSize ${oneTime.cacheSize} ` +
+      `(${oneTime.cacheSize === 0 ? 'PASS' : 'MISS'}: a one-time token costs no insertion or eviction)`,
   );
 }

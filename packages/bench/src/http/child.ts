@@ -23,6 +23,8 @@ export interface ServerChild {
   peer: Ready['peer'];
   /** CPU time (user + system) the child has used so far, in µs. */
   cpuMicros(): Promise<number>;
+  /** A full garbage collection in the child, finished when this resolves. */
+  collect(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export interface StartOptions {
 }
 
 export async function startServerChild(options: StartOptions): Promise<ServerChild> {
-  const nodeArgs = ['--conditions=@portcullis/source', '--import', 'tsx'];
+  const nodeArgs = ['--conditions=@portcullis/source', '--expose-gc', '--import', 'tsx'];
   if (options.profileDir !== undefined) {
     // One profile per thread (tsx's loader runs in a worker): the main thread's is CPU.*.<pid>.0.*.cpuprofile.
     const dir = join(options.profileDir, `${options.framework}-${options.alg}`);
@@ -141,6 +143,10 @@ export async function startServerChild(options: StartOptions): Promise<ServerChi
       peer: ready.peer,
       cpuMicros: () =>
         ask({ type: 'cpu' }, (message) => (message.type === 'cpu' ? message.micros : undefined), 5_000),
+      collect: () =>
+        ask({ type: 'collect' }, (message) => (message.type === 'collected' ? true : undefined), 10_000).then(
+          () => undefined,
+        ),
       stop,
     };
   } catch (error) {

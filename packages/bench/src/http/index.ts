@@ -102,6 +102,10 @@ async function measureCombo(server: ServerChild, tokens: TokenSet, combo: ComboR
   for (let round = 0; round < LOAD.rounds; round++) {
     for (const row of timed) {
       const result = await measureLoad(server, row.path, row.credentials);
+      if (process.env['BENCH_HTTP_TRACE'])
+        console.error(
+          `  ${row.key} round ${round}: ${result.serverMicrosPerRequest.toFixed(1)} µs/req, ${Math.round(result.rps)} req/s`,
+        );
       const best = combo.results[row.key];
       if (best === undefined || result.rps > best.rps) combo.results[row.key] = result;
       const cost = combo.costs[row.key];

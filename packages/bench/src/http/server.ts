@@ -100,6 +100,10 @@ process.on('message', (message: ToChild) => {
       send({ type: 'cpu', micros: user + system });
       break;
     }
+    case 'collect':
+      globalThis.gc?.();
+      send({ type: 'collected' });
+      break;
     case 'stop':
       void stop();
       break;

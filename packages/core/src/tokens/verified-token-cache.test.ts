@@ -4,7 +4,7 @@ import { nodeCryptoBackend } from './backends/node-crypto.js';
 import { tokenSetup } from './test-fixtures.js';
 
 describe('verified-token cache', () => {
-  it('serves a repeated token from the cache without verifying the signature again', async () => {
+  it('admits a token on its second sighting and then serves it without verifying the signature again', async () => {
     let signatureChecks = 0;
     const countingBackend = {
       ...nodeCryptoBackend,
@@ -16,11 +16,32 @@ describe('verified-token cache', () => {
     };
     const { issuer, verifier } = await tokenSetup('EdDSA', countingBackend);
     const { token } = await issuer.issue({ subject: 'user-1' });
-    const first = await verifier.verify(token);
+    await verifier.verify(token);
+    expect(verifier.cacheSize).toBe(0);
     const second = await verifier.verify(token);
-    expect(second).toBe(first);
-    expect(signatureChecks).toBe(1);
     expect(verifier.cacheSize).toBe(1);
+    const third = await verifier.verify(token);
+    expect(third).toBe(second);
+    expect(signatureChecks).toBe(2);
+  });
+
+  it('admits no token presented once, nor one coming back after more first sightings than it holds', async () => {
+    const { issuer, verifier } = await tokenSetup('HS256', nodeCryptoBackend, { cache: { maxEntries: 3 } });
+    const tokens = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => issuer.issue({ subject: `user-${i}` })),
+    );
+    // One request per token: nothing worth keeping, so nothing is inserted (and nothing evicted).
+    for (const { token } of tokens.slice(0, 7)) await verifier.verify(token);
+    expect(verifier.cacheSize).toBe(0);
+    // tokens[0] comes back after 6 other first sightings: a 3-entry cache would have evicted it anyway.
+    await verifier.verify(tokens[0]!.token);
+    expect(verifier.cacheSize).toBe(0);
+    // Presented again at once, it is admitted.
+    await verifier.verify(tokens[0]!.token);
+    expect(verifier.cacheSize).toBe(1);
+    await verifier.verify(tokens[7]!.token);
+    await verifier.verify(tokens[7]!.token);
+    expect(verifier.cacheSize).toBe(2);
   });
 
   it('never serves an entry past the token expiry', async () => {
@@ -50,7 +71,10 @@ describe('verified-token cache', () => {
     const tokens = await Promise.all(
       Array.from({ length: 5 }, (_, i) => issuer.issue({ subject: `user-${i}` })),
     );
-    for (const { token } of tokens) await verifier.verify(token);
+    for (const { token } of tokens) {
+      await verifier.verify(token);
+      await verifier.verify(token);
+    }
     expect(verifier.cacheSize).toBe(3);
     const [h, p, s] = tokens[4]!.token.split('.') as [string, string, string];
     const otherSignature = tokens[3]!.token.split('.')[2]!;
@@ -64,6 +88,7 @@ describe('verified-token cache', () => {
   it('is dropped when keys change, so a removed key stops verifying at once', async () => {
     const { issuer, verifier, keyring } = await tokenSetup('EdDSA', nodeCryptoBackend);
     const { token } = await issuer.issue({ subject: 'user-1' });
+    await verifier.verify(token);
     await verifier.verify(token);
     expect(verifier.cacheSize).toBe(1);
     await keyring.rotate();

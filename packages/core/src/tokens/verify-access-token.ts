@@ -4,6 +4,7 @@ import { createBoundedCache } from '../lib/bounded-cache.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { asPromise, isThenable, type MaybePromise } from '../lib/maybe-promise.js';
+import { createSightings } from '../lib/sightings.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import type { SignatureBackend } from './backends/signature-backend.js';
 import { principalFromClaims } from './claims.js';
@@ -114,10 +115,11 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const backend = options.backend ?? nodeCryptoBackend;
   const clock = options.clock ?? systemClock;
   const isRevoked = options.isRevoked;
+  const cacheEntries = options.cache === false ? undefined : (options.cache?.maxEntries ?? 10_000);
   const cache =
-    options.cache === false
-      ? undefined
-      : createBoundedCache<AccessTokenPrincipal>(options.cache?.maxEntries ?? 10_000);
+    cacheEntries === undefined ? undefined : createBoundedCache<AccessTokenPrincipal>(cacheEntries);
+  // A token coming back only after `cacheEntries` other tokens would have been evicted by then: not admitted.
+  const sightings = cacheEntries === undefined ? undefined : createSightings(cacheEntries);
   let cachedRevision = keys.revision;
   // Tokens signed by one key share one header segment: parse and check it once. Only accepted headers are
   // remembered, and the map is bounded, so junk headers cost a parse each and nothing more.
@@ -204,8 +206,10 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   }
 
   function remember(token: string, principal: AccessTokenPrincipal): MaybePromise<AccessTokenPrincipal> {
-    // Cached only until exp: an entry can never outlive the token's own validity.
-    cache?.set(token, principal, principal.expiresAt.getTime() + rules.clockTolerance * 1000);
+    // Cached only until exp: an entry can never outlive the token's own validity. Admitted on a token's
+    // second sighting only: a token presented once would cost an insertion and an eviction for nothing.
+    if (cache !== undefined && sightings!.seenBefore(token))
+      cache.set(token, principal, principal.expiresAt.getTime() + rules.clockTolerance * 1000);
     return checkRevocation(principal);
   }
 
