@@ -1,4 +1,5 @@
-import type { AuthenticateOptions, CredentialSource } from '@portcullis/core/auth';
+import type { AuthContext, AuthenticateOptions, CredentialSource } from '@portcullis/core/auth';
+import { fromCallback } from '@portcullis/core/http';
 import {
   isRequirement,
   type Requirement,
@@ -42,20 +43,14 @@ export function authenticate(
   // Not an async function: when core answers synchronously (a cached token, a memory store) the
   // middleware hands Hono `next()`'s own promise and creates none of its own.
   return function portcullisAuthenticate(c, next) {
-    let outcome: Promise<void> | undefined;
-    let settle: ((outcome: Promise<void>) => void) | undefined;
-    authenticateCallback(requestOf(c), authOptions, (error, context) => {
-      let result: Promise<void>;
-      if (error === null) {
+    return fromCallback<AuthContext, void>(
+      (callback) => authenticateCallback(requestOf(c), authOptions, callback),
+      (error, context) => {
+        if (error !== null) throw refusal(auth.errorResponse(error), error);
         c.set('auth', context!);
-        result = next();
-      } else {
-        result = Promise.reject(refusal(auth.errorResponse(error), error));
-      }
-      if (settle === undefined) outcome = result;
-      else settle(result);
-    });
-    return outcome ?? new Promise<void>((resolve) => (settle = resolve));
+        return next();
+      },
+    ) as Promise<void>;
   };
 }
 

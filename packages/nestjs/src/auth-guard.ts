@@ -8,7 +8,13 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { isAuthError } from '@portcullis/core';
+import {
+  type AuthContext,
+  type AuthenticateOptions,
+  fromCallback,
+  isAuthError,
+  type Requirement,
+} from '@portcullis/core';
 import {
   CredentialSources,
   PolicyRequirement,
@@ -43,34 +49,79 @@ export class AuthGuard implements CanActivate {
     @Inject(PORTCULLIS_OPTIONS) private readonly options: PortcullisModuleOptions,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.isPublic(context)) return true;
+  // Decorators are read once per controller class and handler, not on every request: metadata is fixed
+  // once the application has started.
+  private readonly plans = new WeakMap<object, WeakMap<object, RoutePlan>>();
+
+  /**
+   * Answers synchronously when core does (a cached token, a memory store): Nest takes a boolean as well as
+   * a promise, and the request then costs no promise of the guard's own.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const plan = this.planFor(context);
+    if (plan.isPublic) return true;
     if (context.getType() !== 'http') return false;
     const request = context.switchToHttp().getRequest<PlatformRequest>();
-    const { auth, via } = this.options;
-    try {
-      const principal = await auth.authenticate(toAuthRequest(request), {
-        via: this.reflector.getAllAndOverride(CredentialSources, targets) ?? via,
-      });
-      request.auth = principal;
-      for (const decorator of REQUIREMENTS) {
-        const requirement = this.reflector.getAllAndOverride(decorator, targets);
-        if (requirement !== undefined) auth.authorize(principal, requirement);
-      }
-      return true;
-    } catch (error) {
-      throw toHttpException(error);
+    const { auth } = this.options;
+    return fromCallback<AuthContext, boolean>(
+      (callback) => auth.authenticateCallback(toAuthRequest(request), plan.options, callback),
+      (error, principal) => {
+        try {
+          if (error !== null) throw error;
+          request.auth = principal;
+          for (const requirement of plan.requirements) auth.authorize(principal!, requirement);
+          return true;
+        } catch (refusal) {
+          throw toHttpException(refusal);
+        }
+      },
+    );
+  }
+
+  private planFor(context: ExecutionContext): RoutePlan {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.plans.get(controller);
+    if (byHandler === undefined) {
+      byHandler = new WeakMap();
+      this.plans.set(controller, byHandler);
     }
+    let plan = byHandler.get(handler);
+    if (plan === undefined) {
+      plan = this.readPlan(controller, handler);
+      byHandler.set(handler, plan);
+    }
+    return plan;
+  }
+
+  private readPlan(controller: object, handler: object): RoutePlan {
+    const targets = [handler, controller] as Parameters<Reflector['getAllAndOverride']>[1];
+    const requirements = REQUIREMENTS.map((decorator) =>
+      this.reflector.getAllAndOverride(decorator, targets),
+    ).filter((requirement) => requirement !== undefined);
+    const via = this.reflector.getAllAndOverride(CredentialSources, targets) ?? this.options.via;
+    return {
+      isPublic: this.isPublic(controller, handler),
+      options: via === undefined ? {} : { via },
+      requirements,
+    };
   }
 
   /** `@Public()` on the handler; on the controller, unless the handler asks for credentials or a requirement. */
-  private isPublic(context: ExecutionContext): boolean {
-    const handler = context.getHandler();
-    if (this.reflector.get(Public, handler)) return true;
-    if (!this.reflector.get(Public, context.getClass())) return false;
-    return [...REQUIREMENTS, CredentialSources].every((d) => this.reflector.get(d, handler) === undefined);
+  private isPublic(controller: object, handler: object): boolean {
+    const get = (decorator: Parameters<Reflector['get']>[0], target: object) =>
+      this.reflector.get(decorator, target as Parameters<Reflector['get']>[1]);
+    if (get(Public, handler)) return true;
+    if (!get(Public, controller)) return false;
+    return [...REQUIREMENTS, CredentialSources].every((d) => get(d, handler) === undefined);
   }
+}
+
+/** What the guard does for one route, read from its decorators once. */
+interface RoutePlan {
+  isPublic: boolean;
+  options: AuthenticateOptions;
+  requirements: readonly Requirement[];
 }
 
 function toHttpException(error: unknown): unknown {

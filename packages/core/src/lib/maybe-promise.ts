@@ -41,3 +41,34 @@ export function asCallback<A, B, T>(fn: (a: A, b: B) => MaybePromise<T>) {
     else callback(null, result);
   };
 }
+
+/**
+ * A callback-style call as a value when it called back synchronously, a promise otherwise: for adapters
+ * whose framework takes either (a Nest guard's `canActivate`, a Hono middleware handing back `next()`'s
+ * promise), so that the synchronous hot path creates no promise. `start` is given the callback to pass
+ * on; `finish` turns the outcome into the result, and may throw to refuse (a rejection on the async path).
+ */
+export function fromCallback<T, R>(
+  start: (callback: Callback<T>) => void,
+  finish: (error: Error | null, value: T | undefined) => MaybePromise<R>,
+): MaybePromise<R> {
+  let called = false;
+  let outcome: MaybePromise<R> | undefined;
+  let settle: ((outcome: MaybePromise<R>) => void) | undefined;
+  start((error, value) => {
+    if (settle === undefined) {
+      called = true;
+      outcome = finish(error, value);
+      return;
+    }
+    try {
+      settle(finish(error, value));
+    } catch (failure) {
+      settle(Promise.reject(failure));
+    }
+  });
+  if (called) return outcome as MaybePromise<R>;
+  return new Promise<R>((resolve) => {
+    settle = resolve;
+  });
+}

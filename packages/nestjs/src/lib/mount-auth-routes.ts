@@ -19,7 +19,8 @@ export function mountAuthRoutes(adapter: HttpServer, auth: AdapterAuth): void {
       try {
         // Translated (the client address included) before the body is read: reading stops at the limit and
         // may destroy the stream.
-        const translated = { ...toAuthRequest(request) };
+        const neutral = toAuthRequest(request);
+        const translated = { ...neutral, ip: neutral.ip };
         const body = route.method === 'GET' ? undefined : await bodyOf(request);
         out = await route.handle({ ...translated, body });
       } catch (error) {

@@ -29,17 +29,31 @@ function nodeRequest(request: PlatformRequest): IncomingMessage & { originalUrl?
 
 /** Core's neutral request: the URL as received, headers through `headersFromNode` (repeated credentials are seen). */
 export function toAuthRequest(request: PlatformRequest): AuthRequest {
-  const node = nodeRequest(request);
-  return {
-    method: node.method ?? 'GET',
-    url: node.originalUrl ?? node.url ?? '/',
-    headers: headersFromNode(node),
-    params: request.params ?? {},
-    // Read only when core needs it (login throttling): the platform's proxy-aware lookup costs on every request.
-    get ip() {
-      return request.ip ?? node.socket?.remoteAddress ?? '';
-    },
-  };
+  return new PlatformAuthRequest(request);
+}
+
+// A class rather than an object literal with a getter: the getter lives on the prototype, so a request
+// costs one small object, not an object plus a closure.
+class PlatformAuthRequest implements AuthRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: AuthRequest['headers'];
+  readonly params: Readonly<Record<string, string>>;
+  readonly #request: PlatformRequest;
+
+  constructor(request: PlatformRequest) {
+    const node = nodeRequest(request);
+    this.#request = request;
+    this.method = node.method ?? 'GET';
+    this.url = node.originalUrl ?? node.url ?? '/';
+    this.headers = headersFromNode(node);
+    this.params = request.params ?? {};
+  }
+
+  /** Read only when core needs it (login throttling): the platform's proxy-aware lookup costs on every request. */
+  get ip(): string {
+    return this.#request.ip ?? nodeRequest(this.#request).socket?.remoteAddress ?? '';
+  }
 }
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
