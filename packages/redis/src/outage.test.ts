@@ -84,7 +84,9 @@ describe.skipIf(!hasRedisServer())(
       await limiter.consume('alice');
 
       await server.kill();
-      expect(await msToReject(async () => auth.revocations.isRevoked(check(subject), now))).toBeLessThan(2000);
+      expect(await msToReject(async () => auth.revocations.isRevoked(check(subject), now))).toBeLessThan(
+        2000,
+      );
       expect(await msToReject(() => auth.refreshTokens.rotate('t1', 't2', now + HOUR, now))).toBeLessThan(
         2000,
       );
@@ -99,7 +101,9 @@ describe.skipIf(!hasRedisServer())(
       await server.restart();
       // The same client reconnects by itself. The new server is empty (no persistence): scripts are loaded
       // again by EVAL when EVALSHA finds them missing.
-      expect(await eventually(async () => auth.revocations.isRevoked(check(subject), Date.now()))).toBe(false);
+      expect(await eventually(async () => auth.revocations.isRevoked(check(subject), Date.now()))).toBe(
+        false,
+      );
       await auth.refreshTokens.createFamily({ ...family, id: uniqueId('fam') }, 't3', now + HOUR);
       expect((await auth.refreshTokens.rotate('t3', 't4', now + HOUR, now + 1)).outcome).toBe('rotated');
       await expect(limiter.consume('alice')).resolves.toMatchObject({ consumedPoints: 1 });
@@ -137,7 +141,9 @@ describe.skipIf(!hasRedisServer())(
       expect(limit).toBeLessThan(2000);
 
       server.resume();
-      expect(await eventually(async () => auth.revocations.isRevoked(check(subject), Date.now()))).toBe(false);
+      expect(await eventually(async () => auth.revocations.isRevoked(check(subject), Date.now()))).toBe(
+        false,
+      );
       await expect(limiter.consume('key-2')).resolves.toMatchObject({ consumedPoints: 1 });
     }, 30_000);
   },
