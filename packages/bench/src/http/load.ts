@@ -19,7 +19,7 @@ export const LOAD = {
    * Rounds over all rows of a server, each row keeping its best round: several short runs, interleaved,
    * give each row several chances at a quiet moment when other processes share the machine (as measure.ts).
    */
-  rounds: Number(process.env['BENCH_HTTP_ROUNDS'] ?? 4),
+  rounds: Number(process.env['BENCH_HTTP_ROUNDS'] ?? 6),
   /**
    * autocannon stops a run at its next sample tick: with its default of 1 s, a 1.25 s run would last 2 s.
    * Rates are computed over the run's actual duration either way.

@@ -33,22 +33,44 @@ export interface ComboResult {
   results: Partial<Record<RowKey, LoadResult>>;
   /** Each row's lowest server CPU per request over its rounds, µs. */
   costs: Partial<Record<RowKey, number>>;
+  /** Every round of every row, in order: round i of each row ran within seconds of round i of the others. */
+  rounds: Partial<Record<RowKey, LoadResult[]>>;
   /** Why a row has no numbers (no peer for the algorithm, a failed check) or what went wrong in it. */
   notes: Map<RowKey, string>;
 }
 
-/** req/s of `key` over req/s of `to`. */
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * The median over rounds of `measure(key's round i) / measure(to's round i)`. Paired by round, so that a
+ * slow stretch of a shared machine (±20% here from one second to the next) weighs on both sides of a
+ * ratio rather than on whichever row happened to run in it.
+ */
+function pairedRatio(
+  combo: ComboResult,
+  key: RowKey,
+  to: RowKey,
+  measure: (row: LoadResult, base: LoadResult) => number,
+): number | undefined {
+  const rows = combo.rounds[key] ?? [];
+  const bases = combo.rounds[to] ?? [];
+  const count = Math.min(rows.length, bases.length);
+  return median(Array.from({ length: count }, (_, i) => measure(rows[i]!, bases[i]!)));
+}
+
+/** req/s of `key` over req/s of `to`, round by round. */
 function rpsRatio(combo: ComboResult, key: RowKey, to: RowKey = 'bare'): number | undefined {
-  const a = combo.results[key]?.rps;
-  const b = combo.results[to]?.rps;
-  return a === undefined || b === undefined ? undefined : a / b;
+  return pairedRatio(combo, key, to, (row, base) => row.rps / base.rps);
 }
 
 /** The same ratio from server CPU per request: the req/s ratio a server with a whole core to itself would see. */
 function cpuRatio(combo: ComboResult, key: RowKey, to: RowKey = 'bare'): number | undefined {
-  const a = combo.costs[key];
-  const b = combo.costs[to];
-  return a === undefined || b === undefined ? undefined : b / a;
+  return pairedRatio(combo, key, to, (row, base) => base.serverMicrosPerRequest / row.serverMicrosPerRequest);
 }
 
 const ratio = (value: number | undefined) => (value === undefined ? '–' : formatRatio(value));
