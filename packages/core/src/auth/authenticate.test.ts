@@ -43,7 +43,7 @@ describe('authenticateCallback', () => {
     const outcome = await callBack(auth, get(bearer(accessToken)));
     expect(outcome).toMatchObject({ synchronous: true, error: null, calls: 1 });
     expect(outcome.context).toMatchObject({ method: 'bearer', subject: expect.any(String) });
-    expect(await auth.authenticate(get(bearer(accessToken)))).toBe(outcome.context);
+    expect(await auth.authenticate(get(bearer(accessToken)))).toEqual(outcome.context);
   });
 
   it('reports every refusal through the callback, never as a throw', async () => {

@@ -23,21 +23,10 @@ export interface AuthenticateOptions {
 
 const DEFAULT_VIA: readonly CredentialSource[] = Object.freeze(['bearer', 'cookie', 'session']);
 
-// A verified token's principal is shared by every request presenting it (the verifier's cache), so its
-// context is built once per method and reused rather than spread and frozen on every request.
-const contexts: Record<AuthMethod, WeakMap<Principal, AuthContext>> = {
-  bearer: new WeakMap(),
-  cookie: new WeakMap(),
-  session: new WeakMap(),
-  apiKey: new WeakMap(),
-};
-
+// Built per request: a small young-generation object. Memoising contexts per principal (a WeakMap) saved
+// little on a cached token and cost every fresh one an ephemeron entry the old-generation GC must trace.
 export function withMethod(principal: Principal, method: AuthMethod): AuthContext {
-  const known = contexts[method].get(principal);
-  if (known !== undefined) return known;
-  const context: AuthContext = Object.freeze({ ...principal, method });
-  contexts[method].set(principal, context);
-  return context;
+  return Object.freeze({ ...principal, method });
 }
 
 /**

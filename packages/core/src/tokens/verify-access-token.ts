@@ -34,8 +34,9 @@ export interface AccessTokenVerifierOptions {
   maxTokenBytes?: number;
   /**
    * Cache of verified tokens, keyed by the whole token string. An entry never outlives the token's `exp`,
-   * the whole cache is dropped when a key is removed, and `isRevoked` still runs on every hit.
-   * `false` disables it. Default: up to 10 000 entries.
+   * the whole cache is dropped when a key is removed, and `isRevoked` still runs on every hit. A token is
+   * admitted on its second sighting within the last `maxEntries` first sightings, so that tokens presented
+   * once cost no insertion and eviction. `false` disables it. Default: up to 10 000 entries.
    */
   cache?: false | { maxEntries?: number };
   /** Called for every token that passed verification, cached or not; `true` refuses it as revoked. */
