@@ -1,4 +1,10 @@
-import { type AuthRequest, type AuthResponse, headersFromNode, responseBodyText } from '@portcullis/core';
+import {
+  type AuthRequest,
+  type AuthResponse,
+  headersFromNode,
+  NodeAuthRequest,
+  responseBodyText,
+} from '@portcullis/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -9,33 +15,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * @example const principal = await auth.authenticate(toAuthRequest(request));
  */
 export function toAuthRequest(request: FastifyRequest, body?: unknown): AuthRequest {
-  return new FastifyAuthRequest(request, body);
+  const { method, url, raw } = request;
+  const params = request.params as Readonly<Record<string, string>>;
+  return new NodeAuthRequest(method, url, headersFromNode(raw), params, request, ipOf, body);
 }
 
-// A class rather than an object literal with a getter: the getter lives on the prototype, so a request
-// costs one small object, not an object plus a closure.
-class FastifyAuthRequest implements AuthRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: AuthRequest['headers'];
-  readonly body: unknown;
-  readonly params: Readonly<Record<string, string>>;
-  readonly #request: FastifyRequest;
-
-  constructor(request: FastifyRequest, body: unknown) {
-    this.#request = request;
-    this.method = request.method;
-    this.url = request.url;
-    this.headers = headersFromNode(request.raw);
-    this.body = body;
-    this.params = request.params as Readonly<Record<string, string>>;
-  }
-
-  /** Read only when core needs it (login throttling): with `trustProxy` it is worked out per access. */
-  get ip(): string {
-    return this.#request.ip;
-  }
-}
+/** With `trustProxy`, Fastify works the address out on every access: read only when core asks. */
+const ipOf = (request: FastifyRequest) => request.ip;
 
 /**
  * Copies a neutral response onto a Fastify reply: status, headers, every `Set-Cookie`, and the JSON body

@@ -102,7 +102,9 @@ async function measureCombo(server: ServerChild, tokens: TokenSet, combo: ComboR
   for (let round = 0; round < LOAD.rounds; round++) {
     for (const row of timed) {
       const result = await measureLoad(server, row.path, row.credentials);
-      (combo.rounds[row.key] ??= []).push(result);
+      const rounds = combo.rounds[row.key] ?? [];
+      rounds.push(result);
+      combo.rounds[row.key] = rounds;
       const best = combo.results[row.key];
       if (best === undefined || result.rps > best.rps) combo.results[row.key] = result;
       const cost = combo.costs[row.key];

@@ -9,6 +9,7 @@ export {
   headersFromFetch,
   headersFromNode,
   headersFromRawHeaders,
+  NodeAuthRequest,
   readBodyText,
   responseBodyText,
 } from './node-request.js';

@@ -2,7 +2,13 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { extractBearerToken } from './bearer.js';
 import { readJsonObject } from './json-body.js';
-import { headersFromFetch, headersFromNode, headersFromRawHeaders, readBodyText } from './node-request.js';
+import {
+  headersFromFetch,
+  headersFromNode,
+  headersFromRawHeaders,
+  NodeAuthRequest,
+  readBodyText,
+} from './node-request.js';
 
 describe('neutral request helpers', () => {
   it('keep a repeated Authorization header from rawHeaders, so it is refused', () => {
@@ -93,5 +99,26 @@ describe('neutral request helpers', () => {
     expect(text.length).toBe(16 * 1024 + 1);
     expect(pulled).toBeLessThan(30);
     expect(() => readJsonObject(text)).toThrow(expect.objectContaining({ code: 'payload_too_large' }));
+  });
+});
+
+describe('NodeAuthRequest', () => {
+  it('holds the fields it was given and reads the client address only when asked', () => {
+    let lookups = 0;
+    const source = { address: '203.0.113.7' };
+    const readIp = (s: typeof source) => {
+      lookups++;
+      return s.address;
+    };
+    const request = new NodeAuthRequest('GET', '/me?x=1', { host: 'a' }, { id: '1' }, source, readIp);
+    expect(request).toMatchObject({
+      method: 'GET',
+      url: '/me?x=1',
+      headers: { host: 'a' },
+      params: { id: '1' },
+    });
+    expect(lookups).toBe(0);
+    expect(request.ip).toBe('203.0.113.7');
+    expect(lookups).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import type { RequestHeaders } from './types.js';
+import type { AuthRequest, RequestHeaders } from './types.js';
 
 /**
  * Builds neutral headers from Node's `rawHeaders` (name, value, name, value…): names lower-cased, repeated
@@ -122,4 +122,34 @@ export async function readBodyText(
 /** The response body as the text to send: JSON, or `undefined` for an empty body. */
 export function responseBodyText(response: { body?: unknown }): string | undefined {
   return response.body === undefined ? undefined : JSON.stringify(response.body);
+}
+
+/**
+ * Core's neutral request over a Node-based framework's request, for adapters: the fields are read once,
+ * the client address only when core asks for it (login throttling) — the framework's proxy-aware lookup
+ * costs on every access. A class with a getter on its prototype: one small object per request, no closure.
+ *
+ * @example new NodeAuthRequest(req.method, req.originalUrl, headersFromNode(req), req.params, req, (r) => r.ip)
+ */
+export class NodeAuthRequest<Source> implements AuthRequest {
+  readonly #source: Source;
+  readonly #readIp: (source: Source) => string | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly headers: RequestHeaders,
+    readonly params: Readonly<Record<string, string>>,
+    source: Source,
+    /** A module-level function, so that no closure is made per request. */
+    readIp: (source: Source) => string | undefined,
+    readonly body?: unknown,
+  ) {
+    this.#source = source;
+    this.#readIp = readIp;
+  }
+
+  get ip(): string | undefined {
+    return this.#readIp(this.#source);
+  }
 }

@@ -2,6 +2,7 @@ import {
   type AuthRequest,
   type AuthResponse,
   headersFromNode,
+  NodeAuthRequest,
   responseBodyText,
   SECURITY_HEADERS,
 } from '@portcullis/core';
@@ -13,32 +14,13 @@ import type { Request, Response } from 'express';
  * the query string as received and any mount path; the IP is `req.ip`, so Express's `trust proxy` applies.
  */
 export function toAuthRequest(req: Request): AuthRequest {
-  return new ExpressAuthRequest(req);
+  // Only `:name` segments are mounted, never Express 5's `*splat` (which would give arrays).
+  const params = req.params as Record<string, string>;
+  return new NodeAuthRequest(req.method, req.originalUrl, headersFromNode(req), params, req, ipOf);
 }
 
-// A class rather than an object literal with a getter: the getter lives on the prototype, so a request
-// costs one small object, not an object plus a closure.
-class ExpressAuthRequest implements AuthRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: AuthRequest['headers'];
-  readonly params: Readonly<Record<string, string>>;
-  readonly #req: Request;
-
-  constructor(req: Request) {
-    this.#req = req;
-    this.method = req.method;
-    this.url = req.originalUrl;
-    this.headers = headersFromNode(req);
-    // Only `:name` segments are mounted, never Express 5's `*splat` (which would give arrays).
-    this.params = req.params as Record<string, string>;
-  }
-
-  /** Read only when core needs it (login throttling): `req.ip` runs proxy-addr on every access. */
-  get ip(): string | undefined {
-    return this.#req.ip;
-  }
-}
+/** `req.ip` runs proxy-addr on every access: read only when core asks. */
+const ipOf = (req: Request) => req.ip;
 
 /** Applies the contract's security headers and drops `X-Powered-By`. */
 export function applySecurityHeaders(res: Response): void {

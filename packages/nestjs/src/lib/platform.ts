@@ -7,6 +7,7 @@ import {
   type AuthResponse,
   headersFromNode,
   MAX_AUTH_BODY_BYTES,
+  NodeAuthRequest,
   readBodyText,
   responseBodyText,
   SECURITY_HEADERS,
@@ -29,32 +30,14 @@ function nodeRequest(request: PlatformRequest): IncomingMessage & { originalUrl?
 
 /** Core's neutral request: the URL as received, headers through `headersFromNode` (repeated credentials are seen). */
 export function toAuthRequest(request: PlatformRequest): AuthRequest {
-  return new PlatformAuthRequest(request);
+  const node = nodeRequest(request);
+  const url = node.originalUrl ?? node.url ?? '/';
+  const headers = headersFromNode(node);
+  return new NodeAuthRequest(node.method ?? 'GET', url, headers, request.params ?? {}, request, ipOf);
 }
 
-// A class rather than an object literal with a getter: the getter lives on the prototype, so a request
-// costs one small object, not an object plus a closure.
-class PlatformAuthRequest implements AuthRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: AuthRequest['headers'];
-  readonly params: Readonly<Record<string, string>>;
-  readonly #request: PlatformRequest;
-
-  constructor(request: PlatformRequest) {
-    const node = nodeRequest(request);
-    this.#request = request;
-    this.method = node.method ?? 'GET';
-    this.url = node.originalUrl ?? node.url ?? '/';
-    this.headers = headersFromNode(node);
-    this.params = request.params ?? {};
-  }
-
-  /** Read only when core needs it (login throttling): the platform's proxy-aware lookup costs on every request. */
-  get ip(): string {
-    return this.#request.ip ?? nodeRequest(this.#request).socket?.remoteAddress ?? '';
-  }
-}
+/** The platform's proxy-aware lookup costs on every access: read only when core asks. */
+const ipOf = (request: PlatformRequest) => request.ip ?? nodeRequest(request).socket?.remoteAddress ?? '';
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
