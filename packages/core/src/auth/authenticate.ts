@@ -127,6 +127,5 @@ async function authenticateOthers(
   throw missingCredentials();
 }
 
-export type AuthenticateMaybeSync = ReturnType<typeof createAuthenticate>;
 /** The promise form every caller outside a request hook uses. */
 export type Authenticate = (request: AuthRequest, options?: AuthenticateOptions) => Promise<AuthContext>;

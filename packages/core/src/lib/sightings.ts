@@ -12,7 +12,6 @@
 export interface Sightings {
   /** Records `key` and says whether it (or, rarely, a colliding key) was recorded within the window. */
   seenBefore(key: string): boolean;
-  clear(): void;
 }
 
 /** Characters hashed, from the end of the string: a JWS ends with its signature, which is uniformly random. */
@@ -45,10 +44,6 @@ export function createSightings(window: number): Sightings {
       table[slot] = hash;
       recorded++;
       return false;
-    },
-    clear() {
-      table.fill(0);
-      recorded = 0;
     },
   };
 }
