@@ -40,7 +40,7 @@ export function authenticateBearer(
   const token = extractBearerToken(request.headers);
   if (token === null) return null;
   const principal = verifier.verifyMaybeSync(token);
-  return isThenable(principal) ? principal.then(asBearerContext) : withMethod(principal, 'bearer');
+  return isThenable(principal) ? principal.then(asBearerContext) : asBearerContext(principal);
 }
 
 const asBearerContext = (principal: Principal): AuthContext => withMethod(principal, 'bearer');

@@ -20,7 +20,10 @@ export function headersFromRawHeaders(rawHeaders: readonly string[]): RequestHea
   return headers;
 }
 
-/** Headers a second copy of which must be seen (and refused), though Node keeps only the first. */
+/**
+ * Headers that carry a credential, which never contains a comma: a second copy must be seen (and refused),
+ * though Node keeps only the first `Authorization` and Fetch joins repeats with ", ".
+ */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key']);
 
 function rawValues(rawHeaders: readonly string[], name: string): string | string[] | undefined {
@@ -84,14 +87,10 @@ export function headersFromFetch(headers: {
     const lower = name.toLowerCase();
     // A credential never contains a comma: a joined value was several headers, and is refused as such.
     out[lower] =
-      SINGLE_CREDENTIAL_HEADERS.has(lower) && value.includes(',')
-        ? value.split(',').map((v) => v.trim())
-        : value;
+      CREDENTIAL_HEADERS.has(lower) && value.includes(',') ? value.split(',').map((v) => v.trim()) : value;
   });
   return out;
 }
-
-const SINGLE_CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key']);
 
 /**
  * Reads a request body as text, at most `limit` bytes plus one: enough for core to refuse an oversized body
@@ -129,7 +128,9 @@ export function responseBodyText(response: { body?: unknown }): string | undefin
  * the client address only when core asks for it (login throttling) — the framework's proxy-aware lookup
  * costs on every access. A class with a getter on its prototype: one small object per request, no closure.
  *
- * @example new NodeAuthRequest(req.method, req.originalUrl, headersFromNode(req), req.params, req, (r) => r.ip)
+ * @example
+ * const ipOf = (req: Request) => req.ip; // at module level
+ * new NodeAuthRequest(req.method, req.originalUrl, headersFromNode(req), req.params, req, ipOf);
  */
 export class NodeAuthRequest<Source> implements AuthRequest {
   readonly #source: Source;
