@@ -1,5 +1,5 @@
 import type { AuthContext, AuthenticateOptions, CredentialSource } from '@portcullis/core/auth';
-import { fromCallback } from '@portcullis/core/http';
+import { type AuthRequest, asCallback, fromCallback } from '@portcullis/core/http';
 import {
   isRequirement,
   type Requirement,
@@ -29,17 +29,10 @@ export function authenticate(
     throw new TypeError(`authenticate(): "via" must list one or more of ${[...SOURCES].join(', ')}`);
   }
   const authOptions: AuthenticateOptions = via === undefined ? {} : { via: Object.freeze([...via]) };
-  const { authenticateCallback } = auth;
-  if (authenticateCallback === undefined) {
-    return async function portcullisAuthenticate(c, next) {
-      try {
-        c.set('auth', await auth.authenticate(requestOf(c), authOptions));
-      } catch (error) {
-        throw refusal(auth.errorResponse(error), error);
-      }
-      await next();
-    };
-  }
+  // An Authenticator built by hand (edge) may have only the promise form: the same path serves both.
+  const authenticateCallback =
+    auth.authenticateCallback ??
+    asCallback((request: AuthRequest, settings: AuthenticateOptions) => auth.authenticate(request, settings));
   // Not an async function: when core answers synchronously (a cached token, a memory store) the
   // middleware hands Hono `next()`'s own promise and creates none of its own.
   return function portcullisAuthenticate(c, next) {
