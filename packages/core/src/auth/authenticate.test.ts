@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AuthError } from '../errors/auth-error.js';
 import type { AuthRequest } from '../http/types.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
-import type { AuthContext, AuthenticateOptions } from './authenticate.js';
+import { nodeCryptoBackend } from '../tokens/backends/node-crypto.js';
+import { tokenSetup } from '../tokens/test-fixtures.js';
+import { type AuthContext, type AuthenticateOptions, asBearerContext, withMethod } from './authenticate.js';
 import type { Auth } from './create-auth.js';
 import { authFixture, bearer } from './test-auth.js';
 
@@ -98,5 +100,17 @@ describe('authenticateCallback', () => {
       }),
     ).toThrow('the route handler failed');
     expect(calls).toBe(1);
+  });
+});
+
+describe('asBearerContext', () => {
+  it('is withMethod(principal, "bearer") field for field, in the same order, frozen', async () => {
+    const { issuer, verifier } = await tokenSetup('EdDSA', nodeCryptoBackend);
+    const { token } = await issuer.issue({ subject: 'user-1', roles: ['admin'], sessionId: 'family-1' });
+    const principal = await verifier.verify(token);
+    const context = asBearerContext(principal);
+    expect(context).toStrictEqual(withMethod(principal, 'bearer'));
+    expect(Object.keys(context)).toEqual([...Object.keys(principal), 'method']);
+    expect(Object.isFrozen(context)).toBe(true);
   });
 });

@@ -1,12 +1,12 @@
 import type { AuthError } from '../errors/auth-error.js';
 import { AuthError as AuthErrorClass } from '../errors/auth-error.js';
 import { MESSAGES } from '../errors/messages.js';
-import { extractBearerToken, missingCredentials } from '../http/bearer.js';
+import { assertToken68, bearerCredential, missingCredentials } from '../http/bearer.js';
 import { headerValues } from '../http/headers.js';
 import type { AuthRequest } from '../http/types.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
 import { isThenable, type MaybePromise } from '../lib/maybe-promise.js';
-import type { AuthMethod, Principal } from '../tokens/principal.js';
+import type { AccessTokenPrincipal, AuthMethod, Principal } from '../tokens/principal.js';
 import type { AccessTokenVerifier } from '../tokens/verify-access-token.js';
 import type { AuthParts } from './auth-parts.js';
 
@@ -34,16 +34,33 @@ export function withMethod(principal: Principal, method: AuthMethod): AuthContex
  * `Authorization` header. Shared by `createAuth` and `createResourceServer`, whose bearer handling is the same.
  */
 export function authenticateBearer(
-  verifier: Pick<AccessTokenVerifier, 'verifyMaybeSync'>,
+  verifier: Pick<AccessTokenVerifier, 'verifyCached' | 'verifyMaybeSync'>,
   request: AuthRequest,
 ): MaybePromise<AuthContext> | null {
-  const token = extractBearerToken(request.headers);
-  if (token === null) return null;
-  const principal = verifier.verifyMaybeSync(token);
+  const credential = bearerCredential(request.headers);
+  if (credential === null) return null;
+  // A cached token passed the token68 check when it was first verified: only a miss pays for it again.
+  const principal =
+    verifier.verifyCached(credential) ?? verifier.verifyMaybeSync(assertToken68(credential));
   return isThenable(principal) ? principal.then(asBearerContext) : asBearerContext(principal);
 }
 
-const asBearerContext = (principal: Principal): AuthContext => withMethod(principal, 'bearer');
+/**
+ * `withMethod(principal, 'bearer')`, field by field: a literal of known shape costs half the spread of
+ * `withMethod` on every bearer request (a test holds the two equal).
+ */
+export function asBearerContext(principal: AccessTokenPrincipal): AuthContext {
+  return Object.freeze({
+    subject: principal.subject,
+    roles: principal.roles,
+    scopes: principal.scopes,
+    claims: principal.claims,
+    tokenId: principal.tokenId,
+    expiresAt: principal.expiresAt,
+    sessionId: principal.sessionId,
+    method: 'bearer',
+  });
+}
 
 function invalidCookie(reason: string): AuthError {
   return new AuthErrorClass('invalid_token', MESSAGES.invalidToken, { challenge: 'Bearer', reason });

@@ -45,7 +45,7 @@ export interface ResourceServerOptions {
   /** Cache of verified tokens (see `createAccessTokenVerifier`). Default up to 10 000 entries. */
   cache?: false | { maxEntries?: number };
   /** Called for every verified token; `true` refuses it as revoked. */
-  isRevoked?: (principal: AccessTokenPrincipal) => boolean | Promise<boolean>;
+  isRevoked?: (principal: AccessTokenPrincipal, now: number) => boolean | Promise<boolean>;
   /** The `realm` of `WWW-Authenticate` challenges. Default `"portcullis"`. */
   realm?: string;
   clock?: Clock;

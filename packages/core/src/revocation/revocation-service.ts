@@ -22,8 +22,8 @@ export interface RevocationService {
    * `createAuth`'s "log out everywhere" does), as `iat` has only one-second precision.
    */
   revokeSubject(subject: string): Promise<void>;
-  /** For the verifier's `isRevoked` hook: one store call per verification. */
-  isRevoked(principal: AccessTokenPrincipal): MaybePromise<boolean>;
+  /** For the verifier's `isRevoked` hook: one store call per verification, at `now` (default: the clock). */
+  isRevoked(principal: AccessTokenPrincipal, now?: number): MaybePromise<boolean>;
 }
 
 /**
@@ -53,7 +53,7 @@ export function createRevocationService(options: RevocationServiceOptions): Revo
       // Whole seconds: `iat` is in seconds, so a token issued earlier in this second is not caught here.
       await store.revokeSubject(subject, Math.floor(now / 1000) * 1000, now + keepFor);
     },
-    isRevoked: (principal) => {
+    isRevoked: (principal, now = clock()) => {
       const iat = principal.claims['iat'];
       return store.isRevoked(
         {
@@ -62,7 +62,7 @@ export function createRevocationService(options: RevocationServiceOptions): Revo
           subject: principal.subject,
           issuedAt: typeof iat === 'number' ? iat * 1000 : 0,
         },
-        clock(),
+        now,
       );
     },
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthError } from '../errors/auth-error.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
-import { tokenSetup } from './test-fixtures.js';
+import { b64, signRaw, tokenSetup } from './test-fixtures.js';
 
 describe('verified-token cache', () => {
   it('admits a token on its second sighting and then serves it without verifying the signature again', async () => {
@@ -94,5 +94,38 @@ describe('verified-token cache', () => {
     await keyring.rotate();
     await verifier.verify(token); // old key still verifies until it retires
     expect(verifier.cacheSize).toBe(1);
+  });
+
+  it('serves a hit only for the same string: a token sharing a cached signature is verified, and refused', async () => {
+    const { issuer, verifier } = await tokenSetup('HS256', nodeCryptoBackend);
+    const { token } = await issuer.issue({ subject: 'user-1', roles: ['user'] });
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(verifier.verifyCached(token)).toMatchObject({ subject: 'user-1' });
+    // The cache is keyed by the signature's end: an attacker keeping it and raising their roles lands on
+    // the same entry, which must not answer for a different string.
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const forged = `${header}.${b64({ ...claims, roles: ['admin'] })}.${signature}`;
+    expect(verifier.verifyCached(forged)).toBeUndefined();
+    const error = (await verifier.verify(forged).catch((e: unknown) => e)) as AuthError;
+    expect(error.reason).toBe('bad_signature');
+    expect(verifier.verifyCached(token)).toMatchObject({ subject: 'user-1', roles: ['user'] });
+    expect(verifier.cacheSize).toBe(1);
+  });
+
+  it('never caches a signed token with characters outside base64url, so a hit is always a token68', async () => {
+    const { keyring, verifier, claims, header } = await tokenSetup('HS256', nodeCryptoBackend);
+    // Valid JWS, but its payload segment carries padding ('=' is base64, not base64url): Node's decoder
+    // accepts it and the signature covers it, yet it is no token68 and the HTTP layer must refuse it.
+    const unpadded = await signRaw(nodeCryptoBackend, keyring.current(), header(), claims());
+    const [h, p] = unpadded.split('.') as [string, string];
+    const input = `${h}.${p}==`;
+    const signature = Buffer.from(await nodeCryptoBackend.sign(keyring.current(), input)).toString('base64url');
+    const padded = `${input}.${signature}`;
+    await verifier.verify(padded);
+    await verifier.verify(padded);
+    expect(verifier.cacheSize).toBe(0);
+    expect(verifier.verifyCached(padded)).toBeUndefined();
   });
 });

@@ -33,14 +33,17 @@ export interface AccessTokenVerifierOptions {
   /** Tokens longer than this many characters are refused before any decoding or crypto. Default 8192 (8 KiB). */
   maxTokenBytes?: number;
   /**
-   * Cache of verified tokens, keyed by the whole token string. An entry never outlives the token's `exp`,
+   * Cache of verified tokens: a hit is the same token string, compared whole. An entry never outlives the token's `exp`,
    * the whole cache is dropped when a key is removed, and `isRevoked` still runs on every hit. A token is
    * admitted on its second sighting within the last `maxEntries` first sightings, so that tokens presented
    * once cost no insertion and eviction. `false` disables it. Default: up to 10 000 entries.
    */
   cache?: false | { maxEntries?: number };
-  /** Called for every token that passed verification, cached or not; `true` refuses it as revoked. */
-  isRevoked?: (principal: AccessTokenPrincipal) => boolean | Promise<boolean>;
+  /**
+   * Called for every token that passed verification, cached or not, with the verifier's clock reading;
+   * `true` refuses it as revoked.
+   */
+  isRevoked?: (principal: AccessTokenPrincipal, now: number) => boolean | Promise<boolean>;
   /** Signature implementation. Default `nodeCryptoBackend`. */
   backend?: SignatureBackend;
   clock?: Clock;
@@ -55,6 +58,13 @@ export interface AccessTokenVerifier {
    * `AuthError` synchronously. Code that does not count microtasks should use `verify`.
    */
   verifyMaybeSync(token: string): MaybePromise<AccessTokenPrincipal>;
+  /**
+   * The cached answer for `token`, or `undefined` when it is not cached (nothing else is checked then): its
+   * principal once `isRevoked` passed, as `verifyMaybeSync` gives it. A cached token is the same string as
+   * one that passed full verification and consists of base64url segments and dots, so a caller may skip
+   * its own syntax checks on a hit.
+   */
+  verifyCached(token: string): MaybePromise<AccessTokenPrincipal> | undefined;
   /** Number of tokens currently cached. */
   readonly cacheSize: number;
 }
@@ -66,6 +76,25 @@ interface CheckedHeader {
 
 /** Distinct header segments remembered per verifier: one per signing key in practice. */
 const HEADER_CACHE_SIZE = 64;
+
+/**
+ * Characters from the end of a token (its signature) that key the cache: 144 bits of a signature. Hashing
+ * a whole token, 300 to 1,000 characters, on every request cost more than the rest of a cache hit; the
+ * entry keeps the whole token, and a hit is only the same string.
+ */
+const CACHE_KEY_CHARS = 24;
+
+/** A JWS in compact form as a cache holds it: base64url segments and dots only (also a token68, RFC 7235). */
+const COMPACT_CHARS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+interface CachedToken {
+  token: string;
+  principal: AccessTokenPrincipal;
+}
+
+function cacheKey(token: string): string {
+  return token.length > CACHE_KEY_CHARS ? token.slice(token.length - CACHE_KEY_CHARS) : token;
+}
 
 function normaliseTyp(typ: string): string {
   const lower = typ.toLowerCase();
@@ -118,7 +147,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const isRevoked = options.isRevoked;
   const cacheEntries = options.cache === false ? undefined : (options.cache?.maxEntries ?? 10_000);
   const cache =
-    cacheEntries === undefined ? undefined : createBoundedCache<AccessTokenPrincipal>(cacheEntries);
+    cacheEntries === undefined ? undefined : createBoundedCache<CachedToken>(cacheEntries);
   // A token coming back only after `cacheEntries` other tokens would have been evicted by then: not admitted.
   const sightings = cacheEntries === undefined ? undefined : createSightings(cacheEntries);
   let cachedRevision = keys.revision;
@@ -193,9 +222,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return verifyWithKey(key, header.alg, token, firstDot, secondDot, now);
   }
 
-  function checkRevocation(principal: AccessTokenPrincipal): MaybePromise<AccessTokenPrincipal> {
+  function checkRevocation(principal: AccessTokenPrincipal, now: number): MaybePromise<AccessTokenPrincipal> {
     if (isRevoked === undefined) return principal;
-    const revoked = isRevoked(principal);
+    const revoked = isRevoked(principal, now);
     if (isThenable(revoked)) {
       return revoked.then((yes) => {
         if (yes) throw invalidToken('revoked');
@@ -206,32 +235,53 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return principal;
   }
 
-  function remember(token: string, principal: AccessTokenPrincipal): MaybePromise<AccessTokenPrincipal> {
+  function remember(
+    token: string,
+    principal: AccessTokenPrincipal,
+    now: number,
+  ): MaybePromise<AccessTokenPrincipal> {
     // Cached only until exp: an entry can never outlive the token's own validity. Admitted on a token's
     // second sighting only: a token presented once would cost an insertion and an eviction for nothing.
-    if (cache !== undefined && sightings!.seenBefore(token))
-      cache.set(token, principal, principal.expiresAt.getTime() + rules.clockTolerance * 1000);
-    return checkRevocation(principal);
+    if (cache !== undefined && sightings!.seenBefore(token) && COMPACT_CHARS.test(token)) {
+      const expiresAtMs = principal.expiresAt.getTime() + rules.clockTolerance * 1000;
+      cache.set(cacheKey(token), { token, principal }, expiresAtMs);
+    }
+    return checkRevocation(principal, now);
+  }
+
+  function cached(token: string, now: number): AccessTokenPrincipal | undefined {
+    if (cache === undefined) return undefined;
+    if (keys.revision !== cachedRevision) {
+      cache.clear();
+      cachedRevision = keys.revision;
+    }
+    const entry = cache.get(cacheKey(token), now);
+    // Another token with the same signature tail (a tampered header or payload) is not this entry.
+    return entry !== undefined && entry.token === token ? entry.principal : undefined;
+  }
+
+  function verifyCached(token: string): MaybePromise<AccessTokenPrincipal> | undefined {
+    if (cache === undefined || typeof token !== 'string' || token.length > maxTokenBytes) return undefined;
+    const now = clock();
+    const hit = cached(token, now);
+    return hit === undefined ? undefined : checkRevocation(hit, now);
   }
 
   function verifyNow(token: string): MaybePromise<AccessTokenPrincipal> {
     if (typeof token !== 'string' || token.length > maxTokenBytes) throw invalidToken('oversize');
     const now = clock();
-    if (cache !== undefined) {
-      if (keys.revision !== cachedRevision) {
-        cache.clear();
-        cachedRevision = keys.revision;
-      }
-      const hit = cache.get(token, now);
-      if (hit !== undefined) return checkRevocation(hit);
-    }
+    const hit = cached(token, now);
+    if (hit !== undefined) return checkRevocation(hit, now);
     const principal = verifyUncached(token, now);
-    return isThenable(principal) ? principal.then((p) => remember(token, p)) : remember(token, principal);
+    return isThenable(principal)
+      ? principal.then((p) => remember(token, p, now))
+      : remember(token, principal, now);
   }
 
   return {
     verify: asPromise(verifyNow),
     verifyMaybeSync: verifyNow,
+    verifyCached,
     get cacheSize() {
       return cache?.size ?? 0;
     },
