@@ -40,8 +40,7 @@ export function authenticateBearer(
   const credential = bearerCredential(request.headers);
   if (credential === null) return null;
   // A cached token passed the token68 check when it was first verified: only a miss pays for it again.
-  const principal =
-    verifier.verifyCached(credential) ?? verifier.verifyMaybeSync(assertToken68(credential));
+  const principal = verifier.verifyCached(credential) ?? verifier.verifyMaybeSync(assertToken68(credential));
   return isThenable(principal) ? principal.then(asBearerContext) : asBearerContext(principal);
 }
 

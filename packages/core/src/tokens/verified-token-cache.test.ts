@@ -121,7 +121,9 @@ describe('verified-token cache', () => {
     const unpadded = await signRaw(nodeCryptoBackend, keyring.current(), header(), claims());
     const [h, p] = unpadded.split('.') as [string, string];
     const input = `${h}.${p}==`;
-    const signature = Buffer.from(await nodeCryptoBackend.sign(keyring.current(), input)).toString('base64url');
+    const signature = Buffer.from(await nodeCryptoBackend.sign(keyring.current(), input)).toString(
+      'base64url',
+    );
     const padded = `${input}.${signature}`;
     await verifier.verify(padded);
     await verifier.verify(padded);

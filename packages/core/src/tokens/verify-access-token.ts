@@ -146,8 +146,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const clock = options.clock ?? systemClock;
   const isRevoked = options.isRevoked;
   const cacheEntries = options.cache === false ? undefined : (options.cache?.maxEntries ?? 10_000);
-  const cache =
-    cacheEntries === undefined ? undefined : createBoundedCache<CachedToken>(cacheEntries);
+  const cache = cacheEntries === undefined ? undefined : createBoundedCache<CachedToken>(cacheEntries);
   // A token coming back only after `cacheEntries` other tokens would have been evicted by then: not admitted.
   const sightings = cacheEntries === undefined ? undefined : createSightings(cacheEntries);
   let cachedRevision = keys.revision;
