@@ -1,7 +1,7 @@
 import type { AuthContext } from '@portcullis/core/auth';
 import { Hono } from 'hono';
 import { expectTypeOf } from 'vitest';
-import { type Authenticator, authenticate } from './index.js';
+import { type Authenticator, authenticate, protect } from './index.js';
 
 declare const auth: Authenticator;
 
@@ -12,3 +12,11 @@ new Hono().get('/me', authenticate(auth), (c) => {
   expectTypeOf(c.var.auth).toEqualTypeOf<AuthContext>();
   return c.json({ subject: c.get('auth').subject });
 });
+
+new Hono().get(
+  '/me',
+  protect(auth, (c) => {
+    expectTypeOf(c.get('auth')).toEqualTypeOf<AuthContext>();
+    return c.json({ subject: c.get('auth').subject });
+  }),
+);
