@@ -13,17 +13,20 @@ import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 
 /**
  * Core's neutral request for `c`: method, the URL with its query string, every header. On Node
- * (@hono/node-server) the headers are Node's own, with repeated credentials read from the raw list: no
- * Fetch `Headers` object is built; elsewhere from Fetch's headers, whose joined repeats core splits again.
+ * (@hono/node-server) all three are read from Node's request — Node's own headers object, with repeated
+ * credentials read from the raw list, and no Fetch `Headers` or `HonoRequest` built for them; elsewhere from
+ * Fetch's headers, whose joined repeats core splits again.
  */
 export function requestOf(c: Context): AuthRequest {
-  const incoming = (c.env as { incoming?: Parameters<typeof headersFromNode>[0] } | undefined)?.incoming;
-  const headers =
-    incoming !== undefined && Array.isArray(incoming.rawHeaders)
-      ? headersFromNode(incoming)
-      : headersFromFetch(c.req.raw.headers);
-  return { method: c.req.method, url: c.req.url, headers };
+  const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
+  if (incoming !== undefined && Array.isArray(incoming.rawHeaders) && typeof incoming.url === 'string') {
+    return { method: incoming.method ?? c.req.method, url: incoming.url, headers: headersFromNode(incoming) };
+  }
+  return { method: c.req.method, url: c.req.url, headers: headersFromFetch(c.req.raw.headers) };
 }
+
+/** What `requestOf` reads of @hono/node-server's `c.env.incoming` (Node's `IncomingMessage`). */
+type NodeIncoming = Parameters<typeof headersFromNode>[0] & { method?: string; url?: string };
 
 /** The raw body text, at most MAX_AUTH_BODY_BYTES + 1 bytes of it, so that core can answer 413. */
 export async function bodyOf(c: Context): Promise<string | undefined> {
