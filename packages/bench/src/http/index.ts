@@ -23,6 +23,7 @@ import {
   type HttpAlgorithm,
   ROUTES,
   type RouteName,
+  servesRoute,
 } from './protocol.js';
 import { type ComboResult, printCombo, printSummary, printTargets, ROWS, type RowKey } from './report.js';
 
@@ -36,7 +37,9 @@ const FRAMEWORK_NOTES: Record<Framework, string> = {
   fastify:
     'fastify 5; portcullis plugin registered at the root (its onSend security-headers hook runs on all ' +
     'three routes) + authenticate() onRequest hook on /portcullis',
-  hono: 'hono 4 on @hono/node-server; authenticate(auth) middleware; onError(auth)',
+  hono:
+    'hono 4 on @hono/node-server; authenticate(auth) middleware on /portcullis, protect(auth, handler) on ' +
+    '/portcullis-handler (one handler: no middleware compose); onError(auth)',
   nest:
     'nest 11 on platform-express; PortcullisModule.forRoot: its global guard (skipped by @Public() on ' +
     '/bare and /peer) and security-headers middleware run on all three routes',
@@ -70,6 +73,7 @@ async function measureCombo(server: ServerChild, tokens: TokenSet, combo: ComboR
   const checkNotes: string[] = [];
   for (const route of Object.keys(ROUTES) as RouteName[]) {
     if (route === 'peer' && !server.peer.available) continue;
+    if (!servesRoute(combo.framework, route)) continue;
     const check = await checkRoute(server.port, route, {
       reused: fixture.token,
       fresh: fresh[fresh.length - 1] ?? fixture.token,
@@ -80,6 +84,7 @@ async function measureCombo(server: ServerChild, tokens: TokenSet, combo: ComboR
   }
   const timed: { key: RowKey; path: string; credentials: Credentials }[] = [];
   for (const row of ROWS) {
+    if (!servesRoute(combo.framework, row.route)) continue;
     if (row.route === 'peer' && !server.peer.available) {
       combo.notes.set(row.key, server.peer.reason);
       continue;
@@ -156,7 +161,7 @@ async function benchCombo(
   return combo;
 }
 
-/** The `http` section: one server child per framework and algorithm, five rows each. */
+/** The `http` section: one server child per framework and algorithm, five rows each (six on Hono). */
 export async function httpBench(): Promise<void> {
   const placement = pinBenchProcess();
   try {

@@ -7,11 +7,26 @@ export type Framework = (typeof FRAMEWORKS)[number];
 export const HTTP_ALGORITHMS = ['HS256', 'EdDSA'] as const;
 export type HttpAlgorithm = (typeof HTTP_ALGORITHMS)[number];
 
-/** The three routes of every server: no authentication, portcullis's adapter, the framework's usual peer. */
-export const ROUTES = { bare: '/bare', portcullis: '/portcullis', peer: '/peer' } as const;
+/**
+ * The routes of a server: no authentication, portcullis's adapter, the framework's usual peer; on Hono also
+ * portcullis's `protect()`, the handler form that spares the route Hono's middleware compose.
+ */
+export const ROUTES = {
+  bare: '/bare',
+  portcullis: '/portcullis',
+  handler: '/portcullis-handler',
+  peer: '/peer',
+} as const;
 export type RouteName = keyof typeof ROUTES;
 
-/** What every route answers, authenticated or not: small, static, the same bytes on all three routes. */
+/** Routes only some frameworks serve (every other route is on every server). */
+export const ROUTE_FRAMEWORKS: Partial<Record<RouteName, readonly Framework[]>> = { handler: ['hono'] };
+
+export function servesRoute(framework: Framework, route: RouteName): boolean {
+  return ROUTE_FRAMEWORKS[route]?.includes(framework) ?? true;
+}
+
+/** What every route answers, authenticated or not: small, static, the same bytes on every route. */
 export const BODY = Object.freeze({ ok: true, service: 'bench' });
 
 /** Sent once, right after the child starts: which app to build, with which key. */

@@ -1,7 +1,7 @@
 // The HTTP section's tables: one per server (framework × algorithm), then a summary and the targets.
 import { formatOps, formatRatio, printTable } from '../format.js';
 import type { LoadResult } from './load.js';
-import type { Framework, HttpAlgorithm, RouteName } from './protocol.js';
+import { type Framework, type HttpAlgorithm, type RouteName, servesRoute } from './protocol.js';
 
 /** Target: portcullis's protected route with a reused token, relative to the bare route. */
 export const REUSED_TARGET = 0.85;
@@ -19,6 +19,12 @@ const ISSUE_PEER_RATIO: Partial<Record<`${Framework}:${HttpAlgorithm}`, number>>
 export const ROWS = [
   { key: 'bare', route: 'bare', credentials: 'none', label: 'bare' },
   { key: 'portcullisReused', route: 'portcullis', credentials: 'reused', label: 'portcullis, reused token' },
+  {
+    key: 'handlerReused',
+    route: 'handler',
+    credentials: 'reused',
+    label: 'portcullis protect(), reused token',
+  },
   { key: 'peerReused', route: 'peer', credentials: 'reused', label: 'peer, reused token' },
   { key: 'portcullisFresh', route: 'portcullis', credentials: 'fresh', label: 'portcullis, fresh token' },
   { key: 'peerFresh', route: 'peer', credentials: 'fresh', label: 'peer, fresh token' },
@@ -77,7 +83,7 @@ const ratio = (value: number | undefined) => (value === undefined ? '–' : form
 const percent = (share: number | undefined) => (share === undefined ? '–' : `${Math.round(share * 100)}%`);
 
 export function printCombo(combo: ComboResult, header: string): void {
-  const rows = ROWS.map((row) => {
+  const rows = ROWS.filter((row) => servesRoute(combo.framework, row.route)).map((row) => {
     const result = combo.results[row.key];
     const note = combo.notes.get(row.key) ?? '';
     if (result === undefined) return [row.label, '–', '', '', '', '', '', '', '', note];
@@ -125,6 +131,7 @@ export function printSummary(combos: readonly ComboResult[]): void {
       { header: 'bare req/s', align: 'right' },
       { header: 'bare µs/req', align: 'right' },
       { header: 'portcullis reused', align: 'right' },
+      { header: 'protect() reused', align: 'right' },
       { header: 'portcullis fresh', align: 'right' },
       { header: 'peer reused', align: 'right' },
       { header: 'peer fresh', align: 'right' },
@@ -136,6 +143,7 @@ export function printSummary(combos: readonly ComboResult[]): void {
       combo.results.bare === undefined ? '–' : formatOps(combo.results.bare.rps),
       combo.costs.bare === undefined ? '–' : combo.costs.bare.toFixed(0),
       both(combo, 'portcullisReused'),
+      servesRoute(combo.framework, 'handler') ? both(combo, 'handlerReused') : '',
       both(combo, 'portcullisFresh'),
       both(combo, 'peerReused'),
       both(combo, 'peerFresh'),
@@ -158,6 +166,8 @@ export function printTargets(combos: readonly ComboResult[]): void {
       { header: 'alg' },
       { header: `reused ≥ ${formatRatio(REUSED_TARGET)} bare` },
       { header: '(CPU)' },
+      { header: 'reused, protect()' },
+      { header: '(CPU)' },
       { header: 'fresh ≥ peer fresh' },
       { header: '(CPU)' },
     ],
@@ -166,6 +176,8 @@ export function printTargets(combos: readonly ComboResult[]): void {
       combo.alg,
       verdict(rpsRatio(combo, 'portcullisReused'), REUSED_TARGET),
       verdict(cpuRatio(combo, 'portcullisReused'), REUSED_TARGET),
+      servesRoute(combo.framework, 'handler') ? verdict(rpsRatio(combo, 'handlerReused'), REUSED_TARGET) : '',
+      servesRoute(combo.framework, 'handler') ? verdict(cpuRatio(combo, 'handlerReused'), REUSED_TARGET) : '',
       combo.peerAvailable ? verdict(rpsRatio(combo, 'portcullisFresh', 'peerFresh'), 1) : noPeer,
       combo.peerAvailable ? verdict(cpuRatio(combo, 'portcullisFresh', 'peerFresh'), 1) : noPeer,
     ]),

@@ -1,7 +1,7 @@
 // Hono 4 on @hono/node-server: portcullis's `authenticate()` middleware against hono/jwt's `jwt()`.
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import { authenticate, onError } from '@portcullis/hono';
+import { authenticate, onError, protect } from '@portcullis/hono';
 import { Hono } from 'hono';
 import { jwt } from 'hono/jwt';
 import { AUDIENCE, ISSUER } from '../../fixtures.js';
@@ -12,6 +12,10 @@ export async function start({ alg, auth, keys }: AppContext): Promise<StartedApp
   const app = new Hono();
   app.get(ROUTES.bare, (c) => c.json(BODY));
   app.get(ROUTES.portcullis, authenticate(auth), (c) => c.json(BODY));
+  app.get(
+    ROUTES.handler,
+    protect(auth, (c) => c.json(BODY)),
+  );
   app.get(
     ROUTES.peer,
     // A CryptoKey, imported once: given a string or a JWK, hono/jwt imports the key on every request.
