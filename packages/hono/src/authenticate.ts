@@ -1,5 +1,5 @@
 import type { AuthContext, AuthenticateOptions, CredentialSource } from '@portcullis/core/auth';
-import { type AuthRequest, asCallback, type Callback, fromCallback } from '@portcullis/core/http';
+import { type AuthRequest, asCallback, fromCallback, type MaybePromise } from '@portcullis/core/http';
 import {
   isRequirement,
   type Requirement,
@@ -15,7 +15,11 @@ const SOURCES: ReadonlySet<string> = new Set<CredentialSource>(['bearer', 'apiKe
 
 type AuthenticatingAuth = Pick<Authenticator, 'authenticate' | 'authenticateCallback' | 'errorResponse'>;
 
-/** `(c, callback)`: core's authentication of `c`, reported through `callback`; `via` checked once, at start-up. */
+/**
+ * `(c, then)`: authenticates `c`, sets `c.get('auth')` and returns what `then()` returns — synchronously
+ * when core answers so, a promise otherwise; a refusal throws (rejects with) the contract's
+ * `HTTPException`. `via` is checked once, at start-up.
+ */
 function authenticator(auth: AuthenticatingAuth, options: AuthenticateOptions, caller: string) {
   const { via } = options;
   if (via !== undefined && (via.length === 0 || via.some((source) => !SOURCES.has(source)))) {
@@ -26,8 +30,15 @@ function authenticator(auth: AuthenticatingAuth, options: AuthenticateOptions, c
   const authenticateCallback =
     auth.authenticateCallback ??
     asCallback((request: AuthRequest, settings: AuthenticateOptions) => auth.authenticate(request, settings));
-  return (c: Context, callback: Callback<AuthContext>) =>
-    authenticateCallback(requestOf(c), authOptions, callback);
+  return <R>(c: Context, then: () => MaybePromise<R>): MaybePromise<R> =>
+    fromCallback<AuthContext, R>(
+      (callback) => authenticateCallback(requestOf(c), authOptions, callback),
+      (error, context) => {
+        if (error !== null) throw refusal(auth.errorResponse(error), error);
+        c.set('auth', context!);
+        return then();
+      },
+    );
 }
 
 /**
@@ -39,18 +50,11 @@ function authenticator(auth: AuthenticatingAuth, options: AuthenticateOptions, c
  * app.get('/service/reports', authenticate(auth, { via: ['apiKey'] }), handler);
  */
 export function authenticate(auth: AuthenticatingAuth, options: AuthenticateOptions = {}): MiddlewareHandler {
-  const start = authenticator(auth, options, 'authenticate()');
+  const authenticated = authenticator(auth, options, 'authenticate()');
   // Not an async function: when core answers synchronously (a cached token, a memory store) the
   // middleware hands Hono `next()`'s own promise and creates none of its own.
   return function portcullisAuthenticate(c, next) {
-    return fromCallback<AuthContext, void>(
-      (callback) => start(c, callback),
-      (error, context) => {
-        if (error !== null) throw refusal(auth.errorResponse(error), error);
-        c.set('auth', context!);
-        return next();
-      },
-    ) as Promise<void>;
+    return authenticated(c, next) as Promise<void>;
   };
 }
 
@@ -71,16 +75,9 @@ export function protect<E extends Env, P extends string, I extends Input, R exte
   options: AuthenticateOptions = {},
 ): Handler<E, P, I, R> {
   if (typeof handler !== 'function') throw new TypeError('protect(): handler must be a function');
-  const start = authenticator(auth, options, 'protect()');
+  const authenticated = authenticator(auth, options, 'protect()');
   return function portcullisProtect(c, next) {
-    return fromCallback<AuthContext, R>(
-      (callback) => start(c, callback),
-      (error, context) => {
-        if (error !== null) throw refusal(auth.errorResponse(error), error);
-        c.set('auth', context!);
-        return handler(c, next);
-      },
-    ) as R;
+    return authenticated<R>(c, () => handler(c, next)) as R;
   };
 }
 

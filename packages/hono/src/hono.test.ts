@@ -1,8 +1,8 @@
-import { createAuth, createMemoryStores, createMemoryUserDirectory } from '@portcullis/core';
+import { type Auth, createAuth, createMemoryStores, createMemoryUserDirectory } from '@portcullis/core';
 import { AuthError } from '@portcullis/core/errors';
 import { requireScopes as requireScopesOf } from '@portcullis/core/policy';
-import { fetchInject, runAdapterSuite } from '@portcullis/testkit';
-import { Hono } from 'hono';
+import { type CreateTestApp, fetchInject, runAdapterSuite } from '@portcullis/testkit';
+import { type Handler, Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import {
   authenticate,
@@ -15,61 +15,52 @@ import {
   securityHeaders,
 } from './index.js';
 
-// The shared adapter table, against a test app written the way a Hono user would write it.
-runAdapterSuite('hono', async (auth, userCount) => {
-  const app = new Hono();
-  app.use(securityHeaders());
-  app.route('/', authRoutes(auth));
-  app.get('/me', authenticate(auth), async (c) => {
+/** `/me` as the table expects it: the user behind the credential, or 401 when the user is gone. */
+function me(auth: Auth): Handler {
+  return async (c) => {
     const user = await auth.users.findById(c.get('auth').subject);
     if (user === null) throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer' });
     return c.json({ id: user.id, email: user.email, role: user.role });
-  });
-  app.get('/admin/stats', authenticate(auth), requireRoles(auth, 'admin'), async (c) =>
-    c.json({ users: await userCount() }),
-  );
-  app.get(
-    '/service/reports',
-    authenticate(auth, { via: ['apiKey'] }),
-    requireScopes(auth, 'reports:read'),
-    (c) => c.json({ reports: [], key_id: c.get('auth').tokenId }),
-  );
-  app.notFound(notFound(auth));
-  app.onError(onError(auth));
-  return { inject: fetchInject((request) => app.request(request)) };
-});
+  };
+}
 
-// The same table with protect() on the routes that need no role: one handler instead of middleware + handler.
-runAdapterSuite('hono, protect()', async (auth, userCount) => {
-  const app = new Hono();
-  app.use(securityHeaders());
-  app.route('/', authRoutes(auth));
-  app.get(
-    '/me',
-    protect(auth, async (c) => {
-      const user = await auth.users.findById(c.get('auth').subject);
-      if (user === null) throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer' });
-      return c.json({ id: user.id, email: user.email, role: user.role });
-    }),
-  );
-  app.get('/admin/stats', authenticate(auth), requireRoles(auth, 'admin'), async (c) =>
-    c.json({ users: await userCount() }),
-  );
-  app.get(
-    '/service/reports',
-    protect(
-      auth,
-      (c) => {
+/**
+ * The shared adapter table, against a test app written the way a Hono user would write it: `/me` and
+ * `/service/reports` behind `authenticate()` middleware, or behind `protect()` (one handler each).
+ */
+function testApp(form: 'middleware' | 'protect'): CreateTestApp {
+  return async (auth, userCount) => {
+    const app = new Hono();
+    app.use(securityHeaders());
+    app.route('/', authRoutes(auth));
+    const reports: Handler = (c) => c.json({ reports: [], key_id: c.get('auth').tokenId });
+    if (form === 'middleware') {
+      app.get('/me', authenticate(auth), me(auth));
+      app.get(
+        '/service/reports',
+        authenticate(auth, { via: ['apiKey'] }),
+        requireScopes(auth, 'reports:read'),
+        reports,
+      );
+    } else {
+      app.get('/me', protect(auth, me(auth)));
+      const scoped: Handler = (c, next) => {
         auth.authorize(c.get('auth'), requireScopesOf('reports:read'));
-        return c.json({ reports: [], key_id: c.get('auth').tokenId });
-      },
-      { via: ['apiKey'] },
-    ),
-  );
-  app.notFound(notFound(auth));
-  app.onError(onError(auth));
-  return { inject: fetchInject((request) => app.request(request)) };
-});
+        return reports(c, next);
+      };
+      app.get('/service/reports', protect(auth, scoped, { via: ['apiKey'] }));
+    }
+    app.get('/admin/stats', authenticate(auth), requireRoles(auth, 'admin'), async (c) =>
+      c.json({ users: await userCount() }),
+    );
+    app.notFound(notFound(auth));
+    app.onError(onError(auth));
+    return { inject: fetchInject((request) => app.request(request)) };
+  };
+}
+
+runAdapterSuite('hono', testApp('middleware'));
+runAdapterSuite('hono, protect()', testApp('protect'));
 
 describe('protect()', () => {
   it('answers a cached token without a promise: Hono calls a lone handler directly', async () => {
