@@ -33,10 +33,10 @@ export interface AccessTokenVerifierOptions {
   /** Tokens longer than this many characters are refused before any decoding or crypto. Default 8192 (8 KiB). */
   maxTokenBytes?: number;
   /**
-   * Cache of verified tokens: a hit is the same token string, compared whole. An entry never outlives the token's `exp`,
-   * the whole cache is dropped when a key is removed, and `isRevoked` still runs on every hit. A token is
-   * admitted on its second sighting within the last `maxEntries` first sightings, so that tokens presented
-   * once cost no insertion and eviction. `false` disables it. Default: up to 10 000 entries.
+   * Cache of verified tokens: a hit is the same token string, compared whole. An entry never outlives the
+   * token's `exp`, the whole cache is dropped when a key is removed, and `isRevoked` still runs on every hit.
+   * A token is admitted on its second sighting within the last `maxEntries` first sightings, so that tokens
+   * presented once cost no insertion and eviction. `false` disables it. Default: up to 10 000 entries.
    */
   cache?: false | { maxEntries?: number };
   /**
