@@ -25,7 +25,15 @@ import {
   type RouteName,
   servesRoute,
 } from './protocol.js';
-import { type ComboResult, printCombo, printSummary, printTargets, ROWS, type RowKey } from './report.js';
+import {
+  type Bracketed,
+  type ComboResult,
+  printCombo,
+  printSummary,
+  printTargets,
+  ROWS,
+  type RowKey,
+} from './report.js';
 
 /** The verifier's default cache holds 10 000 tokens: a token back only after twice as many others is never admitted. */
 const VERIFIER_CACHE_ENTRIES = 10_000;
@@ -39,7 +47,8 @@ const FRAMEWORK_NOTES: Record<Framework, string> = {
     'three routes) + authenticate() onRequest hook on /portcullis',
   hono:
     'hono 4 on @hono/node-server; authenticate(auth) middleware on /portcullis, protect(auth, handler) on ' +
-    '/portcullis-handler (one handler: no middleware compose); onError(auth)',
+    '/portcullis-handler (one handler: no middleware compose), an empty middleware on /empty-middleware; ' +
+    'onError(auth)',
   nest:
     'nest 11 on platform-express; PortcullisModule.forRoot: its global guard (skipped by @Public() on ' +
     '/bare and /peer) and security-headers middleware run on all three routes',
@@ -66,7 +75,16 @@ async function issueTokens(alg: HttpAlgorithm): Promise<TokenSet> {
   return { fixture, fresh };
 }
 
-/** Checks every route, then warms each row up and measures it `LOAD.rounds` times. Returns the check's notes. */
+interface TimedRow {
+  key: RowKey;
+  path: string;
+  credentials: Credentials;
+}
+
+/**
+ * Checks every route, then warms each row up and measures it `LOAD.rounds` times, with a bare run before
+ * and after each run of another row. Returns the check's notes.
+ */
 async function measureCombo(server: ServerChild, tokens: TokenSet, combo: ComboResult): Promise<string[]> {
   const { fixture, fresh } = tokens;
   const failures = new Map<RouteName, string>();
@@ -82,7 +100,7 @@ async function measureCombo(server: ServerChild, tokens: TokenSet, combo: ComboR
     if (check.failure !== undefined) failures.set(route, check.failure);
     if (check.oddRefusals !== undefined) checkNotes.push(`${ROUTES[route]} ${check.oddRefusals}`);
   }
-  const timed: { key: RowKey; path: string; credentials: Credentials }[] = [];
+  const timed: TimedRow[] = [];
   for (const row of ROWS) {
     if (!servesRoute(combo.framework, row.route)) continue;
     if (row.route === 'peer' && !server.peer.available) {
@@ -103,22 +121,54 @@ async function measureCombo(server: ServerChild, tokens: TokenSet, combo: ComboR
           : { kind: 'fresh', tokens: fresh };
     timed.push({ key: row.key, path: ROUTES[row.route], credentials });
   }
+  // Once, before the warm-ups, which also absorb the slow seconds that follow a full collection.
+  await server.collect();
   for (const row of timed) await warmUp(server, row.path, row.credentials);
+  const measure = async (row: TimedRow) => {
+    const result = await measureLoad(server, row.path, row.credentials);
+    const best = combo.results[row.key];
+    if (best === undefined || result.rps > best.rps) combo.results[row.key] = result;
+    const cost = combo.costs[row.key];
+    if (cost === undefined || result.serverMicrosPerRequest < cost)
+      combo.costs[row.key] = result.serverMicrosPerRequest;
+    if (result.failures > 0) {
+      combo.notes.set(row.key, `${result.failures} non-2xx responses, errors or timeouts`);
+      process.exitCode = 1;
+    }
+    return result;
+  };
+  const record = (key: RowKey, entry: Bracketed) => {
+    const rounds = combo.rounds[key] ?? [];
+    rounds.push(entry);
+    combo.rounds[key] = rounds;
+  };
+  const bare = timed.find((row) => row.key === 'bare');
+  const others = timed.filter((row) => row !== bare);
+  if (bare === undefined) {
+    // Nothing to set a row against (bare failed its check): the rows are measured for their req/s only.
+    for (let round = 0; round < LOAD.rounds; round++) for (const row of others) await measure(row);
+    return checkNotes;
+  }
+  // bare, row 1, bare, row 2, bare, …: every row's run sits between two bare runs (its bracket).
+  const bareRun = async () => {
+    const run = await measure(bare);
+    record('bare', { run, bare: run });
+    return run;
+  };
+  let before = await bareRun();
   for (let round = 0; round < LOAD.rounds; round++) {
-    for (const row of timed) {
-      const result = await measureLoad(server, row.path, row.credentials);
-      const rounds = combo.rounds[row.key] ?? [];
-      rounds.push(result);
-      combo.rounds[row.key] = rounds;
-      const best = combo.results[row.key];
-      if (best === undefined || result.rps > best.rps) combo.results[row.key] = result;
-      const cost = combo.costs[row.key];
-      if (cost === undefined || result.serverMicrosPerRequest < cost)
-        combo.costs[row.key] = result.serverMicrosPerRequest;
-      if (result.failures > 0) {
-        combo.notes.set(row.key, `${result.failures} non-2xx responses, errors or timeouts`);
-        process.exitCode = 1;
-      }
+    // Every other round backwards: no row always follows the same one (whose garbage it may pay for).
+    for (const row of round % 2 === 0 ? others : [...others].reverse()) {
+      const run = await measure(row);
+      const after = await bareRun();
+      record(row.key, {
+        run,
+        bare: {
+          rps: (before.rps + after.rps) / 2,
+          serverMicrosPerRequest: (before.serverMicrosPerRequest + after.serverMicrosPerRequest) / 2,
+        },
+      });
+      before = after;
     }
   }
   return checkNotes;
@@ -161,17 +211,21 @@ async function benchCombo(
   return combo;
 }
 
-/** The `http` section: one server child per framework and algorithm, five rows each (six on Hono). */
+/** The `http` section: one server child per framework and algorithm, five rows each (seven on Hono). */
 export async function httpBench(): Promise<void> {
   const placement = pinBenchProcess();
   try {
     console.log(
       `autocannon ${AUTOCANNON_VERSION} in this process → one server child at a time, 127.0.0.1, keep-alive, ` +
         `${LOAD.connections} connections, pipelining ${LOAD.pipelining}; ${LOAD.warmupSeconds} s warm-up per ` +
-        `row, then ${LOAD.rounds} interleaved rounds of ${LOAD.seconds} s per row (BENCH_HTTP_ROUNDS), the ` +
-        `server's garbage collected before each. "× bare" is the median over rounds of the row's req/s over ` +
-        `bare's in the same round (paired, so that a slow stretch of the machine weighs on both); req/s, p99 ` +
-        `and the CPU shares come from each row's best round by req/s; µs/req is the lowest over its rounds.`,
+        `row, then ${LOAD.rounds} rounds of ${LOAD.seconds} s per row (BENCH_HTTP_ROUNDS) with a bare run ` +
+        `before and after every run of another row (bare, row 1, bare, row 2, bare, …; every other round in ` +
+        `reverse order); the server's garbage is collected once, before the warm-ups. "× bare" is the median ` +
+        `over rounds of a run's req/s over the mean of the two bare runs around it (so that a slow stretch of ` +
+        `the machine weighs on both); fresh vs peer is the median of their runs' ratio round by round. ` +
+        `"bare again" is the bare route measured as if it were another row: how far from 1.00× the method ` +
+        `itself lands. req/s, p99 and the CPU shares come from each row's best run by req/s; µs/req is the ` +
+        `lowest over its runs.`,
     );
     console.log(
       placement === undefined

@@ -13,15 +13,16 @@ export const LOAD = {
   pipelining: 1,
   /** Seconds of warm-up per row (JIT, caches, connection set-up), once, before the first round; not counted. */
   warmupSeconds: 1,
-  /** Seconds measured per row and round. */
-  seconds: 1.25,
+  /** Seconds measured per run: short, so that a run and the bare runs around it are a second apart. */
+  seconds: 0.5,
   /**
-   * Rounds over all rows of a server, each row keeping its best round: several short runs, interleaved,
-   * give each row several chances at a quiet moment when other processes share the machine (as measure.ts).
+   * Rounds over all rows of a server, a bare run between any two runs of other rows: on the 2-core VM this
+   * was built on, the same bare route went from 23 to 45 µs a request within minutes, so a row is only
+   * compared with bare runs next to it. Each row also keeps its best run, as measure.ts does.
    */
-  rounds: Number(process.env['BENCH_HTTP_ROUNDS'] ?? 6),
+  rounds: Number(process.env['BENCH_HTTP_ROUNDS'] ?? 10),
   /**
-   * autocannon stops a run at its next sample tick: with its default of 1 s, a 1.25 s run would last 2 s.
+   * autocannon stops a run at its next sample tick: with its default of 1 s, a 0.5 s run would last 1 s.
    * Rates are computed over the run's actual duration either way.
    */
   sampleIntervalMs: 250,
@@ -110,13 +111,16 @@ export async function warmUp(server: ServerChild, path: string, credentials: Cre
   await autocannon(options(server.port, path, credentials, LOAD.warmupSeconds));
 }
 
-/** One measured run of `LOAD.seconds`; the server's CPU time is read around it. */
+/**
+ * One measured run of `LOAD.seconds`; the server's CPU time is read around it. No garbage collection is
+ * forced before it: a full collection right before a 0.5 s run made the server's next half second up to
+ * 1.8× slower (Hono's bare route 26.7 → 48.4 µs a request, measured here) and some routes more than others.
+ */
 export async function measureLoad(
   server: ServerChild,
   path: string,
   credentials: Credentials,
 ): Promise<LoadResult> {
-  await server.collect();
   const serverBefore = await server.cpuMicros();
   const machineBefore = machineBusyMicros();
   const clientBefore = process.cpuUsage();

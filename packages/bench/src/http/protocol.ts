@@ -9,10 +9,13 @@ export type HttpAlgorithm = (typeof HTTP_ALGORITHMS)[number];
 
 /**
  * The routes of a server: no authentication, portcullis's adapter, the framework's usual peer; on Hono also
- * portcullis's `protect()`, the handler form that spares the route Hono's middleware compose.
+ * portcullis's `protect()`, the handler form that spares the route Hono's middleware compose, and a route
+ * behind an empty middleware `(c, next) => next()`: what the compose alone costs, the ceiling of any
+ * middleware-form authentication there.
  */
 export const ROUTES = {
   bare: '/bare',
+  emptyMiddleware: '/empty-middleware',
   portcullis: '/portcullis',
   handler: '/portcullis-handler',
   peer: '/peer',
@@ -20,7 +23,13 @@ export const ROUTES = {
 export type RouteName = keyof typeof ROUTES;
 
 /** Routes only some frameworks serve (every other route is on every server). */
-export const ROUTE_FRAMEWORKS: Partial<Record<RouteName, readonly Framework[]>> = { handler: ['hono'] };
+export const ROUTE_FRAMEWORKS: Partial<Record<RouteName, readonly Framework[]>> = {
+  handler: ['hono'],
+  emptyMiddleware: ['hono'],
+};
+
+/** Routes that authenticate nothing: they are checked and loaded without credentials. */
+export const UNAUTHENTICATED_ROUTES: ReadonlySet<RouteName> = new Set(['bare', 'emptyMiddleware']);
 
 export function servesRoute(framework: Framework, route: RouteName): boolean {
   return ROUTE_FRAMEWORKS[route]?.includes(framework) ?? true;
@@ -47,8 +56,8 @@ export interface CpuMessage {
 }
 
 /**
- * Asks the child to collect its garbage fully (it runs with --expose-gc) before a measured run: every row
- * then starts from the same heap, instead of paying for garbage the rows before it left behind.
+ * Asks the child to collect its garbage fully (it runs with --expose-gc), once before the warm-ups: the
+ * server starts measuring from a clean heap, not from what starting it left behind.
  */
 export interface CollectMessage {
   type: 'collect';

@@ -18,6 +18,14 @@ const ISSUE_PEER_RATIO: Partial<Record<`${Framework}:${HttpAlgorithm}`, number>>
 
 export const ROWS = [
   { key: 'bare', route: 'bare', credentials: 'none', label: 'bare' },
+  // The bare route again, measured as any other row: how far from 1.00× the method itself lands.
+  { key: 'bareControl', route: 'bare', credentials: 'none', label: 'bare again (control)' },
+  {
+    key: 'emptyMiddleware',
+    route: 'emptyMiddleware',
+    credentials: 'none',
+    label: 'empty middleware, no auth (ceiling)',
+  },
   { key: 'portcullisReused', route: 'portcullis', credentials: 'reused', label: 'portcullis, reused token' },
   {
     key: 'handlerReused',
@@ -39,10 +47,20 @@ export interface ComboResult {
   results: Partial<Record<RowKey, LoadResult>>;
   /** Each row's lowest server CPU per request over its rounds, µs. */
   costs: Partial<Record<RowKey, number>>;
-  /** Every round of every row, in order: round i of each row ran within seconds of round i of the others. */
-  rounds: Partial<Record<RowKey, LoadResult[]>>;
+  /** Every run of every row, in order, each with the bare runs just before and after it (see `Bracketed`). */
+  rounds: Partial<Record<RowKey, Bracketed[]>>;
   /** Why a row has no numbers (no peer for the algorithm, a failed check) or what went wrong in it. */
   notes: Map<RowKey, string>;
+}
+
+/**
+ * One run of a row and the mean of the bare runs right before and right after it: a drift of the machine's
+ * speed over the three runs weighs on both sides of the row's ratio to bare alike. A bare run is its own
+ * bracket.
+ */
+export interface Bracketed {
+  run: LoadResult;
+  bare: { rps: number; serverMicrosPerRequest: number };
 }
 
 function median(values: readonly number[]): number | undefined {
@@ -53,30 +71,33 @@ function median(values: readonly number[]): number | undefined {
 }
 
 /**
- * The median over rounds of `measure(key's round i) / measure(to's round i)`. Paired by round, so that a
- * slow stretch of a shared machine (±20% here from one second to the next) weighs on both sides of a
- * ratio rather than on whichever row happened to run in it.
+ * The median over rounds of `key`'s run against bare's or another row's. Against bare, each run is set
+ * against the mean of the bare runs right before and after it, so that a slow stretch of a shared machine
+ * (2× here within minutes) weighs on both sides of a ratio rather than on whichever row happened to run in
+ * it. Against another row (fresh vs peer, measured next to each other), run i of one is set against run i of
+ * the other directly: going through two bare brackets would add their noise too.
  */
 function pairedRatio(
   combo: ComboResult,
   key: RowKey,
   to: RowKey,
-  measure: (row: LoadResult, base: LoadResult) => number,
+  relative: (run: Bracketed['bare'], base: Bracketed['bare']) => number,
 ): number | undefined {
   const rows = combo.rounds[key] ?? [];
+  if (to === 'bare') return median(rows.map((entry) => relative(entry.run, entry.bare)));
   const bases = combo.rounds[to] ?? [];
   const count = Math.min(rows.length, bases.length);
-  return median(Array.from({ length: count }, (_, i) => measure(rows[i]!, bases[i]!)));
+  return median(Array.from({ length: count }, (_, i) => relative(rows[i]!.run, bases[i]!.run)));
 }
 
-/** req/s of `key` over req/s of `to`, round by round. */
+/** req/s of `key` over req/s of `to`. */
 function rpsRatio(combo: ComboResult, key: RowKey, to: RowKey = 'bare'): number | undefined {
-  return pairedRatio(combo, key, to, (row, base) => row.rps / base.rps);
+  return pairedRatio(combo, key, to, (run, base) => run.rps / base.rps);
 }
 
 /** The same ratio from server CPU per request: the req/s ratio a server with a whole core to itself would see. */
 function cpuRatio(combo: ComboResult, key: RowKey, to: RowKey = 'bare'): number | undefined {
-  return pairedRatio(combo, key, to, (row, base) => base.serverMicrosPerRequest / row.serverMicrosPerRequest);
+  return pairedRatio(combo, key, to, (run, base) => base.serverMicrosPerRequest / run.serverMicrosPerRequest);
 }
 
 const ratio = (value: number | undefined) => (value === undefined ? '–' : formatRatio(value));
@@ -130,6 +151,8 @@ export function printSummary(combos: readonly ComboResult[]): void {
       { header: 'alg' },
       { header: 'bare req/s', align: 'right' },
       { header: 'bare µs/req', align: 'right' },
+      { header: 'bare again', align: 'right' },
+      { header: 'empty middleware', align: 'right' },
       { header: 'portcullis reused', align: 'right' },
       { header: 'protect() reused', align: 'right' },
       { header: 'portcullis fresh', align: 'right' },
@@ -142,6 +165,8 @@ export function printSummary(combos: readonly ComboResult[]): void {
       combo.alg,
       combo.results.bare === undefined ? '–' : formatOps(combo.results.bare.rps),
       combo.costs.bare === undefined ? '–' : combo.costs.bare.toFixed(0),
+      both(combo, 'bareControl'),
+      both(combo, 'emptyMiddleware'),
       both(combo, 'portcullisReused'),
       both(combo, 'handlerReused'),
       both(combo, 'portcullisFresh'),
