@@ -218,7 +218,8 @@ export async function httpBench(): Promise<void> {
     console.log(
       `autocannon ${AUTOCANNON_VERSION} in this process → one server child at a time, 127.0.0.1, keep-alive, ` +
         `${LOAD.connections} connections, pipelining ${LOAD.pipelining}; ${LOAD.warmupSeconds} s warm-up per ` +
-        `row, then ${LOAD.rounds} rounds of ${LOAD.seconds} s per row (BENCH_HTTP_ROUNDS) with a bare run ` +
+        `row, then ${LOAD.rounds} rounds of ${LOAD.seconds} s per row (BENCH_HTTP_ROUNDS), each run after ` +
+        `${LOAD.leadInSeconds} s of unmeasured load on its own route, with a bare run ` +
         `before and after every run of another row (bare, row 1, bare, row 2, bare, …; every other round in ` +
         `reverse order); the server's garbage is collected once, before the warm-ups. "× bare" is the median ` +
         `over rounds of a run's req/s over the mean of the two bare runs around it (so that a slow stretch of ` +

@@ -16,6 +16,12 @@ export const LOAD = {
   /** Seconds measured per run: short, so that a run and the bare runs around it are a second apart. */
   seconds: 0.5,
   /**
+   * Seconds of unmeasured load on a run's own route right before it. Without it, the bare runs — each of
+   * which follows another row — paid for the garbage of the heavy rows before them while every other row
+   * followed a light bare run: on Nest the control row ("bare again") read 1.11–1.18× bare.
+   */
+  leadInSeconds: 0.25,
+  /**
    * Rounds over all rows of a server, a bare run between any two runs of other rows: on the 2-core VM this
    * was built on, the same bare route went from 23 to 45 µs a request within minutes, so a row is only
    * compared with bare runs next to it. Each row also keeps its best run, as measure.ts does.
@@ -112,15 +118,17 @@ export async function warmUp(server: ServerChild, path: string, credentials: Cre
 }
 
 /**
- * One measured run of `LOAD.seconds`; the server's CPU time is read around it. No garbage collection is
- * forced before it: a full collection right before a 0.5 s run made the server's next half second up to
- * 1.8× slower (Hono's bare route 26.7 → 48.4 µs a request, measured here) and some routes more than others.
+ * One measured run of `LOAD.seconds`, after `LOAD.leadInSeconds` of the same load; the server's CPU time
+ * is read around the measured part. No garbage collection is forced before it: a full collection right
+ * before a 0.5 s run made the server's next half second up to 1.8× slower (Hono's bare route 26.7 → 48.4 µs
+ * a request, measured here) and some routes more than others.
  */
 export async function measureLoad(
   server: ServerChild,
   path: string,
   credentials: Credentials,
 ): Promise<LoadResult> {
+  await autocannon(options(server.port, path, credentials, LOAD.leadInSeconds));
   const serverBefore = await server.cpuMicros();
   const machineBefore = machineBusyMicros();
   const clientBefore = process.cpuUsage();
