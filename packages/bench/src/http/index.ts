@@ -211,7 +211,7 @@ async function benchCombo(
   return combo;
 }
 
-/** The `http` section: one server child per framework and algorithm, five rows each (seven on Hono). */
+/** The `http` section: one server child per framework and algorithm, six rows each (eight on Hono). */
 export async function httpBench(): Promise<void> {
   const placement = pinBenchProcess();
   try {
