@@ -112,9 +112,14 @@ function machineBusyMicros(): number | undefined {
   }
 }
 
-/** Sends load for `LOAD.warmupSeconds`, measuring nothing. */
-export async function warmUp(server: ServerChild, path: string, credentials: Credentials): Promise<void> {
-  await autocannon(options(server.port, path, credentials, LOAD.warmupSeconds));
+/** Sends load for `seconds` (default `LOAD.warmupSeconds`), measuring nothing. */
+export async function warmUp(
+  server: ServerChild,
+  path: string,
+  credentials: Credentials,
+  seconds: number = LOAD.warmupSeconds,
+): Promise<void> {
+  await autocannon(options(server.port, path, credentials, seconds));
 }
 
 /**
@@ -128,7 +133,7 @@ export async function measureLoad(
   path: string,
   credentials: Credentials,
 ): Promise<LoadResult> {
-  await autocannon(options(server.port, path, credentials, LOAD.leadInSeconds));
+  await warmUp(server, path, credentials, LOAD.leadInSeconds);
   const serverBefore = await server.cpuMicros();
   const machineBefore = machineBusyMicros();
   const clientBefore = process.cpuUsage();
