@@ -36,6 +36,14 @@ async function createApp() {
   app.get('/broken', async () => {
     throw new Error('database password is hunter2');
   });
+  // An app's own client error, as @fastify/sensible's httpErrors.conflict() or @fastify/error builds it.
+  app.get('/taken', async () => {
+    throw Object.assign(new Error('That name is taken'), { statusCode: 409, code: 'APP_NAME_TAKEN' });
+  });
+  // A status outside 4xx on an error is not trusted: a bug that happens to carry one is still a 500.
+  app.get('/broken-with-status', async () => {
+    throw Object.assign(new Error('upstream secret sk_live_123'), { statusCode: 502 });
+  });
   app.post(
     '/typed',
     { schema: { body: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } } },
@@ -103,6 +111,22 @@ describe('@portcullis/fastify', () => {
     expect(response.body).not.toContain('hunter2');
     expect(response.json()).toEqual({ error: 'server_error', error_description: 'Internal server error' });
     expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it("answers an app's own 4xx error with its status and Fastify's own body, not a 500", async () => {
+    await createApp();
+    const response = await app.inject({ method: 'GET', url: '/taken' });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({
+      statusCode: 409,
+      code: 'APP_NAME_TAKEN',
+      error: 'Conflict',
+      message: 'That name is taken',
+    });
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    const bug = await app.inject({ method: 'GET', url: '/broken-with-status' });
+    expect(bug.statusCode).toBe(500);
+    expect(bug.body).not.toContain('sk_live_123');
   });
 
   it("answers Fastify's own parse and validation errors in the contract's shape", async () => {

@@ -18,7 +18,7 @@ import type {
   preHandlerHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import { fromFastifyError } from './fastify-errors.js';
+import { clientErrorOf, fromFastifyError } from './fastify-errors.js';
 import { sendAuthResponse, toAuthRequest } from './translate.js';
 
 export interface PortcullisOptions {
@@ -82,6 +82,11 @@ const plugin: FastifyPluginAsync<PortcullisOptions> = async (fastify, options) =
 
   function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const mapped = fromFastifyError(error, request);
+    const appClientError = clientErrorOf(mapped);
+    if (appClientError !== undefined) {
+      reply.headers(SECURITY_HEADERS);
+      return reply.code(appClientError.statusCode).send(appClientError);
+    }
     const response = auth.errorResponse(mapped);
     if (response.status >= 500) request.log.error({ err: error }, 'portcullis: request failed');
     // Set here too, not only in onSend: Fastify's `frameworkErrors` replies run no hooks.
