@@ -171,6 +171,21 @@ async function measureCombo(server: ServerChild, tokens: TokenSet, combo: ComboR
       before = after;
     }
   }
+  // Fresh vs peer, run next to each other with no bare run between them; which goes first alternates.
+  const ours = timed.find((row) => row.key === 'portcullisFresh');
+  const peer = timed.find((row) => row.key === 'peerFresh');
+  if (ours !== undefined && peer !== undefined) {
+    for (let pair = 0; pair < LOAD.freshPairs; pair++) {
+      const first = pair % 2 === 0 ? ours : peer;
+      const firstRun = await measure(first);
+      const secondRun = await measure(first === ours ? peer : ours);
+      combo.freshPairs.push(
+        first === ours
+          ? { portcullis: firstRun, peer: secondRun }
+          : { portcullis: secondRun, peer: firstRun },
+      );
+    }
+  }
   return checkNotes;
 }
 
@@ -194,6 +209,7 @@ async function benchCombo(
     results: {},
     costs: {},
     rounds: {},
+    freshPairs: [],
     notes: new Map(),
   };
   let checkNotes: string[];
@@ -223,7 +239,9 @@ export async function httpBench(): Promise<void> {
         `before and after every run of another row (bare, row 1, bare, row 2, bare, …; every other round in ` +
         `reverse order); the server's garbage is collected once, before the warm-ups. "× bare" is the median ` +
         `over rounds of a run's req/s over the mean of the two bare runs around it (so that a slow stretch of ` +
-        `the machine weighs on both); fresh vs peer is the median of their runs' ratio round by round. ` +
+        `the machine weighs on both); fresh vs peer is the median ratio of a portcullis run to a peer run over ` +
+        `the rounds and ${LOAD.freshPairs} more pairs run back to back after them (BENCH_HTTP_FRESH_PAIRS; ` +
+        `which goes first alternates), with how many pairs came out ≥ 1. ` +
         `"bare again" is the bare route measured as if it were another row: how far from 1.00× the method ` +
         `itself lands. req/s, p99 and the CPU shares come from each row's best run by req/s; µs/req is the ` +
         `lowest over its runs.`,

@@ -28,6 +28,12 @@ export const LOAD = {
    */
   rounds: Number(process.env['BENCH_HTTP_ROUNDS'] ?? 10),
   /**
+   * Extra back-to-back runs of portcullis and the peer with fresh tokens, after the rounds (which go first
+   * alternating): on Express and Nest a full verification is a few % of a request, less than one run's noise
+   * (±5–10% in a slow stretch here), so the comparison needs more pairs than the rounds give.
+   */
+  freshPairs: Number(process.env['BENCH_HTTP_FRESH_PAIRS'] ?? 20),
+  /**
    * autocannon stops a run at its next sample tick: with its default of 1 s, a 0.5 s run would last 1 s.
    * Rates are computed over the run's actual duration either way.
    */

@@ -49,6 +49,8 @@ export interface ComboResult {
   costs: Partial<Record<RowKey, number>>;
   /** Every run of every row, in order, each with the bare runs just before and after it (see `Bracketed`). */
   rounds: Partial<Record<RowKey, Bracketed[]>>;
+  /** The extra back-to-back runs of portcullis and the peer with fresh tokens (`LOAD.freshPairs`). */
+  freshPairs: FreshPair[];
   /** Why a row has no numbers (no peer for the algorithm, a failed check) or what went wrong in it. */
   notes: Map<RowKey, string>;
 }
@@ -63,6 +65,12 @@ export interface Bracketed {
   bare: { rps: number; serverMicrosPerRequest: number };
 }
 
+/** A portcullis run and a peer run with fresh tokens, one right after the other. */
+export interface FreshPair {
+  portcullis: LoadResult;
+  peer: LoadResult;
+}
+
 function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
@@ -70,34 +78,47 @@ function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+type Relative = (run: Bracketed['bare'], base: Bracketed['bare']) => number;
+const byRps: Relative = (run, base) => run.rps / base.rps;
+/** The ratio from server CPU per request: the req/s ratio a server with a whole core to itself would see. */
+const byCpu: Relative = (run, base) => base.serverMicrosPerRequest / run.serverMicrosPerRequest;
+
 /**
- * The median over rounds of `key`'s run against bare's or another row's. Against bare, each run is set
- * against the mean of the bare runs right before and after it, so that a slow stretch of a shared machine
- * (2× here within minutes) weighs on both sides of a ratio rather than on whichever row happened to run in
- * it. Against another row (fresh vs peer, measured next to each other), run i of one is set against run i of
- * the other directly: going through two bare brackets would add their noise too.
+ * The median over rounds of `key`'s run against the mean of the bare runs right before and after it, so
+ * that a slow stretch of a shared machine (2× here within minutes) weighs on both sides of a ratio rather
+ * than on whichever row happened to run in it.
  */
-function pairedRatio(
-  combo: ComboResult,
-  key: RowKey,
-  to: RowKey,
-  relative: (run: Bracketed['bare'], base: Bracketed['bare']) => number,
-): number | undefined {
-  const rows = combo.rounds[key] ?? [];
-  if (to === 'bare') return median(rows.map((entry) => relative(entry.run, entry.bare)));
-  const bases = combo.rounds[to] ?? [];
-  const count = Math.min(rows.length, bases.length);
-  return median(Array.from({ length: count }, (_, i) => relative(rows[i]!.run, bases[i]!.run)));
+function bareRatio(combo: ComboResult, key: RowKey, relative: Relative): number | undefined {
+  return median((combo.rounds[key] ?? []).map((entry) => relative(entry.run, entry.bare)));
 }
 
-/** req/s of `key` over req/s of `to`. */
-function rpsRatio(combo: ComboResult, key: RowKey, to: RowKey = 'bare'): number | undefined {
-  return pairedRatio(combo, key, to, (run, base) => run.rps / base.rps);
+const rpsRatio = (combo: ComboResult, key: RowKey) => bareRatio(combo, key, byRps);
+const cpuRatio = (combo: ComboResult, key: RowKey) => bareRatio(combo, key, byCpu);
+
+/** Portcullis with fresh tokens against the peer: the median pair's ratio, and how many pairs were ≥ 1. */
+export interface FreshVsPeer {
+  ratio: number;
+  atLeastPeer: number;
+  pairs: number;
 }
 
-/** The same ratio from server CPU per request: the req/s ratio a server with a whole core to itself would see. */
-function cpuRatio(combo: ComboResult, key: RowKey, to: RowKey = 'bare'): number | undefined {
-  return pairedRatio(combo, key, to, (run, base) => base.serverMicrosPerRequest / run.serverMicrosPerRequest);
+/**
+ * Every pair of runs of portcullis and the peer with fresh tokens: run i of each in the rounds, then the
+ * extra back-to-back pairs. Each run is set against its partner directly: going through two bare brackets
+ * would add their noise too.
+ */
+export function freshVsPeer(combo: ComboResult, relative: Relative): FreshVsPeer | undefined {
+  const ours = combo.rounds.portcullisFresh ?? [];
+  const peers = combo.rounds.peerFresh ?? [];
+  const ratios = [
+    ...Array.from({ length: Math.min(ours.length, peers.length) }, (_, i) =>
+      relative(ours[i]!.run, peers[i]!.run),
+    ),
+    ...combo.freshPairs.map((pair) => relative(pair.portcullis, pair.peer)),
+  ];
+  const ratio = median(ratios);
+  if (ratio === undefined) return undefined;
+  return { ratio, atLeastPeer: ratios.filter((r) => r >= 1).length, pairs: ratios.length };
 }
 
 const ratio = (value: number | undefined) => (value === undefined ? '–' : formatRatio(value));
@@ -184,6 +205,10 @@ export function printTargets(combos: readonly ComboResult[]): void {
       ? 'n/a'
       : `${value >= target ? 'PASS' : 'MISS'} ${formatRatio(Math.floor(value * 100) / 100)}`;
   const noPeer = 'n/a (no peer)';
+  const freshVerdict = (result: FreshVsPeer | undefined) =>
+    result === undefined
+      ? 'n/a'
+      : `${verdict(result.ratio, 1)} (${result.atLeastPeer}/${result.pairs} pairs ≥ 1)`;
   printTable(
     'Targets (informational, never fails the run): by req/s, and by server CPU per request',
     [
@@ -203,8 +228,8 @@ export function printTargets(combos: readonly ComboResult[]): void {
       verdict(cpuRatio(combo, 'portcullisReused'), REUSED_TARGET),
       verdict(rpsRatio(combo, 'handlerReused'), REUSED_TARGET),
       verdict(cpuRatio(combo, 'handlerReused'), REUSED_TARGET),
-      combo.peerAvailable ? verdict(rpsRatio(combo, 'portcullisFresh', 'peerFresh'), 1) : noPeer,
-      combo.peerAvailable ? verdict(cpuRatio(combo, 'portcullisFresh', 'peerFresh'), 1) : noPeer,
+      combo.peerAvailable ? freshVerdict(freshVsPeer(combo, byRps)) : noPeer,
+      combo.peerAvailable ? freshVerdict(freshVsPeer(combo, byCpu)) : noPeer,
     ]),
   );
 }
