@@ -145,6 +145,26 @@ describe('in an app that added nothing else', () => {
     expect(body(response)['error']).toBe('server_error');
   });
 
+  it("answers an app's own 4xx error with its status, and its message only when the error exposes it", async () => {
+    const pc = portcullis(auth);
+    const app = express();
+    // As http-errors' createError(409, '…') builds it: `expose` is true for every 4xx it makes.
+    app.get('/taken', (_req, _res, next) =>
+      next(Object.assign(new Error('That name is taken'), { status: 409, expose: true })),
+    );
+    app.get('/quiet', (_req, _res, next) =>
+      next(Object.assign(new Error('row 7 of table users is locked'), { status: 423 })),
+    );
+    app.use(pc.errorHandler);
+    const taken = await inject(app, { method: 'GET', url: '/taken' });
+    expect(taken.status).toBe(409);
+    expect(body(taken)).toEqual({ error: 'invalid_request', error_description: 'That name is taken' });
+    expect(taken.headers['x-content-type-options']).toBe('nosniff');
+    const quiet = await inject(app, { method: 'GET', url: '/quiet' });
+    expect(quiet.status).toBe(423);
+    expect(body(quiet)).toEqual({ error: 'invalid_request', error_description: 'Invalid request' });
+  });
+
   it('sees both Authorization headers in rawHeaders, where req.headers keeps one', async () => {
     const app = express();
     app.get('/echo', (req, res) => {

@@ -10,8 +10,20 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /**
- * Express's own client errors (body-parser's 400/413/415, http-errors' 404…) as `AuthError`s, so that they
- * get the contract's JSON shape. Their messages are not reused: a JSON parse error quotes the body.
+ * The app's own words for a client error, when it marked them for the client: http-errors sets `expose`
+ * on every 4xx it builds. Never body-parser's (they carry a `type`): a JSON parse error quotes the body.
+ */
+function exposedMessage(error: unknown): string | undefined {
+  const { expose, type, message } = error as { expose?: unknown; type?: unknown; message?: unknown };
+  if (expose !== true || type !== undefined || typeof message !== 'string' || message.length === 0)
+    return undefined;
+  return message;
+}
+
+/**
+ * Express's own client errors (body-parser's 400/413/415, http-errors' 404…) and the app's (any error with
+ * a 4xx `status` or `statusCode`) as `AuthError`s with that status, so that they get the contract's JSON
+ * shape; the description is core's wording, or the error's message when it has `expose: true`.
  */
 function toAuthError(error: unknown): unknown {
   if (isAuthError(error)) return error;
@@ -21,7 +33,9 @@ function toAuthError(error: unknown): unknown {
   if (status === 413) return new AuthError('payload_too_large', 'Request body is too large', options);
   if (status === 404) return new AuthError('not_found', 'Not found', options);
   const parseFailed = (error as { type?: unknown }).type === 'entity.parse.failed';
-  const description = parseFailed ? 'Request body must be JSON' : 'Invalid request';
+  const description = parseFailed
+    ? 'Request body must be JSON'
+    : (exposedMessage(error) ?? 'Invalid request');
   return new AuthError('invalid_request', description, { ...options, status });
 }
 
