@@ -6,6 +6,7 @@ import { migrate } from './migrations/migrate.js';
 import type { PostgresStoreOptions } from './options.js';
 import { apiKeyStore } from './stores/api-key-store.js';
 import { keyringStore } from './stores/keyring-store.js';
+import { oauthStateStore } from './stores/oauth-state-store.js';
 import { rateLimiterFactory } from './stores/rate-limiter-factory.js';
 import { refreshTokenStore } from './stores/refresh-token-store.js';
 import { revocationStore } from './stores/revocation-store.js';
@@ -45,5 +46,6 @@ export async function createPostgresStores(
     apiKeys: apiKeyStore(queryable, t),
     sessions: sessionStore(queryable, t),
     rateLimiter: rateLimiterFactory(queryable, schema),
+    oauthStates: oauthStateStore(queryable, t),
   };
 }

@@ -16,6 +16,7 @@ export type { PurgeExpiredOptions, PurgeExpiredResult } from './purge-expired.js
 export { purgeExpired } from './purge-expired.js';
 export { createPostgresApiKeyStore } from './stores/api-key-store.js';
 export { createPostgresKeyringStore } from './stores/keyring-store.js';
+export { createPostgresOAuthStateStore } from './stores/oauth-state-store.js';
 export { createPostgresRateLimiterFactory } from './stores/rate-limiter-factory.js';
 export { createPostgresRefreshTokenStore } from './stores/refresh-token-store.js';
 export { createPostgresRevocationStore } from './stores/revocation-store.js';

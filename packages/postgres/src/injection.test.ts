@@ -101,7 +101,7 @@ function injectionBehaviour(database: () => PostgresDatabase) {
       'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1',
       [schema],
     );
-    expect(Number(rows[0]?.n)).toBe(8);
+    expect(Number(rows[0]?.n)).toBe(9);
     expect((await stores.apiKeys.findById(HOSTILE[0]!))?.revokedAt).not.toBeNull();
   });
 }

@@ -64,19 +64,25 @@ function purgeBehaviour(database: () => PostgresDatabase) {
       await seed(stores, now);
       const limiter = stores.rateLimiter({ keyPrefix: 'purge', points: 5, duration: 1 });
       await limiter.consume('ip');
+      await stores.oauthStates!.consume('spent-expired', now + 1000);
+      await stores.oauthStates!.consume('spent-live', now + MINUTE);
 
       expect(await purgeExpired(db, { schema, now: now + 5000 })).toEqual({
         revocations: 2,
         sessions: 2,
         refreshFamilies: 1,
         rateLimits: 1,
+        oauthStates: 1,
       });
       expect(await purgeExpired(db, { schema, now: now + 5000 })).toEqual({
         revocations: 0,
         sessions: 0,
         refreshFamilies: 0,
         rateLimits: 0,
+        oauthStates: 0,
       });
+      // A live spent state stays spent.
+      expect(await stores.oauthStates!.consume('spent-live', now + MINUTE)).toBe(false);
       const check = { tokenId: 'live-jti', sessionId: undefined, subject: 'u', issuedAt: now };
       expect(await stores.revocations.isRevoked(check, now)).toBe(true);
       expect(await stores.sessions.get('live', now)).not.toBeNull();

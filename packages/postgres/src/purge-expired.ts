@@ -15,13 +15,15 @@ export interface PurgeExpiredResult {
   /** Expired refresh families; their tokens go with them. */
   refreshFamilies: number;
   rateLimits: number;
+  /** Spent OAuth sign-in states whose state has expired. */
+  oauthStates: number;
 }
 
 /**
  * Deletes what no store will ever read again: revocations past their `expires_at`, sessions past either
- * expiry, refresh families past their absolute expiry (with their tokens), and rate-limit windows that have
- * ended. API keys are kept: revoked and expired keys stay listable, and deleting them is the application's
- * choice. Queries already ignore these rows, so running this is housekeeping, not correctness: schedule it
+ * expiry, refresh families past their absolute expiry (with their tokens), rate-limit windows that have
+ * ended, and spent OAuth states past their expiry. API keys are kept: revoked and expired keys stay
+ * listable, and deleting them is the application's choice. Queries already ignore these rows, so running this is housekeeping, not correctness: schedule it
  * (e.g. hourly) from one process.
  *
  * @example setInterval(() => purgeExpired(pool).catch(console.error), 3_600_000).unref();
@@ -42,5 +44,6 @@ export async function purgeExpired(
     ),
     refreshFamilies: await count(`DELETE FROM ${t.refreshFamilies} WHERE expires_at <= $1`),
     rateLimits: await count(`DELETE FROM ${t.rateLimits} WHERE expire <= $1`),
+    oauthStates: await count(`DELETE FROM ${t.oauthStates} WHERE expires_at <= $1`),
   };
 }

@@ -3,14 +3,15 @@ import type { Redis } from 'ioredis';
 import { createRedisApiKeyStore } from './api-key-store.js';
 import { createRedisKeyringStore } from './keyring-store.js';
 import type { RedisStoresOptions } from './lib/resolve-options.js';
+import { createRedisOAuthStateStore } from './oauth-state-store.js';
 import { createRedisRateLimiterFactory } from './rate-limiter-factory.js';
 import { createRedisRefreshTokenStore } from './refresh-token-store.js';
 import { createRedisRevocationStore } from './revocation-store.js';
 import { createRedisSessionStore } from './session-store.js';
 
 /**
- * Every portcullis store on one Redis client, under one key prefix. Revocations, sessions, refresh tokens
- * and rate counters expire by themselves; API keys and the keyring never do, so Redis must be persistent
+ * Every portcullis store on one Redis client, under one key prefix. Revocations, sessions, refresh tokens,
+ * rate counters and spent OAuth states expire by themselves; API keys and the keyring never do, so Redis must be persistent
  * (AOF or RDB) if they live here — or take those two from `@portcullis/postgres` instead. In every case run
  * Redis with `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a token.
  *
@@ -27,5 +28,6 @@ export function createRedisStores(redis: Redis, options?: RedisStoresOptions): A
     apiKeys: createRedisApiKeyStore(redis, options),
     sessions: createRedisSessionStore(redis, options),
     rateLimiter: createRedisRateLimiterFactory(redis, options),
+    oauthStates: createRedisOAuthStateStore(redis, options),
   };
 }

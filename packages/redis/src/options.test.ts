@@ -17,7 +17,7 @@ describe('createRedisStores options', () => {
   it('returns every store as plain methods, so guardStore can wrap them', () => {
     const stores = createRedisStores(client(recommendedRedisOptions));
     expect(Object.keys(stores).sort()).toEqual(
-      ['apiKeys', 'keyring', 'rateLimiter', 'refreshTokens', 'revocations', 'sessions'].sort(),
+      ['apiKeys', 'keyring', 'oauthStates', 'rateLimiter', 'refreshTokens', 'revocations', 'sessions'].sort(),
     );
     expect(Object.keys(stores.revocations).sort()).toEqual(
       ['isRevoked', 'revokeSession', 'revokeSubject', 'revokeToken'].sort(),

@@ -30,6 +30,7 @@ export function tableNames(schema: string | undefined) {
     sessions: `${s}.sessions`,
     keyring: `${s}.keyring`,
     rateLimits: `${s}.rate_limits`,
+    oauthStates: `${s}.oauth_states`,
   };
 }
 

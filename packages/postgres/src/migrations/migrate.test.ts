@@ -43,6 +43,7 @@ const ALL_TABLES = [
   'api_keys',
   'keyring',
   'migrations',
+  'oauth_states',
   'rate_limits',
   'refresh_families',
   'refresh_tokens',
@@ -56,10 +57,13 @@ function migrationBehaviour(database: () => PostgresDatabase) {
     const schema = testSchema();
     try {
       const before = Date.now();
-      expect(await migrate(db, { schema })).toEqual({ applied: [1], version: LATEST_VERSION });
+      expect(await migrate(db, { schema })).toEqual({ applied: [1, 2], version: LATEST_VERSION });
       expect(await tables(db, schema)).toEqual(ALL_TABLES);
       const versions = await recorded(db, schema);
-      expect(versions.map((v) => [v.version, v.name])).toEqual([[1, 'initial']]);
+      expect(versions.map((v) => [v.version, v.name])).toEqual([
+        [1, 'initial'],
+        [2, 'oauth-states'],
+      ]);
       expect(versions[0]!.appliedAt).toBeGreaterThanOrEqual(before);
 
       // Idempotent: a second run applies nothing and records nothing.
@@ -75,8 +79,29 @@ function migrationBehaviour(database: () => PostgresDatabase) {
     const schema = testSchema();
     try {
       const results = await Promise.all([migrate(db, { schema }), migrate(db, { schema })]);
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [1]]);
-      expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2]]);
+      expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1, 2]);
+    } finally {
+      await dropSchema(db, schema);
+    }
+  });
+
+  it('upgrades a schema created at version 1 (before oauth_states) and keeps its data', async () => {
+    const db = database();
+    const schema = testSchema();
+    try {
+      await migrate(db, { schema });
+      const q = toQueryable(db);
+      // Back to what version 1 left: no oauth_states table, no record of version 2.
+      await q.query(`DROP TABLE "${schema}".oauth_states`);
+      await q.query(`DELETE FROM "${schema}".migrations WHERE version = 2`);
+      const stores = await createPostgresStores(db, { schema, migrate: false });
+      await stores.revocations.revokeToken('kept-jti', Date.now() + 60_000);
+      expect(await migrate(db, { schema })).toEqual({ applied: [2], version: LATEST_VERSION });
+      expect(await tables(db, schema)).toEqual(ALL_TABLES);
+      const check = { tokenId: 'kept-jti', sessionId: undefined, subject: 's', issuedAt: 0 };
+      expect(await stores.revocations.isRevoked(check, Date.now())).toBe(true);
+      expect(await stores.oauthStates!.consume('k', Date.now() + 60_000)).toBe(true);
     } finally {
       await dropSchema(db, schema);
     }
@@ -136,8 +161,8 @@ describe.skipIf(!server.available)('migrate on a PostgreSQL server', () => {
     const pools = Array.from({ length: 4 }, () => testPool(2));
     try {
       const results = await Promise.all(pools.map((p) => migrate(p, { schema })));
-      expect(results.flatMap((r) => r.applied)).toEqual([1]);
-      expect((await recorded(pool!, schema)).map((v) => v.version)).toEqual([1]);
+      expect(results.flatMap((r) => r.applied)).toEqual([1, 2]);
+      expect((await recorded(pool!, schema)).map((v) => v.version)).toEqual([1, 2]);
       expect(await tables(pool!, schema)).toEqual(ALL_TABLES);
     } finally {
       await dropSchema(pool!, schema);
@@ -149,7 +174,11 @@ describe.skipIf(!server.available)('migrate on a PostgreSQL server', () => {
     const schemas = [testSchema(), testSchema(), testSchema()];
     try {
       const results = await Promise.all(schemas.map((schema) => migrate(pool!, { schema })));
-      expect(results.map((r) => r.applied)).toEqual([[1], [1], [1]]);
+      expect(results.map((r) => r.applied)).toEqual([
+        [1, 2],
+        [1, 2],
+        [1, 2],
+      ]);
     } finally {
       for (const schema of schemas) await dropSchema(pool!, schema);
     }

@@ -86,6 +86,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX rate_limits_expire_idx ON ${t.rateLimits} (expire)`,
     ],
   },
+  {
+    version: 2,
+    name: 'oauth-states',
+    // Spent OAuth sign-in states: the key is core's hash of the provider and state, never the state.
+    up: (t) => [
+      `CREATE TABLE ${t.oauthStates} (
+        key text COLLATE "C" PRIMARY KEY,
+        expires_at bigint NOT NULL
+      )`,
+      `CREATE INDEX oauth_states_expires_idx ON ${t.oauthStates} (expires_at)`,
+    ],
+  },
 ];
 
 /** The version a fully migrated schema is at. */

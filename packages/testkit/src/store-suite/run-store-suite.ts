@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import { apiKeySuite } from './api-keys.js';
 import type { StoreSuiteFixture, StoreSuiteSetup } from './context.js';
 import { keyringSuite } from './keyring.js';
+import { oauthStateSuite } from './oauth-states.js';
 import { rateLimitSuite } from './rate-limits.js';
 import { refreshTokenSuite } from './refresh-tokens.js';
 import { revocationSuite } from './revocations.js';
@@ -11,7 +12,7 @@ import { sessionSuite } from './sessions.js';
 /**
  * Runs the store contract suite against a store implementation: atomic refresh rotation under
  * concurrency, reuse detection, expiry by the `now` argument, revocation kinds, API-key and session
- * storage, the keyring's compare-and-set, rate-limit counters. `setup` is called before each test and
+ * storage, the keyring's compare-and-set, rate-limit counters, single-use OAuth states. `setup` is called before each test and
  * must return fresh, empty stores.
  *
  * @example runStoreSuite('memory', async () => ({ stores: createMemoryStores() }));
@@ -38,5 +39,6 @@ export function runStoreSuite(name: string, setup: StoreSuiteSetup): void {
     sessionSuite(ctx);
     keyringSuite(ctx);
     rateLimitSuite(ctx);
+    oauthStateSuite(ctx);
   });
 }

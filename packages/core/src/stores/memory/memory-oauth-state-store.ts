@@ -4,7 +4,7 @@ import { assertCapacity, DEFAULT_MAX_ENTRIES } from './capacity.js';
 /**
  * An in-memory `OAuthStateStore`: for tests and a single process. Bounded by `maxEntries` spent states.
  *
- * @example const stores = { ...createRedisStores(redis), oauthStates: createMemoryOAuthStateStore() }; // one instance only
+ * @example const oauthStates = createMemoryOAuthStateStore({ maxEntries: 10_000 }); // one process only
  */
 export function createMemoryOAuthStateStore(
   options: { maxEntries?: number; clock?: () => number } = {},
