@@ -61,7 +61,8 @@ function securedList(given: readonly unknown[]): unknown[] {
  * through (its own 500s included), the way `on-headers` (express-session, compression) hooks it. Reading
  * `c.res.headers` instead makes @hono/node-server build a `Headers` object for a response it would
  * otherwise write straight from a plain record: 3–9 µs a request more than an empty middleware, against
- * 1–3 µs this way, on a 20–30 µs JSON route (five runs here; README, *Security headers*). The header list given to `writeHead` is copied, never changed.
+ * 1–3 µs this way, on a 20–30 µs JSON route (five runs here; README, *Security headers*). The header list
+ * given to `writeHead` is copied, never changed.
  */
 function applyOnWrite(outgoing: NodeOutgoing): void {
   const writeHead = outgoing.writeHead;
