@@ -51,11 +51,20 @@ const ALL_TABLES = [
   'sessions',
 ];
 
+/** Runs `test` on a schema of its own, dropped afterwards whatever happened. */
+async function inNewSchema(db: PostgresDatabase, test: (schema: string) => Promise<void>): Promise<void> {
+  const schema = testSchema();
+  try {
+    await test(schema);
+  } finally {
+    await dropSchema(db, schema);
+  }
+}
+
 function migrationBehaviour(database: () => PostgresDatabase) {
   it('creates the schema, its tables and the version record, once', async () => {
     const db = database();
-    const schema = testSchema();
-    try {
+    await inNewSchema(db, async (schema) => {
       const before = Date.now();
       expect(await migrate(db, { schema })).toEqual({ applied: [1, 2], version: LATEST_VERSION });
       expect(await tables(db, schema)).toEqual(ALL_TABLES);
@@ -69,27 +78,21 @@ function migrationBehaviour(database: () => PostgresDatabase) {
       // Idempotent: a second run applies nothing and records nothing.
       expect(await migrate(db, { schema })).toEqual({ applied: [], version: LATEST_VERSION });
       expect(await recorded(db, schema)).toEqual(versions);
-    } finally {
-      await dropSchema(db, schema);
-    }
+    });
   });
 
   it('survives concurrent migrations of one schema', async () => {
     const db = database();
-    const schema = testSchema();
-    try {
+    await inNewSchema(db, async (schema) => {
       const results = await Promise.all([migrate(db, { schema }), migrate(db, { schema })]);
       expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2]]);
       expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1, 2]);
-    } finally {
-      await dropSchema(db, schema);
-    }
+    });
   });
 
   it('upgrades a schema created at version 1 (before oauth_states) and keeps its data', async () => {
     const db = database();
-    const schema = testSchema();
-    try {
+    await inNewSchema(db, async (schema) => {
       await migrate(db, { schema });
       const q = toQueryable(db);
       // Back to what version 1 left: no oauth_states table, no record of version 2.
@@ -102,9 +105,7 @@ function migrationBehaviour(database: () => PostgresDatabase) {
       const check = { tokenId: 'kept-jti', sessionId: undefined, subject: 's', issuedAt: 0 };
       expect(await stores.revocations.isRevoked(check, Date.now())).toBe(true);
       expect(await stores.oauthStates!.consume('k', Date.now() + 60_000)).toBe(true);
-    } finally {
-      await dropSchema(db, schema);
-    }
+    });
   });
 
   it('leaves migrating to a separate step when told to, and then fails loudly on missing tables', async () => {
