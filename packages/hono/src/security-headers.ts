@@ -1,4 +1,4 @@
-import { SECURITY_HEADERS } from '@portcullis/core/http';
+import { headersFromRawHeaders, SECURITY_HEADERS } from '@portcullis/core/http';
 import type { MiddlewareHandler } from 'hono';
 
 /** Header names the middleware owns, lower-cased: its own, and `X-Powered-By`, which it removes. */
@@ -43,17 +43,13 @@ function securedRecord(given: Readonly<Record<string, unknown>>): Record<string,
   return Object.assign(headers, SECURITY_HEADERS);
 }
 
-/** The same for a raw list, flat (`[name, value, …]`) or of pairs (`[[name, value], …]`), as Node takes both. */
-function securedList(given: readonly unknown[]): unknown[] {
-  const owned = (name: unknown) => OWNED.has(String(name).toLowerCase());
-  const entries = Object.entries(SECURITY_HEADERS);
-  if (given.length > 0 && Array.isArray(given[0])) {
-    return [...(given as unknown[][]).filter((pair) => !owned(pair[0])), ...entries];
-  }
-  const list: unknown[] = [];
-  for (let i = 0; i + 1 < given.length; i += 2) if (!owned(given[i])) list.push(given[i], given[i + 1]);
-  for (const [name, value] of entries) list.push(name, value);
-  return list;
+/**
+ * The same for a raw list, flat (`[name, value, …]`) or of pairs (`[[name, value], …]`), as Node takes both:
+ * read as a record by core's `headersFromRawHeaders` (names lower-cased, repeats kept as arrays).
+ */
+function securedList(given: readonly unknown[]): Record<string, unknown> {
+  const flat = Array.isArray(given[0]) ? given.flat() : given;
+  return securedRecord(headersFromRawHeaders(flat as string[]));
 }
 
 /**
