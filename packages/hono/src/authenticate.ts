@@ -64,8 +64,8 @@ export function authenticate(auth: AuthenticatingAuth, options: AuthenticateOpti
  * a single handler is called directly, while a route with any middleware runs through Hono's async
  * compose (a promise per step, the response written from a microtask). On @hono/node-server an empty
  * middleware alone brought a bare JSON route to 0.85–0.96× its speed here (README, *Hot routes*); with
- * `protect()` and a cached token the route answers without a promise. Worth it on hot routes of apps without app-wide
- * middleware; anywhere else `authenticate()` reads better and costs about the same.
+ * `protect()` and a cached token the route answers without a promise. Worth it on hot routes of apps
+ * without app-wide middleware; anywhere else `authenticate()` reads better and costs about the same.
  *
  * @example app.get('/me', protect(auth, (c) => c.json({ sub: c.get('auth').subject })));
  */

@@ -23,8 +23,8 @@ export interface PurgeExpiredResult {
  * Deletes what no store will ever read again: revocations past their `expires_at`, sessions past either
  * expiry, refresh families past their absolute expiry (with their tokens), rate-limit windows that have
  * ended, and spent OAuth states past their expiry. API keys are kept: revoked and expired keys stay
- * listable, and deleting them is the application's choice. Queries already ignore these rows, so running this is housekeeping, not correctness: schedule it
- * (e.g. hourly) from one process.
+ * listable, and deleting them is the application's choice. Queries already ignore these rows, so running
+ * this is housekeeping, not correctness: schedule it (e.g. hourly) from one process.
  *
  * @example setInterval(() => purgeExpired(pool).catch(console.error), 3_600_000).unref();
  */

@@ -11,8 +11,8 @@ import { createRedisSessionStore } from './session-store.js';
 
 /**
  * Every portcullis store on one Redis client, under one key prefix. Revocations, sessions, refresh tokens,
- * rate counters and spent OAuth states expire by themselves; API keys and the keyring never do, so Redis must be persistent
- * (AOF or RDB) if they live here — or take those two from `@portcullis/postgres` instead. In every case run
+ * rate counters and spent OAuth states expire by themselves; API keys and the keyring never do, so Redis
+ * must be persistent (AOF or RDB) if they live here — or take those two from `@portcullis/postgres` instead. In every case run
  * Redis with `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a token.
  *
  * @example

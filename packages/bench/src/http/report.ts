@@ -96,7 +96,7 @@ const rpsRatio = (combo: ComboResult, key: RowKey) => bareRatio(combo, key, byRp
 const cpuRatio = (combo: ComboResult, key: RowKey) => bareRatio(combo, key, byCpu);
 
 /** Portcullis with fresh tokens against the peer: the median pair's ratio, and how many pairs were ≥ 1. */
-export interface FreshVsPeer {
+interface FreshVsPeer {
   ratio: number;
   atLeastPeer: number;
   pairs: number;
@@ -107,7 +107,7 @@ export interface FreshVsPeer {
  * extra back-to-back pairs. Each run is set against its partner directly: going through two bare brackets
  * would add their noise too.
  */
-export function freshVsPeer(combo: ComboResult, relative: Relative): FreshVsPeer | undefined {
+function freshVsPeer(combo: ComboResult, relative: Relative): FreshVsPeer | undefined {
   const ours = combo.rounds.portcullisFresh ?? [];
   const peers = combo.rounds.peerFresh ?? [];
   const ratios = [

@@ -12,8 +12,8 @@ import { sessionSuite } from './sessions.js';
 /**
  * Runs the store contract suite against a store implementation: atomic refresh rotation under
  * concurrency, reuse detection, expiry by the `now` argument, revocation kinds, API-key and session
- * storage, the keyring's compare-and-set, rate-limit counters, single-use OAuth states. `setup` is called before each test and
- * must return fresh, empty stores.
+ * storage, the keyring's compare-and-set, rate-limit counters, single-use OAuth states. `setup` is called
+ * before each test and must return fresh, empty stores.
  *
  * @example runStoreSuite('memory', async () => ({ stores: createMemoryStores() }));
  */
