@@ -2,8 +2,10 @@ import type { AuthStores } from '@portcullis/core';
 import { afterEach, beforeEach, describe } from 'vitest';
 import { apiKeySuite } from './api-keys.js';
 import type { StoreSuiteFixture, StoreSuiteSetup } from './context.js';
+import { identitySuite } from './identities.js';
 import { keyringSuite } from './keyring.js';
 import { oauthStateSuite } from './oauth-states.js';
+import { oneTimeTokenSuite } from './one-time-tokens.js';
 import { rateLimitSuite } from './rate-limits.js';
 import { refreshTokenSuite } from './refresh-tokens.js';
 import { revocationSuite } from './revocations.js';
@@ -12,8 +14,10 @@ import { sessionSuite } from './sessions.js';
 /**
  * Runs the store contract suite against a store implementation: atomic refresh rotation under
  * concurrency, reuse detection, expiry by the `now` argument, revocation kinds, API-key and session
- * storage, the keyring's compare-and-set, rate-limit counters, single-use OAuth states. `setup` is called
- * before each test and must return fresh, empty stores.
+ * storage, the keyring's compare-and-set, rate-limit counters, single-use OAuth states, mailed one-time
+ * tokens (replaced per subject and purpose, spent once under 20 concurrent calls) and sign-in identities
+ * (unique on issuer and subject, linked once under 20 concurrent calls). `setup` is called before each test
+ * and must return fresh, empty stores.
  *
  * @example runStoreSuite('memory', async () => ({ stores: createMemoryStores() }));
  */
@@ -40,5 +44,7 @@ export function runStoreSuite(name: string, setup: StoreSuiteSetup): void {
     keyringSuite(ctx);
     rateLimitSuite(ctx);
     oauthStateSuite(ctx);
+    oneTimeTokenSuite(ctx);
+    identitySuite(ctx);
   });
 }
