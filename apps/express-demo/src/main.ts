@@ -62,7 +62,7 @@ app.use(notFound);
 app.use(pc.errorHandler);
 
 const server = app.listen(demo.port, config.host, () => {
-  for (const line of readyLines('express', demo.baseUrl, demo.storage)) console.log(line);
+  for (const line of readyLines('express', demo)) console.log(line);
 });
 
 closeOnSignals(async () => {

@@ -61,7 +61,7 @@ app.get('/demo.js', async (_req, reply) => reply.headers(SCRIPT_HEADERS).send(DE
 app.get('/demo.css', async (_req, reply) => reply.headers(STYLE_HEADERS).send(DEMO_CSS));
 
 await app.listen({ port: demo.port, host: config.host });
-for (const line of readyLines('fastify', demo.baseUrl, demo.storage)) console.log(line);
+for (const line of readyLines('fastify', demo)) console.log(line);
 
 closeOnSignals(async () => {
   await app.close();

@@ -65,7 +65,7 @@ app.notFound(notFound(auth));
 app.onError(onError(auth));
 
 const server = serve({ fetch: app.fetch, port: demo.port, hostname: config.host }, () => {
-  for (const line of readyLines('hono', demo.baseUrl, demo.storage)) console.log(line);
+  for (const line of readyLines('hono', demo)) console.log(line);
 });
 
 closeOnSignals(async () => {

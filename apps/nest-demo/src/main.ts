@@ -119,7 +119,7 @@ const app = await NestFactory.create<NestExpressApplication>(AppModule, {
 if (demo.config.trustProxy) app.set('trust proxy', 1);
 app.enableShutdownHooks();
 await app.listen(demo.port, demo.config.host);
-for (const line of readyLines('nest', demo.baseUrl, demo.storage)) console.log(line);
+for (const line of readyLines('nest', demo)) console.log(line);
 
 closeOnSignals(async () => {
   await app.close();

@@ -9,12 +9,12 @@ import { SAMPLE_REPORTS } from './reports.js';
  */
 export function demoRoutes(demo: Pick<DemoAuth, 'users' | 'config'>) {
   return {
-    /** `GET /me` → `{id,email,role}` of the authenticated subject. */
+    /** `GET /me` → `{id,email,role,email_verified}` of the authenticated subject. */
     async me(subject: string) {
       const user = await demo.users.findById(subject);
       if (user === null)
         throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
-      return { id: user.id, email: user.email, role: user.role };
+      return { id: user.id, email: user.email, role: user.role, email_verified: user.emailVerified };
     },
     /** `GET /admin/stats` → `{users}`. */
     async stats() {

@@ -12,6 +12,8 @@ import {
 } from '@portcullis/core';
 import { createPostgresStores } from '@portcullis/postgres';
 import { createRedisStores, recommendedRedisOptions } from '@portcullis/redis';
+import { createDemoMailer } from './demo-mailer.js';
+import { DEMO_API_KEY_SCOPES, DEMO_POLICY } from './demo-policy.js';
 import { type DemoConfig, readDemoConfig } from './env.js';
 import { freePort } from './free-port.js';
 import { resolvePepper } from './pepper.js';
@@ -27,6 +29,8 @@ export interface DemoAuth {
   baseUrl: string;
   /** Which storage is in use, for the start-up line. */
   storage: string;
+  /** Where account mail goes, for the start-up lines. */
+  mailDelivery: string;
   close(): Promise<void>;
 }
 
@@ -39,12 +43,14 @@ function logEvent(app: string, event: AuthEvent): void {
  * Builds everything a demo app needs from the environment: the embedded PGlite store in `DATA_DIR` by
  * default, PostgreSQL when `DATABASE_URL` is set, Redis for revocations, sessions and rate counters when
  * `REDIS_URL` is set; the users table; signing keys (generated and kept in the store, or `SIGNING_KEYS`);
- * and `createAuth` configured as the HTTP contract says.
+ * a mailer (SMTP, or the outbox in `DATA_DIR/outbox/`); and `createAuth` configured as the HTTP contract says.
  *
  * @example const demo = await createDemoAuth('hono'); // then mount demo.auth with an adapter
  */
 export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = process.env): Promise<DemoAuth> {
   const config = readDemoConfig(app, env);
+  // First: a production start without SMTP_URL is refused before anything is opened or generated.
+  const mail = createDemoMailer(config);
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const baseUrl = `http://${host}:${port}`;
@@ -110,7 +116,11 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     audience: config.tokenAudience,
     appOrigin: config.appOrigin ?? baseUrl,
     apiKeyPepper,
-    apiKeyScopes: ['reports:read', 'reports:write'],
+    apiKeyScopes: DEMO_API_KEY_SCOPES,
+    policy: DEMO_POLICY,
+    registration: config.registration,
+    // Links go to the demo's page at `<APP_ORIGIN>/` (core's default), which reads the token from the fragment.
+    mail: { mailer: mail.mailer, appName: 'portcullis demo' },
     ...(signingKeys === undefined ? {} : { signingKeys }),
     accessTokenTtl: config.accessTokenTtl,
     refreshTokenTtl: config.refreshTokenTtl,
@@ -118,6 +128,7 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     loginMaxFailures: config.loginMaxFailures,
     loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
     loginWindow: config.loginWindow,
+    // Core asks only once the e-mail is verified: registering an ADMIN_EMAILS address grants nothing.
     roleFor: (email) => (config.adminEmails.has(email) ? 'admin' : 'user'),
     oauthProviders,
     onEvent: (event) => logEvent(app, event),
@@ -130,6 +141,7 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     port,
     baseUrl,
     storage,
+    mailDelivery: mail.delivery,
     async close() {
       for (const close of closers.reverse()) await close().catch(() => undefined);
     },

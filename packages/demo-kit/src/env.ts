@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseDuration } from '@portcullis/core';
 
 /** The demo apps' settings, read from the environment as the HTTP contract's table describes them. */
@@ -13,6 +14,13 @@ export interface DemoConfig {
   /** Key prefix in Redis (tests use a fresh one per run). */
   redisPrefix: string;
   adminEmails: ReadonlySet<string>;
+  /** `open` (the demo's default), or `closed`: `POST /auth/register` answers 404. */
+  registration: 'open' | 'closed';
+  /** Mail goes over SMTP when set; otherwise to `.eml` files in `outboxDir`. Holds a password: never print it. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** `DATA_DIR/outbox`, where the development outbox writes (absolute). */
+  outboxDir: string;
   signingKeys: string | undefined;
   tokenIssuer: string | undefined;
   tokenAudience: string;
@@ -42,6 +50,15 @@ function duration(env: NodeJS.ProcessEnv, name: string, fallback: string): numbe
   return parseDuration(env[name] || fallback, name);
 }
 
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const raw = optional(env, name) ?? fallback;
+  if (!(values as readonly string[]).includes(raw))
+    throw new TypeError(
+      `${name} must be ${values.map((v) => `"${v}"`).join(' or ')}; got ${JSON.stringify(raw)}`,
+    );
+  return raw as T;
+}
+
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -57,11 +74,12 @@ export function readDemoConfig(app: string, env: NodeJS.ProcessEnv = process.env
   const oidcIssuer = optional(env, 'OIDC_ISSUER');
   const googleId = optional(env, 'GOOGLE_CLIENT_ID');
   const nodeEnv = optional(env, 'NODE_ENV') ?? 'development';
+  const dataDir = optional(env, 'DATA_DIR') ?? `./.data/${app}`;
   return {
     app,
     port: integer(env, 'PORT', 3000),
     host: optional(env, 'HOST') ?? '127.0.0.1',
-    dataDir: optional(env, 'DATA_DIR') ?? `./.data/${app}`,
+    dataDir,
     databaseUrl: optional(env, 'DATABASE_URL'),
     redisUrl: optional(env, 'REDIS_URL'),
     schema: optional(env, 'PORTCULLIS_SCHEMA') ?? 'portcullis',
@@ -72,6 +90,10 @@ export function readDemoConfig(app: string, env: NodeJS.ProcessEnv = process.env
         .map((e) => e.trim().toLowerCase())
         .filter((e) => e.length > 0),
     ),
+    registration: oneOf(env, 'REGISTRATION', ['open', 'closed'], 'open'),
+    smtpUrl: optional(env, 'SMTP_URL'),
+    mailFrom: optional(env, 'MAIL_FROM') ?? 'portcullis demo <no-reply@localhost>',
+    outboxDir: resolve(dataDir, 'outbox'),
     signingKeys: optional(env, 'SIGNING_KEYS'),
     tokenIssuer: optional(env, 'TOKEN_ISSUER'),
     tokenAudience: optional(env, 'TOKEN_AUDIENCE') ?? 'portcullis-demo',

@@ -1,6 +1,9 @@
 export { closeOnSignals, demoRoutes } from './app-routes.js';
 export type { DemoAuth } from './create-demo-auth.js';
 export { createDemoAuth } from './create-demo-auth.js';
+export type { DemoMailer } from './demo-mailer.js';
+export { createDemoMailer } from './demo-mailer.js';
+export { DEMO_API_KEY_SCOPES, DEMO_POLICY } from './demo-policy.js';
 export type { DemoConfig } from './env.js';
 export { readDemoConfig } from './env.js';
 export { plainHttpRefusal } from './https-only.js';

@@ -1,7 +1,14 @@
-/** What the demo prints once it is ready: its URL (the contract's readiness line) and what to try. */
-export function readyLines(app: string, baseUrl: string, storage: string): string[] {
+import type { DemoAuth } from './create-demo-auth.js';
+
+/** What the demo prints once it is ready: its URL (the contract's readiness line), where mail goes, and what to try. */
+export function readyLines(
+  app: string,
+  demo: Pick<DemoAuth, 'baseUrl' | 'storage' | 'mailDelivery'>,
+): string[] {
+  const { baseUrl } = demo;
   return [
-    `portcullis ${app} demo listening on ${baseUrl} (${storage})`,
+    `portcullis ${app} demo listening on ${baseUrl} (${demo.storage})`,
+    `  account mail (verification and reset links) is ${demo.mailDelivery}`,
     `  open ${baseUrl}/ in a browser, or try:`,
     `  curl -s -X POST ${baseUrl}/auth/register -H 'content-type: application/json' -d '{"email":"you@example.com","password":"correct horse battery staple"}'`,
     `  curl -s -X POST ${baseUrl}/auth/login -H 'content-type: application/json' -d '{"email":"you@example.com","password":"correct horse battery staple"}'`,
