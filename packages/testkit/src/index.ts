@@ -12,3 +12,8 @@ export { spawnUntilReady } from './spawn-until-ready.js';
 export type { StoreSuiteFixture, StoreSuiteSetup } from './store-suite/context.js';
 export { uniqueId } from './store-suite/context.js';
 export { runStoreSuite } from './store-suite/run-store-suite.js';
+export type {
+  UserDirectoryFixture,
+  UserDirectorySetup,
+} from './user-directory-suite/run-user-directory-suite.js';
+export { runUserDirectorySuite } from './user-directory-suite/run-user-directory-suite.js';
