@@ -19,4 +19,5 @@ export default packageBuild({
   ratelimit: 'src/ratelimit/index.ts',
   auth: 'src/auth/index.ts',
   oauth: 'src/oauth/index.ts',
+  mail: 'src/mail/index.ts',
 });

@@ -7,6 +7,7 @@ export * from './http/index.js';
 export * from './keys/index.js';
 export type { Clock } from './lib/clock.js';
 export { parseDuration } from './lib/duration.js';
+export * from './mail/index.js';
 export * from './oauth/index.js';
 export * from './passwords/index.js';
 export * from './policy/index.js';

@@ -96,7 +96,7 @@ describe('API-key routes', () => {
 describe('key rotation route', () => {
   it('lets an admin rotate; old tokens keep verifying; users get 403', async () => {
     const { call, registerAndLogin, auth } = await authFixture();
-    const admin = await registerAndLogin('admin@example.com');
+    const admin = await registerAndLogin('admin@example.com', PASSWORD, { verified: true });
     const user = await registerAndLogin('user@example.com');
     const forbidden = await call('POST', '/admin/keys/rotate', { headers: bearer(user.accessToken) });
     expect(forbidden.status).toBe(403);
@@ -117,7 +117,7 @@ describe('key rotation route', () => {
     const { call, registerAndLogin } = await authFixture({
       signingKeys: [await generateSigningKey('ES256')],
     });
-    const admin = await registerAndLogin('admin@example.com');
+    const admin = await registerAndLogin('admin@example.com', PASSWORD, { verified: true });
     const response = await call('POST', '/admin/keys/rotate', { headers: bearer(admin.accessToken) });
     expect(response.status).toBe(409);
   });

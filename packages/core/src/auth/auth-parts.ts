@@ -3,6 +3,7 @@ import type { AuthCookies } from '../cookies/auth-cookies.js';
 import type { CsrfGuard } from '../csrf/csrf-guard.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { Clock } from '../lib/clock.js';
+import type { MailKind } from '../mail/mailer.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { Policy } from '../policy/create-policy.js';
 import type { LoginThrottle } from '../ratelimit/login-throttle.js';
@@ -25,6 +26,17 @@ export type AuthEvent =
   | { type: 'refresh.reuse_detected'; subject: string; familyId: string }
   | { type: 'logout'; subject: string | undefined }
   | { type: 'user.registered'; subject: string }
+  /** The owner of the account's e-mail proved it (a link, a reset, a provider's verified e-mail). */
+  | { type: 'user.verified'; subject: string }
+  | { type: 'password.reset' | 'password.changed'; subject: string }
+  /**
+   * An unverified password account was claimed by a provider's user with its verified e-mail: its password,
+   * sessions, refresh families, access tokens and API keys were ended (the pre-hijack defence).
+   */
+  | { type: 'account.taken_over'; subject: string; provider: string }
+  | { type: 'identity.linked'; subject: string; provider: string }
+  /** A mail could not be delivered; `name` is the error's class name, never its message. */
+  | { type: 'mail.failed'; kind: MailKind; subject: string; name: string }
   | { type: 'keys.rotated'; kid: string }
   | { type: 'api_key.created' | 'api_key.rolled' | 'api_key.revoked'; subject: string; keyId: string }
   | { type: 'error'; name: string; code: string | undefined };
@@ -45,6 +57,7 @@ export interface AuthParts {
   readonly cookies: AuthCookies;
   readonly policy: Policy;
   readonly clock: Clock;
+  /** The role an account gets when its e-mail is verified (never before: unverified accounts are `user`). */
   readonly roleFor: (email: string) => string;
   readonly emit: (event: AuthEvent) => void;
 }

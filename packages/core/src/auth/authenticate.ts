@@ -128,8 +128,12 @@ async function authenticateOthers(
         }
       }
       const session = await parts.sessions.resolve(sessionId!);
-      if (session !== null) return withMethod(session, 'session');
-      throw refusal ?? invalidCookie('unknown_session');
+      if (session === null) throw refusal ?? invalidCookie('unknown_session');
+      // A session lives for hours: its role is read from the users table at every use, so that a demoted
+      // user loses the role at their next request rather than at the session's end.
+      const user = await parts.users.findById(session.subject);
+      if (user === null) throw invalidCookie('user_gone');
+      return withMethod({ ...session, roles: Object.freeze([user.role]) }, 'session');
     }
   }
 

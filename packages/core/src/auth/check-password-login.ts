@@ -31,7 +31,9 @@ export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest)
     parts.emit({ type: 'login.failed', reason: 'invalid_credentials' });
     throw new AuthError('invalid_credentials', INVALID_CREDENTIALS);
   }
-  if (result.needsRehash) await parts.users.updatePasswordHash(user.id, result.newHash);
+  // Conditional on the hash just verified, so an upgrade can never bring back a password removed meanwhile.
+  if (result.needsRehash)
+    await parts.users.update(user.id, { passwordHash: result.newHash }, { passwordHash: user.passwordHash });
   await parts.loginThrottle.recordSuccess(attempt);
   return user;
 }

@@ -6,22 +6,29 @@ const ACCESS = '__Host-portcullis-access';
 const SID = '__Host-portcullis-sid';
 
 describe('register', () => {
-  it('creates a user and answers 201 {id,email,role}, normalising the e-mail', async () => {
+  it('creates an unverified user and answers 201 {id,email,role,email_verified}, normalising the e-mail', async () => {
     const { call } = await authFixture();
     const response = await call('POST', '/auth/register', {
       body: { email: '  Alice@Example.COM ', password: PASSWORD },
     });
     expect(response.status).toBe(201);
-    expect(response.body).toEqual({ id: expect.any(String), email: 'alice@example.com', role: 'user' });
+    expect(response.body).toEqual({
+      id: expect.any(String),
+      email: 'alice@example.com',
+      role: 'user',
+      email_verified: false,
+    });
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
-  it('gives the configured role (ADMIN_EMAILS)', async () => {
-    const { call } = await authFixture();
+  it('gives the configured role (ADMIN_EMAILS) only once the e-mail is verified', async () => {
+    const { call, verify } = await authFixture();
     const response = await call('POST', '/auth/register', {
       body: { email: 'admin@example.com', password: PASSWORD },
     });
-    expect((response.body as { role: string }).role).toBe('admin');
+    expect((response.body as { role: string }).role).toBe('user');
+    const verified = await verify('admin@example.com');
+    expect(verified.body).toMatchObject({ role: 'admin', email_verified: true });
   });
 
   it.each([
@@ -164,7 +171,12 @@ describe('login', () => {
     const { call, users } = await authFixture();
     const bcrypt = await import('@node-rs/bcrypt');
     const legacy = await bcrypt.hash(PASSWORD, { cost: 12 });
-    await users.create({ email: 'legacy@example.com', passwordHash: legacy, role: 'user' });
+    await users.create({
+      email: 'legacy@example.com',
+      passwordHash: legacy,
+      role: 'user',
+      emailVerified: true,
+    });
     const response = await call('POST', '/auth/login', {
       body: { email: 'legacy@example.com', password: PASSWORD },
     });

@@ -27,6 +27,8 @@ import { guardStore } from '../stores/guard-store.js';
 import { createAccessTokenIssuer } from '../tokens/issue-access-token.js';
 import type { Principal } from '../tokens/principal.js';
 import { createAccessTokenVerifier } from '../tokens/verify-access-token.js';
+import { type AccountOptions, createAccountFlow, type Registration } from './account-flow.js';
+import type { MailOptions } from './account-mail.js';
 import type { AuthEvent, AuthParts } from './auth-parts.js';
 import {
   type AuthContext,
@@ -34,14 +36,17 @@ import {
   type AuthenticateOptions,
   createAuthenticate,
 } from './authenticate.js';
+import { endEverySession } from './end-sessions.js';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './handlers/api-keys.js';
 import { health, jwks, rotateKeys } from './handlers/keys.js';
 import { login } from './handlers/login.js';
 import { logout } from './handlers/logout.js';
 import { oauthCallback, oauthStart } from './handlers/oauth.js';
+import { changePassword, forgotPassword, resetPassword } from './handlers/password.js';
 import { refresh } from './handlers/refresh.js';
 import { register } from './handlers/register.js';
 import { sessionLogin, sessionLogout } from './handlers/session.js';
+import { resendVerification, verifyEmail } from './handlers/verify-email.js';
 import type { UserDirectory } from './user-directory.js';
 import { cookiesOf } from './with-cleared-cookies.js';
 
@@ -60,7 +65,10 @@ export interface CreateAuthOptions {
   apiKeyPepper: string | Uint8Array;
   /** Earlier peppers, still accepted for keys made under them. */
   previousApiKeyPeppers?: readonly (string | Uint8Array)[];
-  /** Scopes an API key may carry. Default: any well-formed scope. */
+  /**
+   * Scopes an API key may carry. Without it, the API-key routes are not served. A user may give a key only
+   * the scopes their role grants as permissions in `policy` (403 `insufficient_scope` otherwise).
+   */
   apiKeyScopes?: readonly string[];
   /** API-key prefix. Default `pc_live`. */
   apiKeyPrefix?: string;
@@ -84,8 +92,21 @@ export interface CreateAuthOptions {
   passwords?: PasswordHasherOptions;
   policy?: PolicyDefinition;
   cookieNames?: Partial<AuthCookieNames>;
-  /** Role of a newly registered user (by password or OAuth). Default `"user"` for everyone. */
+  /**
+   * The role an account gets once its e-mail is verified — by the verification link, a reset link, or a
+   * provider's verified e-mail. Until then every account is `"user"`, so registering an address first gains
+   * nothing. Default `"user"` for everyone.
+   */
   roleFor?: (email: string) => string;
+  /**
+   * Whether `POST /auth/register` creates accounts. Default `"closed"` (404, as an unknown route): accounts
+   * then come from OAuth sign-in or the application. `"open"` requires `mail` (a verification link is mailed).
+   */
+  registration?: Registration;
+  /** How account mail (verification, reset, password-changed notices) is built and delivered. */
+  mail?: MailOptions;
+  /** Lifetimes of mailed links and limits of the account routes. */
+  accounts?: AccountOptions;
   /**
    * Sign-in providers by name, served at `GET /auth/oauth/<name>/start` and `/callback`: an OpenID provider
    * (`{ issuer, clientId, clientSecret }`, discovered at first use) or a preset (`googlePreset()`,
@@ -130,6 +151,19 @@ export interface Auth extends AuthParts {
 }
 
 /**
+ * Refuses, at start-up, API-key scopes that no role grants: every key creation would be 403, which is
+ * closed but surely not what was meant — the policy's roles need the scopes among their permissions.
+ */
+function assertSomeRoleGrants(policy: PolicyDefinition | undefined, scopes: ReadonlySet<string>): void {
+  const granted = new Set(Object.values(policy?.roles ?? {}).flatMap((role) => role.permissions ?? []));
+  if (![...scopes].some((scope) => granted.has(scope))) {
+    throw new TypeError(
+      'apiKeyScopes: no role of `policy` grants any of these scopes, so no user could create a key; add them as permissions, e.g. policy: { roles: { user: { permissions: [...] } } }',
+    );
+  }
+}
+
+/**
  * Composes portcullis's building blocks into the framework-neutral auth flows of the HTTP contract. Each
  * route takes `{ method, url, headers, body, ip, params }` and returns `{ status, headers, cookies, body }`,
  * so that an adapter only translates. Every store is guarded: an unreachable store answers 503.
@@ -147,6 +181,8 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     apiKeys: guardStore(options.stores.apiKeys),
     sessions: guardStore(options.stores.sessions),
     oauthStates: options.stores.oauthStates && guardStore(options.stores.oauthStates),
+    oneTimeTokens: guardStore(options.stores.oneTimeTokens),
+    identities: guardStore(options.stores.identities),
   };
   const accessTtl = parseDuration(options.accessTokenTtl ?? '15m', 'accessTokenTtl');
   const refreshTtl = parseDuration(options.refreshTokenTtl ?? '7d', 'refreshTokenTtl');
@@ -253,6 +289,20 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     },
   };
 
+  const firstOrigin = typeof options.appOrigin === 'string' ? options.appOrigin : options.appOrigin[0];
+  const accountFlow = createAccountFlow({
+    registration: options.registration,
+    accounts: options.accounts,
+    mail: options.mail,
+    appOrigin: firstOrigin,
+    store: stores.oneTimeTokens,
+    identities: stores.identities,
+    limiterFactory: options.stores.rateLimiter,
+    clock,
+  });
+  const apiKeyScopes = options.apiKeyScopes === undefined ? undefined : new Set(options.apiKeyScopes);
+  if (apiKeyScopes !== undefined) assertSomeRoleGrants(options.policy, apiKeyScopes);
+
   const oauthFlow = configureOAuthLogin({
     providers: options.oauthProviders,
     settings: options.oauth,
@@ -293,22 +343,42 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       },
     });
 
+  const mailed = accountFlow.mail !== undefined;
   const routes = Object.freeze([
     route('GET', '/healthz', () => health()),
     route('GET', '/.well-known/jwks.json', () => jwks(parts)),
-    route('POST', '/auth/register', (req) => register(parts, req)),
+    route('POST', '/auth/register', (req) => register(parts, accountFlow, req)),
     route('POST', '/auth/login', (req) => login(parts, req)),
     route('POST', '/auth/refresh', (req) => refresh(parts, req)),
     route('POST', '/auth/logout', (req) => logout(parts, req)),
     route('POST', '/auth/session', (req) => sessionLogin(parts, req)),
     route('DELETE', '/auth/session', (req) => sessionLogout(parts, req)),
+    route('POST', '/auth/password/change', (req) => changePassword(parts, accountFlow, authenticate, req)),
+    // The routes that mail a link exist only when there is a mailer to send it.
+    ...(mailed
+      ? [
+          route('POST', '/auth/verify-email', (req) => verifyEmail(parts, accountFlow, req)),
+          route('POST', '/auth/verify-email/resend', (req) =>
+            resendVerification(parts, accountFlow, authenticate, req),
+          ),
+          route('POST', '/auth/password/forgot', (req) => forgotPassword(parts, accountFlow, req)),
+          route('POST', '/auth/password/reset', (req) => resetPassword(parts, accountFlow, req)),
+        ]
+      : []),
     route('POST', '/admin/keys/rotate', (req) => rotateKeys(parts, authenticate, req)),
-    route('POST', '/api-keys', (req) => createApiKey(parts, authenticate, req)),
-    route('GET', '/api-keys', (req) => listApiKeys(parts, authenticate, req)),
-    route('POST', '/api-keys/:id/roll', (req) => rollApiKey(parts, authenticate, req)),
-    route('DELETE', '/api-keys/:id', (req) => revokeApiKey(parts, authenticate, req)),
+    // Self-service API keys only when the app says which scopes exist: there is no "any scope" default.
+    ...(apiKeyScopes === undefined
+      ? []
+      : [
+          route('POST', '/api-keys', (req) => createApiKey(parts, apiKeyScopes, authenticate, req)),
+          route('GET', '/api-keys', (req) => listApiKeys(parts, authenticate, req)),
+          route('POST', '/api-keys/:id/roll', (req) => rollApiKey(parts, authenticate, req)),
+          route('DELETE', '/api-keys/:id', (req) => revokeApiKey(parts, authenticate, req)),
+        ]),
     route('GET', '/auth/oauth/:provider/start', (req) => oauthStart(parts, oauthFlow, req)),
-    route('GET', '/auth/oauth/:provider/callback', (req) => oauthCallback(parts, oauthFlow, req)),
+    route('GET', '/auth/oauth/:provider/callback', (req) =>
+      oauthCallback(parts, oauthFlow, accountFlow, req),
+    ),
   ]);
 
   return Object.freeze({
@@ -319,11 +389,6 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     authorize: (principal: Principal, requirement: Requirement) =>
       parts.policy.enforce(principal, requirement),
     errorResponse: respondToError,
-    async logoutEverywhere(subject: string) {
-      const families = await parts.refreshTokens.revokeSubject(subject);
-      await Promise.all(families.map((id) => revocations.revokeSession(id)));
-      await revocations.revokeSubject(subject);
-      await parts.sessions.destroyAll(subject);
-    },
+    logoutEverywhere: (subject: string) => endEverySession(parts, subject),
   });
 }

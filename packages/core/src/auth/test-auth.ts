@@ -4,6 +4,7 @@ import type { AuthStores } from '../stores/auth-stores.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
 import { fakeClock } from '../tokens/test-fixtures.js';
 import { type Auth, type CreateAuthOptions, createAuth } from './create-auth.js';
+import { createTestMailer } from './test-mailer.js';
 import { createMemoryUserDirectory } from './user-directory.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
@@ -41,6 +42,7 @@ export async function authFixture(
 ) {
   const clock = fakeClock();
   const users = createMemoryUserDirectory();
+  const mailer = createTestMailer();
   const events: unknown[] = [];
   const auth: Auth = await createAuth({
     stores,
@@ -50,6 +52,11 @@ export async function authFixture(
     appOrigin: ORIGIN,
     apiKeyPepper: PEPPER,
     apiKeyScopes: ['reports:read', 'reports:write'],
+    policy: {
+      roles: { user: { permissions: ['reports:read', 'reports:write'] }, admin: { inherits: ['user'] } },
+    },
+    registration: 'open',
+    mail: { mailer, appName: 'portcullis test' },
     passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
     roleFor: (email) => (email === 'admin@example.com' ? 'admin' : 'user'),
     onEvent: (event) => events.push(event),
@@ -90,8 +97,20 @@ export async function authFixture(
     throw new Error(`no route for ${method} ${path}`);
   }
 
-  async function registerAndLogin(email = 'alice@example.com', password = PASSWORD) {
+  /** Follows the newest verification link mailed to `email`. */
+  async function verify(email: string) {
+    const token = mailer.tokenFor(email, 'verify_email');
+    if (token === undefined) throw new Error(`no verification mail to ${email}`);
+    return call('POST', '/auth/verify-email', { body: { token } });
+  }
+
+  async function registerAndLogin(
+    email = 'alice@example.com',
+    password = PASSWORD,
+    options = { verified: false },
+  ) {
     const registered = await call('POST', '/auth/register', { body: { email, password } });
+    if (options.verified) await verify(email);
     const login = await call('POST', '/auth/login', { body: { email, password } });
     const body = login.body as { access_token: string };
     return {
@@ -103,7 +122,7 @@ export async function authFixture(
     };
   }
 
-  return { auth, users, clock, events, call, registerAndLogin, stores };
+  return { auth, users, clock, events, call, registerAndLogin, verify, mailer, stores };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -15,6 +15,7 @@ const grants = new Map<string, Grant>();
 const tokens = new Set<string>();
 let emails: unknown = [];
 let emailsStatus = 200;
+let gitHubUser: unknown = { id: 583231, login: 'octocat' };
 let tokenError: string | undefined;
 let server: Server;
 let base: string;
@@ -60,6 +61,10 @@ beforeAll(async () => {
       const token = `gho_${Math.random().toString(36).slice(2)}`;
       tokens.add(token);
       return json(200, { access_token: token, token_type: 'bearer', scope: 'read:user,user:email' });
+    }
+    if (req.method === 'GET' && url.pathname === '/api/v3/user') {
+      if (!tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) return json(401, {});
+      return json(200, gitHubUser);
     }
     if (req.method === 'GET' && url.pathname === '/api/v3/user/emails') {
       if (!tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, ''))) return json(401, {});
@@ -111,10 +116,31 @@ describe('githubPreset', () => {
     const result = await signIn(fixture);
     expect(result.status).toBe(302);
     expect(tokenCookiesSet(result)).toEqual(['__Host-portcullis-access', '__Host-portcullis-refresh']);
-    expect(await fixture.users.findByEmail('octo@example.com')).toMatchObject({
-      role: 'user',
-      passwordHash: null,
+    const user = await fixture.users.findByEmail('octo@example.com');
+    expect(user).toMatchObject({ role: 'user', passwordHash: null, emailVerified: true });
+    // The account is named by GitHub's numeric id, not by the address.
+    expect(await fixture.stores.identities.find(base, '583231')).toMatchObject({
+      userId: user!.id,
+      provider: 'github',
     });
+  });
+
+  it('refuses when /user has no numeric id (an e-mail alone never names an account)', async () => {
+    emails = [{ email: 'octo@example.com', primary: true, verified: true }];
+    gitHubUser = { login: 'octocat' };
+    try {
+      const fixture = await signInFixture(github());
+      const result = await signIn(fixture);
+      expect(result.status).toBe(400);
+      expect(fixture.users.count()).toBe(0);
+      expect(fixture.events).toContainEqual({
+        type: 'oauth.refused',
+        provider: 'github',
+        reason: 'provider_failure',
+      });
+    } finally {
+      gitHubUser = { id: 583231, login: 'octocat' };
+    }
   });
 
   it.each([

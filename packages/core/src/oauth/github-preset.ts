@@ -20,9 +20,8 @@ interface GitHubEmail {
   verified?: unknown;
 }
 
-/** GitHub's `GET /user/emails`: the primary address, and whether GitHub verified it. */
-async function primaryEmail(apiUrl: string, context: UserEmailContext): Promise<ProviderEmail | null> {
-  const response = await context.fetch(`${apiUrl}/user/emails`, {
+async function githubApi(apiUrl: string, path: string, context: UserEmailContext): Promise<unknown> {
+  const response = await context.fetch(`${apiUrl}${path}`, {
     headers: {
       accept: 'application/vnd.github+json',
       authorization: `Bearer ${context.accessToken}`,
@@ -32,19 +31,32 @@ async function primaryEmail(apiUrl: string, context: UserEmailContext): Promise<
   });
   if (response.status !== 200) {
     await response.body?.cancel();
-    throw new Error(`GitHub answered ${response.status} to /user/emails`);
+    throw new Error(`GitHub answered ${response.status} to ${path}`);
   }
-  const emails: unknown = await response.json();
+  return response.json();
+}
+
+/**
+ * GitHub's `GET /user` (the numeric id, which never changes, unlike the login name or an address) and
+ * `GET /user/emails`: the primary address, and whether GitHub verified it.
+ */
+async function primaryEmail(apiUrl: string, context: UserEmailContext): Promise<ProviderEmail | null> {
+  const [user, emails] = await Promise.all([
+    githubApi(apiUrl, '/user', context),
+    githubApi(apiUrl, '/user/emails', context),
+  ]);
+  const id = (user as { id?: unknown } | null)?.id;
+  if (!Number.isSafeInteger(id)) throw new Error('GitHub /user did not answer a numeric id');
   if (!Array.isArray(emails)) throw new Error('GitHub /user/emails did not answer an array');
   const primary = (emails as GitHubEmail[]).find((entry) => entry?.primary === true);
   if (primary === undefined || typeof primary.email !== 'string') return null;
-  return { email: primary.email, verified: primary.verified === true };
+  return { email: primary.email, verified: primary.verified === true, subject: String(id) };
 }
 
 /**
  * Sign-in with GitHub. GitHub speaks OAuth 2.0 but not OpenID Connect: there is no ID token and no nonce,
  * so the user's e-mail comes from its API (`GET /user/emails`, the primary address) and counts only when
- * GitHub reports it `verified: true`. PKCE, `state` and `client_secret_basic` apply as for any provider.
+ * GitHub reports it `verified: true`; the account is named by its numeric id (`GET /user`). PKCE, `state` and `client_secret_basic` apply as for any provider.
  *
  * @example createAuth({ …, oauthProviders: { github: githubPreset({ clientId, clientSecret }) } })
  */

@@ -13,10 +13,12 @@ import { createStateCookies } from './state-cookie.js';
 /** Who signed in, as the provider vouched for them. */
 export interface OAuthIdentity {
   readonly provider: string;
+  /** The provider's issuer identifier: with `subject`, the stable name of the account there. */
+  readonly issuer: string;
+  /** The provider's id of the account: the ID token's `sub`, or an OAuth 2.0 provider's user id. */
+  readonly subject: string;
   /** The e-mail address the provider verified, as it spelled it. */
   readonly email: string;
-  /** The provider's subject (`sub`) for OpenID providers, `undefined` otherwise. */
-  readonly subject: string | undefined;
 }
 
 export interface OAuthLoginOptions {
@@ -150,14 +152,16 @@ export function createOAuthLogin(options: OAuthLoginOptions): OAuthLogin {
         requireIdToken: true,
       });
       const { email, subject } = await openIdEmail(provider, metadata, client, tokenResponse, result, now);
-      return { provider: provider.name, email, subject };
+      return { provider: provider.name, issuer: metadata.issuer, subject, email };
     }
     const result = await oauth.processAuthorizationCodeResponse(metadata, client, tokenResponse);
     const found = await provider.userEmail!({ accessToken: result.access_token, fetch: provider.http.fetch });
     if (found === null || typeof found !== 'object' || typeof found.email !== 'string' || found.email === '')
       throw oauthRefusal('email_missing');
     if (found.verified !== true) throw oauthRefusal('email_unverified');
-    return { provider: provider.name, email: found.email, subject: undefined };
+    // Accounts are found by (issuer, subject): without a stable id, an e-mail alone would name the account.
+    if (typeof found.subject !== 'string' || found.subject === '') throw oauthRefusal('subject_missing');
+    return { provider: provider.name, issuer: metadata.issuer, subject: found.subject, email: found.email };
   }
 
   return {

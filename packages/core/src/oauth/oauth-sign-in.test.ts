@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { parseSetCookie } from 'cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD } from '../auth/test-auth.js';
+import { bearer, PASSWORD } from '../auth/test-auth.js';
 import { hmacSecretBytes } from '../keys/hmac-secret.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
 import { createStateCookies } from './state-cookie.js';
 import {
+  ACCOUNTS,
   APP_ORIGIN,
   CLIENT_ID,
   CLIENT_SECRET,
@@ -137,7 +138,7 @@ describe('GET /auth/oauth/:provider/start', () => {
 
 describe('GET /auth/oauth/:provider/callback', () => {
   it('signs in: 302 to / with both token cookies, the state cookie deleted, an account created by the verified e-mail', async () => {
-    const { signIn, users, auth, events } = await signInFixture(oidc());
+    const { signIn, users, auth, events, stores } = await signInFixture(oidc());
     idp.loginAs = 'alice';
     const { result } = await signIn();
     expect(result.status).toBe(302);
@@ -160,6 +161,11 @@ describe('GET /auth/oauth/:provider/callback', () => {
       email: 'alice@example.com',
       role: 'user',
       passwordHash: null,
+      emailVerified: true,
+    });
+    expect(await stores.identities.find(idp.issuer, 'alice')).toMatchObject({
+      userId: user!.id,
+      provider: 'oidc',
     });
     const principal = await auth.verifier.verify(result.cookie('__Host-portcullis-access')!);
     expect(principal).toMatchObject({ subject: user!.id, roles: ['user'] });
@@ -190,15 +196,97 @@ describe('GET /auth/oauth/:provider/callback', () => {
     expect(idpEmailInIdToken.hits.get('/me') ?? 0).toBe(before); // UserInfo not needed
   });
 
-  it('links an existing account with the same e-mail instead of creating one', async () => {
-    const { signIn, users, registerAndLogin } = await signInFixture(oidc());
-    const { id } = await registerAndLogin('alice@example.com', PASSWORD);
+  it('links an existing verified account with the same e-mail instead of creating one', async () => {
+    const { signIn, users, registerAndLogin, stores } = await signInFixture(oidc());
+    const { id } = await registerAndLogin('alice@example.com', PASSWORD, { verified: true });
     idp.loginAs = 'alice'; // Alice@Example.com at the provider
     const { result } = await signIn();
     expect(result.status).toBe(302);
     expect(users.count()).toBe(1);
     const user = await users.findById(id);
-    expect(user?.passwordHash).toMatch(/^\$argon2id\$/); // the password still works: nothing was replaced
+    expect(user?.passwordHash).toMatch(/^\$argon2id\$/); // the owner's password still works: nothing was replaced
+    expect((await stores.identities.find(idp.issuer, 'alice'))?.userId).toBe(id);
+  });
+
+  it('pre-hijack: a provider user takes over an unverified account registered with their e-mail', async () => {
+    const { signIn, users, registerAndLogin, call, events, auth } = await signInFixture(oidc());
+    // The attacker registers the victim's address with a password of their own, and arms the account.
+    const attacker = await registerAndLogin('alice@example.com', PASSWORD);
+    const key = (
+      await call('POST', '/api-keys', {
+        body: { name: 'stash', scopes: ['reports:read'] },
+        headers: bearer(attacker.accessToken),
+      })
+    ).body as { key: string };
+    const session = await call('POST', '/auth/session', {
+      body: { email: 'alice@example.com', password: PASSWORD },
+    });
+    const sid = session.cookie('__Host-portcullis-sid')!;
+
+    idp.loginAs = 'alice'; // the real owner, verified at the provider
+    const { result } = await signIn();
+    expect(result.status).toBe(302);
+    const user = await users.findById(attacker.id);
+    expect(user).toMatchObject({ passwordHash: null, emailVerified: true });
+    expect(events).toContainEqual({ type: 'account.taken_over', subject: attacker.id, provider: 'oidc' });
+
+    // Everything the attacker held is dead.
+    const login = await call('POST', '/auth/login', {
+      body: { email: 'alice@example.com', password: PASSWORD },
+    });
+    expect(login.status).toBe(401);
+    await expect(auth.apiKeys.verify(key.key)).rejects.toMatchObject({ reason: 'revoked' });
+    expect(
+      (await call('POST', '/auth/refresh', { body: { refresh_token: attacker.refreshToken } })).status,
+    ).toBe(401);
+    await expect(
+      auth.authenticate({ method: 'GET', url: '/me', headers: bearer(attacker.accessToken) }),
+    ).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(
+      auth.authenticate({ method: 'GET', url: '/me', headers: { cookie: `__Host-portcullis-sid=${sid}` } }),
+    ).rejects.toMatchObject({ code: 'invalid_token' });
+    // The owner's own sign-in works.
+    await expect(
+      auth.authenticate({
+        method: 'GET',
+        url: '/me',
+        headers: bearer(result.cookie('__Host-portcullis-access')!),
+      }),
+    ).resolves.toMatchObject({ subject: attacker.id });
+  });
+
+  it('finds a returning user by (issuer, sub), whatever e-mail the provider reports now', async () => {
+    const { signIn, users, stores } = await signInFixture(oidc());
+    idp.loginAs = 'alice';
+    await signIn();
+    const alice = await users.findByEmail('alice@example.com');
+    idp.rewrites.set('/me', (body) => ({ ...body, email: 'alice.new@example.com' }));
+    try {
+      const { result } = await signIn();
+      expect(result.status).toBe(302);
+      expect(users.count()).toBe(1);
+      expect((await stores.identities.listByUser(alice!.id)).map((i) => i.subject)).toEqual(['alice']);
+    } finally {
+      idp.rewrites.delete('/me');
+    }
+  });
+
+  it('refuses a new subject of the same issuer asserting the e-mail of a linked account (a reassigned address)', async () => {
+    const { signIn, users, events } = await signInFixture(oidc());
+    idp.loginAs = 'alice';
+    await signIn();
+    // The provider gives alice's old address to somebody else: a new account, a new `sub`.
+    ACCOUNTS['alice-successor'] = { email: 'alice@example.com', email_verified: true };
+    try {
+      idp.loginAs = 'alice-successor';
+      const { result } = await signIn();
+      expect(result.status).toBe(400);
+      expect(tokenCookiesSet(result)).toEqual([]);
+      expect(users.count()).toBe(1);
+      expect(events).toContainEqual({ type: 'oauth.refused', provider: 'oidc', reason: 'email_reassigned' });
+    } finally {
+      delete ACCOUNTS['alice-successor'];
+    }
   });
 
   it('gives ADMIN_EMAILS (roleFor) their role on accounts created through OAuth', async () => {

@@ -3,6 +3,11 @@ export interface ProviderEmail {
   readonly email: string;
   /** Whether the provider has verified that the user controls the address. Only `true` signs anyone in. */
   readonly verified: boolean;
+  /**
+   * The provider's stable id of the user (GitHub's numeric `id`, as a string). Required: accounts are found
+   * by `(issuer, subject)`, never by an e-mail alone, which a provider may hand to someone else later.
+   */
+  readonly subject: string;
 }
 
 /** What an `OAuth2ProviderConfig.userEmail` lookup gets: the user's access token and a bounded `fetch`. */
@@ -63,7 +68,7 @@ export interface OAuth2ProviderConfig extends ProviderClient {
   tokenEndpoint: string;
   /** Requested scopes (enough to read the user's e-mail). */
   scopes: readonly string[];
-  /** The user's primary e-mail and whether the provider verified it; `null` when there is none. */
+  /** The user's id, primary e-mail and whether the provider verified it; `null` when there is none. */
   userEmail(context: UserEmailContext): Promise<ProviderEmail | null>;
 }
 

@@ -1,7 +1,9 @@
 import type { KeyringStore } from '../keys/keyring-store.js';
 import type { RateLimiterFactory } from '../ratelimit/rate-limiter-factory.js';
 import type { ApiKeyStore } from './api-key-store.js';
+import type { IdentityStore } from './identity-store.js';
 import type { OAuthStateStore } from './oauth-state-store.js';
+import type { OneTimeTokenStore } from './one-time-token-store.js';
 import type { RefreshTokenStore } from './refresh-token-store.js';
 import type { RevocationStore } from './revocation-store.js';
 import type { SessionStore } from './session-store.js';
@@ -25,4 +27,8 @@ export interface AuthStores {
    * callbacks carrying the same state cookie.
    */
   oauthStates?: OAuthStateStore;
+  /** Tokens mailed for e-mail verification and password reset, spent once. */
+  oneTimeTokens: OneTimeTokenStore;
+  /** Sign-in identities at OAuth / OpenID providers, by `(issuer, subject)`, linked to users. */
+  identities: IdentityStore;
 }

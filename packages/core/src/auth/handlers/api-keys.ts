@@ -1,9 +1,11 @@
+import { checkScopes } from '../../apikeys/api-key-input.js';
 import type { ApiKeyView } from '../../apikeys/api-key-view.js';
 import { AuthError } from '../../errors/auth-error.js';
 import { readRequestJson } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
+import { INSUFFICIENT_PRIVILEGES } from '../../policy/create-policy.js';
 import type { AuthParts } from '../auth-parts.js';
-import type { Authenticate } from '../authenticate.js';
+import type { AuthContext, Authenticate } from '../authenticate.js';
 import { json, noContent } from '../respond.js';
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
@@ -31,9 +33,30 @@ function routeId(request: AuthRequest): string {
 
 const USER_CREDENTIALS = { via: ['bearer', 'cookie', 'session'] } as const;
 
-/** `POST /api-keys {name, scopes, expires_in?}` → 201 with the key, shown this once. */
+/**
+ * Refuses, with 403 `insufficient_scope`, a key whose scopes the caller's role does not grant as policy
+ * permissions. The role is read from the users table, not from the token: a user demoted since the token
+ * was issued cannot mint a key with what they had.
+ */
+async function assertRoleGrants(parts: AuthParts, principal: AuthContext, scopes: readonly string[]) {
+  const user = await parts.users.findById(principal.subject);
+  if (user === null)
+    throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
+  const { permissions } = parts.policy.grants({ ...principal, roles: [user.role] });
+  if (!scopes.every((scope) => permissions.has(scope)))
+    throw new AuthError('insufficient_scope', INSUFFICIENT_PRIVILEGES, {
+      challenge: 'Bearer',
+      reason: 'scope_not_granted',
+    });
+}
+
+/**
+ * `POST /api-keys {name, scopes, expires_in?}` → 201 with the key, shown this once; 400 for a scope outside
+ * `apiKeyScopes`, 403 `insufficient_scope` for one the caller's role does not grant.
+ */
 export async function createApiKey(
   parts: AuthParts,
+  allowedScopes: ReadonlySet<string>,
   authenticate: Authenticate,
   request: AuthRequest,
 ): Promise<AuthResponse> {
@@ -43,12 +66,13 @@ export async function createApiKey(
   if (expiresIn !== undefined && expiresIn !== null && typeof expiresIn !== 'number') {
     throw new AuthError('invalid_request', '"expires_in" must be a number of seconds');
   }
-  if (!Array.isArray(body['scopes']))
-    throw new AuthError('invalid_request', '"scopes" must be an array of strings');
+  // Unknown scopes first (400), then scopes this user's role does not grant (403).
+  const scopes = checkScopes(body['scopes'], allowedScopes);
+  await assertRoleGrants(parts, principal, scopes);
   const created = await parts.apiKeys.create({
     ownerId: principal.subject,
     name: body['name'] as string,
-    scopes: body['scopes'] as string[],
+    scopes,
     expiresIn: expiresIn as number | null | undefined,
   });
   parts.emit({ type: 'api_key.created', subject: principal.subject, keyId: created.apiKey.id });
@@ -80,6 +104,9 @@ export async function rollApiKey(
   const grace = body['grace_seconds'];
   if (grace !== undefined && typeof grace !== 'number')
     throw new AuthError('invalid_request', '"grace_seconds" must be a number');
+  // A replacement carries the old key's scopes: the role must still grant them. Another user's key is 404.
+  const current = (await parts.apiKeys.list(principal.subject)).find((key) => key.id === routeId(request));
+  if (current !== undefined) await assertRoleGrants(parts, principal, current.scopes);
   const rolled = await parts.apiKeys.roll(
     principal.subject,
     routeId(request),

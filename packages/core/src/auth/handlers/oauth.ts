@@ -1,11 +1,13 @@
 import { AuthError, isAuthError } from '../../errors/auth-error.js';
 import { errorResponse } from '../../http/error-response.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
-import type { OAuthLogin } from '../../oauth/oauth-login.js';
+import type { OAuthIdentity, OAuthLogin } from '../../oauth/oauth-login.js';
+import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
 import { normaliseEmail } from '../email.js';
 import { issueLoginTokens } from '../issue-login-tokens.js';
 import type { AuthUser } from '../user-directory.js';
+import { claimUnverifiedAccount } from '../verify-account.js';
 
 /** The sign-in flow as the routes use it: the configured providers and where a signed-in browser goes. */
 export interface OAuthFlow {
@@ -25,23 +27,81 @@ function providerOf(flow: OAuthFlow, request: AuthRequest): string {
   return name;
 }
 
-/**
- * The account a verified e-mail signs into: the existing one with that e-mail (linking), or a new one
- * without a password, its role from `roleFor` like a registration's.
- */
-async function accountFor(parts: AuthParts, email: string): Promise<AuthUser> {
-  const existing = await parts.users.findByEmail(email);
-  if (existing !== null) return existing;
-  const created = await parts.users.create({ email, passwordHash: null, role: parts.roleFor(email) });
-  if (created !== null) {
-    parts.emit({ type: 'user.registered', subject: created.id });
-    return created;
+function signInFailed(reason: string): AuthError {
+  return new AuthError('invalid_request', 'Sign-in with the provider failed', { reason });
+}
+
+/** Records `(issuer, subject)` → user; when another callback linked the pair first, that link wins. */
+async function linkIdentity(
+  parts: AuthParts,
+  flow: AccountFlow,
+  identity: OAuthIdentity,
+  email: string,
+  user: AuthUser,
+): Promise<AuthUser> {
+  const linked = await flow.identities.link({
+    issuer: identity.issuer,
+    subject: identity.subject,
+    userId: user.id,
+    provider: identity.provider,
+    email,
+    createdAt: parts.clock(),
+  });
+  if (linked) {
+    parts.emit({ type: 'identity.linked', subject: user.id, provider: identity.provider });
+    return user;
   }
-  // Created concurrently (another tab finished first): the unique e-mail now names it.
-  const raced = await parts.users.findByEmail(email);
-  if (raced === null)
-    throw new AuthError('invalid_request', 'Sign-in with the provider failed', { reason: 'account_race' });
-  return raced;
+  const winner = await flow.identities.find(identity.issuer, identity.subject);
+  const account = winner === null ? null : await parts.users.findById(winner.userId);
+  if (account === null) throw signInFailed('identity_race');
+  return account;
+}
+
+/**
+ * The account a provider's identity signs into, in this order:
+ * 1. the user already linked to `(issuer, subject)` — whatever e-mail the provider reports today;
+ * 2. a *verified* account with the provider's verified e-mail, which gets the identity linked — unless it
+ *    is linked to another subject of the same issuer already (the address changed hands there: refused);
+ * 3. an *unverified* password account with that e-mail, which the provider's user takes over: whoever
+ *    registered it proved nothing, so its password and everything issued to it end (`claimUnverifiedAccount`);
+ * 4. a new account, verified, its role from `roleFor`.
+ */
+async function accountFor(
+  parts: AuthParts,
+  flow: AccountFlow,
+  identity: OAuthIdentity,
+  email: string,
+): Promise<AuthUser> {
+  const known = await flow.identities.find(identity.issuer, identity.subject);
+  if (known !== null) {
+    const user = await parts.users.findById(known.userId);
+    if (user !== null) return user;
+    // The application deleted the user: the identity signs in afresh (by e-mail, below).
+    await flow.identities.unlink(identity.issuer, identity.subject);
+  }
+  const existing = await parts.users.findByEmail(email);
+  if (existing !== null) {
+    if (existing.emailVerified) {
+      // Already linked to another account at this issuer: the address has changed hands there (a lapsed or
+      // reassigned mailbox). Its new holder is someone else, and must not inherit the account.
+      const links = await flow.identities.listByUser(existing.id);
+      if (links.some((link) => link.issuer === identity.issuer)) throw signInFailed('email_reassigned');
+      return linkIdentity(parts, flow, identity, email, existing);
+    }
+    const claimed = await claimUnverifiedAccount(parts, flow, existing, { passwordHash: null });
+    if (claimed === null) throw signInFailed('account_changed');
+    parts.emit({ type: 'account.taken_over', subject: claimed.id, provider: identity.provider });
+    return linkIdentity(parts, flow, identity, email, claimed);
+  }
+  const created = await parts.users.create({
+    email,
+    passwordHash: null,
+    role: parts.roleFor(email),
+    emailVerified: true,
+  });
+  if (created === null) throw signInFailed('account_race'); // registered by another request meanwhile
+  parts.emit({ type: 'user.registered', subject: created.id });
+  return linkIdentity(parts, flow, identity, email, created);
 }
 
 /** `GET /auth/oauth/:provider/start` → 302 to the provider's authorization endpoint, the state cookie set. */
@@ -64,19 +124,21 @@ export async function oauthStart(
 
 /**
  * `GET /auth/oauth/:provider/callback` → 302 to `redirectTo` with both token cookies, issued as by
- * password login, for the account of the verified e-mail. Every refusal is 400 `invalid_request`, sets no
+ * password login, for the account of the provider's identity (see `accountFor`). Every refusal is 400 `invalid_request`, sets no
  * token cookie and creates no account; the state cookie is deleted either way.
  */
 export async function oauthCallback(
   parts: AuthParts,
   flow: OAuthFlow,
+  accounts: AccountFlow,
   request: AuthRequest,
 ): Promise<AuthResponse> {
   const provider = providerOf(flow, request);
   const clearState = flow.login.clearCookie(provider);
+  let identity: OAuthIdentity;
   let email: string;
   try {
-    const identity = await flow.login.finish(provider, request);
+    identity = await flow.login.finish(provider, request);
     email = normaliseEmail(identity.email);
   } catch (error) {
     if (!isAuthError(error)) throw error;
@@ -84,7 +146,14 @@ export async function oauthCallback(
       parts.emit({ type: 'oauth.refused', provider, reason: error.reason ?? 'invalid_email' });
     return { ...errorResponse(error), cookies: [clearState] };
   }
-  const user = await accountFor(parts, email);
+  let user: AuthUser;
+  try {
+    user = await accountFor(parts, accounts, identity, email);
+  } catch (error) {
+    if (!isAuthError(error) || error.code !== 'invalid_request') throw error;
+    parts.emit({ type: 'oauth.refused', provider, reason: error.reason ?? 'account' });
+    return { ...errorResponse(error), cookies: [clearState] };
+  }
   parts.emit({ type: 'login.succeeded', subject: user.id, method: 'oauth' });
   const issued = await issueLoginTokens(parts, user, 'oauth');
   return redirect(flow.redirectTo, [...issued.cookies, clearState]);

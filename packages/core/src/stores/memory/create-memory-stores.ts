@@ -2,7 +2,9 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { createMemoryKeyringStore } from '../../keys/keyring-store.js';
 import type { AuthStores } from '../auth-stores.js';
 import { createMemoryApiKeyStore } from './memory-api-key-store.js';
+import { createMemoryIdentityStore } from './memory-identity-store.js';
 import { createMemoryOAuthStateStore } from './memory-oauth-state-store.js';
+import { createMemoryOneTimeTokenStore } from './memory-one-time-token-store.js';
 import { createMemoryRefreshTokenStore } from './memory-refresh-token-store.js';
 import { createMemoryRevocationStore } from './memory-revocation-store.js';
 import { createMemorySessionStore } from './memory-session-store.js';
@@ -30,5 +32,7 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): AuthStore
     sessions: createMemorySessionStore(withClock),
     rateLimiter: (spec) => new RateLimiterMemory(spec),
     oauthStates: createMemoryOAuthStateStore(withClock),
+    oneTimeTokens: createMemoryOneTimeTokenStore(withClock),
+    identities: createMemoryIdentityStore(bounds),
   };
 }

@@ -1,0 +1,4 @@
+export { escapeHtml } from './escape-html.js';
+export type { MailContent, Mailer, MailKind, MailMessage } from './mailer.js';
+export type { LinkMail, MailContext, MailTemplates, PasswordChangedMail } from './templates.js';
+export { defaultMailTemplates } from './templates.js';
