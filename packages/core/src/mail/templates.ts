@@ -36,9 +36,11 @@ export interface MailTemplates {
 const minutesUntil = (at: Date, from: Date) =>
   Math.max(1, Math.round((at.getTime() - from.getTime()) / 60_000));
 
+// Whole hours are rounded down: a link that works for 2.5 hours must not be announced as working for 3.
 function lifetime(expiresAt: Date): string {
   const minutes = minutesUntil(expiresAt, new Date());
-  return minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`;
+  if (minutes >= 120) return `${Math.floor(minutes / 60)} hours`;
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
 function html(paragraphs: string[], link?: { href: string; label: string }): string {
