@@ -1,5 +1,6 @@
 // A small HTTP client for the contract suite: every request and response is kept, so that each secret the
 // suite handled can be looked for in the app's log at the end.
+import { request as httpRequest } from 'node:http';
 
 export interface Reply {
   status: number;
@@ -10,6 +11,14 @@ export interface Reply {
   cookie(name: string): string | undefined;
 }
 
+let lastAddress = 1;
+
+/** A loopback address no earlier call returned (127.0.x.y, never 127.0.0.1): a fresh client for the app. */
+export function freshClientAddress(): string {
+  lastAddress += 1;
+  return `127.0.${Math.floor(lastAddress / 250)}.${(lastAddress % 250) + 2}`;
+}
+
 export const secretsSeen = new Set<string>();
 
 /** Remembers a value that must never appear in the app's log (a password, token, key or cookie value). */
@@ -18,7 +27,40 @@ export function secret<T extends string | undefined>(value: T): T {
   return value;
 }
 
-export function createClient(base: string) {
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** One request through node:http from a given loopback address (fetch cannot choose its source address). */
+function requestFrom(
+  localAddress: string,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string | null },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, { method: init.method, headers: init.headers, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const headers = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2)
+          headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+        resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(init.body ?? undefined);
+  });
+}
+
+/**
+ * A client of the app at `base`. `localAddress` (e.g. `127.0.0.7`) sends from another loopback address: the
+ * app then sees another client, with limits of its own (per-address limits are a handful an hour).
+ */
+export function createClient(base: string, clientOptions: { localAddress?: string } = {}) {
   return async function request(
     method: string,
     path: string,
@@ -31,8 +73,15 @@ export function createClient(base: string) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(base + path, { method, headers, body, redirect: 'manual' });
-    const text = await response.text();
+    const response: RawResponse =
+      clientOptions.localAddress === undefined
+        ? await fetch(base + path, { method, headers, body, redirect: 'manual' }).then(async (r) => ({
+            status: r.status,
+            headers: r.headers,
+            text: await r.text(),
+          }))
+        : await requestFrom(clientOptions.localAddress, base + path, { method, headers, body });
+    const { text } = response;
     let json: Record<string, unknown> = {};
     try {
       json = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);

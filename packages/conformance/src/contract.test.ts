@@ -1,46 +1,28 @@
 // The HTTP contract (docs/demo-http-contract.md), row by row and rule by rule, over HTTP against every demo
 // app running as a real process: with the embedded PGlite store, and with PostgreSQL + Redis.
-import { randomBytes } from 'node:crypto';
 import { generateSigningKey } from '@portcullis/core';
 import { probeService } from '@portcullis/testkit';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Reply, type Request, secret, secretsSeen } from './client.js';
+import { accountLifecycleTests } from './account-lifecycle.js';
+import { createClient, freshClientAddress, type Request, secret, secretsSeen } from './client.js';
+import { type ContractTarget, contractSteps } from './contract-steps.js';
 import { type DemoProcess, FRAMEWORKS, startDemo } from './demo-process.js';
+import { ACCESS, email, freshPassword, REFRESH, SID, sleep } from './fixtures.js';
+import { expectError, expectSecurityHeaders } from './reply-expectations.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const postgres = await probeService('PostgreSQL', DATABASE_URL);
 const redis = await probeService('Redis', REDIS_URL);
 
-const ACCESS = '__Host-portcullis-access';
-const REFRESH = '__Host-portcullis-refresh';
-const SID = '__Host-portcullis-sid';
 // Unique per run, so that finding it in a log can only mean the app printed what it was sent.
-const PASSWORD = secret(`conformance ${randomBytes(6).toString('hex')} battery`);
+const PASSWORD = freshPassword('battery');
 const ADMIN = 'admin@example.com';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-let counter = 0;
-const email = (tag: string) => `${tag}-${++counter}@example.com`;
-
-function expectSecurityHeaders(reply: Reply) {
-  expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
-  expect(reply.headers.get('x-frame-options')).toBe('DENY');
-  expect(reply.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
-  expect(reply.headers.get('referrer-policy')).toBe('no-referrer');
-  expect(reply.headers.get('x-powered-by')).toBeNull();
-}
-
-function expectError(reply: Reply, status: number, code: string, description?: string) {
-  expect(reply.status, reply.text).toBe(status);
-  expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(reply.json['error']).toBe(code);
-  expect(typeof reply.json['error_description']).toBe('string');
-  if (description !== undefined) expect(reply.json['error_description']).toBe(description);
-  expectSecurityHeaders(reply);
-}
+// A second admin address, which the "registering first" attack test registers before anyone verifies it.
+const ADMIN_EMAILS = `${ADMIN},first-${ADMIN}`;
+const DEFAULT_FROM = { name: 'portcullis demo', address: 'no-reply@localhost' };
 
 const storages = [
   { name: 'embedded PGlite', networked: false },
@@ -52,20 +34,32 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
     const enabled = !storage.networked || (postgres.available && redis.available);
     const schema = `pc_conf_${framework}_${process.pid}_${Date.now().toString(36)}`;
     const prefix = `${schema}:`;
+    // MAIL_FROM is left at its default on one storage and set on the other, so both are checked.
+    const mailFrom = storage.networked
+      ? { name: 'Conformance Mail', address: `conformance-${framework}@example.com` }
+      : DEFAULT_FROM;
     let app: DemoProcess;
     let http: Request;
     let origin: string;
+    let target: ContractTarget;
 
     beforeAll(async () => {
       if (!enabled) return;
       app = await startDemo(framework, {
-        ADMIN_EMAILS: ADMIN,
+        ADMIN_EMAILS,
         ...(storage.networked
-          ? { DATABASE_URL, REDIS_URL, PORTCULLIS_SCHEMA: schema, PORTCULLIS_REDIS_PREFIX: prefix }
+          ? {
+              DATABASE_URL,
+              REDIS_URL,
+              PORTCULLIS_SCHEMA: schema,
+              PORTCULLIS_REDIS_PREFIX: prefix,
+              MAIL_FROM: `${mailFrom.name} <${mailFrom.address}>`,
+            }
           : {}),
       });
       http = createClient(app.url);
       origin = app.url;
+      target = { app, http, origin, mailFrom, password: PASSWORD, admin: ADMIN };
     }, 90_000);
 
     afterAll(async () => {
@@ -86,18 +80,8 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
     const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
       http('POST', path, { body, headers });
 
-    async function signIn(address = email('user')) {
-      await post('/auth/register', { email: address, password: PASSWORD });
-      const login = await post('/auth/login', { email: address, password: PASSWORD });
-      expect(login.status, login.text).toBe(200);
-      return {
-        email: address,
-        token: login.json['access_token'] as string,
-        refresh: login.cookie(REFRESH)!,
-        accessCookie: login.cookie(ACCESS)!,
-        bearer: { authorization: `Bearer ${login.json['access_token']}` },
-      };
-    }
+    const signIn = (address = email('user')) => contractSteps(target).signIn(address);
+    const adminSignIn = () => contractSteps(target).adminSignIn();
 
     it.skipIf(!enabled)(
       'GET /healthz → 200 {"status":"ok"}; security headers on every kind of response; no X-Powered-By',
@@ -127,13 +111,19 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
     });
 
     it.skipIf(!enabled)(
-      'POST /auth/register → 201 {id,email,role}; 400 invalid_request / weak_password; 409 email_taken',
+      'POST /auth/register → 201 {id,email,role:"user",email_verified:false} and a verification mail; 400 invalid_request / weak_password; 409 email_taken',
       async () => {
         const address = email('reg');
         const created = await post('/auth/register', { email: address, password: PASSWORD });
         expect(created.status).toBe(201);
-        expect(created.json).toEqual({ id: expect.any(String), email: address, role: 'user' });
+        expect(created.json).toEqual({
+          id: expect.any(String),
+          email: address,
+          role: 'user',
+          email_verified: false,
+        });
         expect(created.headers.get('cache-control')).toBe('no-store');
+        await contractSteps(target).mail(address, 'verify-email');
         expectError(
           await post('/auth/register', { email: address.toUpperCase(), password: `${PASSWORD}!` }),
           409,
@@ -155,8 +145,10 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
           400,
           'invalid_request',
         );
-        const admin = await post('/auth/register', { email: ADMIN, password: PASSWORD });
-        expect(admin.json['role']).toBe('admin');
+        // No account was made by any of the refused ones: no mail to any of them.
+        const mailed = new Set((await app.outbox.all()).map((m) => m.to));
+        expect(mailed.has(address.toUpperCase().toLowerCase())).toBe(true);
+        expect([...mailed].filter((to) => to.startsWith('weak-'))).toEqual([]);
       },
     );
 
@@ -198,7 +190,7 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
         // Trimmed and lower-cased before counting: these all count against one e-mail.
         for (const variant of [`  ${address.toUpperCase()}`, address, `${address} `, address]) {
           expectError(
-            await post('/auth/login', { email: variant, password: secret(`wrong password ${counter}`) }),
+            await post('/auth/login', { email: variant, password: freshPassword('wrong') }),
             401,
             'invalid_credentials',
           );
@@ -271,11 +263,20 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
       const user = await signIn();
       const me = await http('GET', '/me', { headers: user.bearer });
       expect(me.status).toBe(200);
-      expect(me.json).toEqual({ id: expect.any(String), email: user.email, role: 'user' });
+      expect(me.json).toEqual({
+        id: expect.any(String),
+        email: user.email,
+        role: 'user',
+        email_verified: false,
+      });
       expect(
         (await http('GET', '/me', { headers: { cookie: `${ACCESS}=${user.accessCookie}` } })).json,
       ).toEqual(me.json);
-      const admin = await signIn(ADMIN);
+      const admin = await adminSignIn();
+      expect((await http('GET', '/me', { headers: admin.bearer })).json).toMatchObject({
+        role: 'admin',
+        email_verified: true,
+      });
       const stats = await http('GET', '/admin/stats', { headers: admin.bearer });
       expect(stats.status).toBe(200);
       expect(stats.json['users']).toEqual(expect.any(Number));
@@ -473,7 +474,7 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
     it.skipIf(!enabled)(
       'POST /admin/keys/rotate (admin) → 200 {kid}; both keys in the JWKS; old tokens keep verifying',
       async () => {
-        const admin = await signIn(ADMIN);
+        const admin = await adminSignIn();
         const user = await signIn();
         expectError(await post('/admin/keys/rotate', undefined, user.bearer), 403, 'insufficient_scope');
         expectError(await post('/admin/keys/rotate'), 401, 'invalid_request');
@@ -510,6 +511,23 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
             'payload_too_large',
           );
         }
+        // v2's routes, from a client of their own (forgot counts requests per address).
+        const client = contractSteps(target).newClient();
+        const user = await signIn();
+        for (const path of [
+          '/auth/verify-email',
+          '/auth/password/forgot',
+          '/auth/password/reset',
+          '/auth/password/change',
+        ]) {
+          const headers = { 'content-type': 'application/json', ...user.bearer };
+          expectError(await client('POST', path, { raw: '{not json', headers }), 400, 'invalid_request');
+          expectError(
+            await client('POST', path, { raw: JSON.stringify({ pad: 'x'.repeat(17_000) }), headers }),
+            413,
+            'payload_too_large',
+          );
+        }
         expectError(await post('/auth/login', { email: ['a'], password: PASSWORD }), 400, 'invalid_request');
         expectError(
           await post('/auth/login', { email: 'a@example.com', password: 12 }),
@@ -528,6 +546,8 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
       },
     );
 
+    accountLifecycleTests(enabled, () => target);
+
     it.skipIf(!enabled)('serves the browser page at / with a strict CSP and no inline script', async () => {
       const page = await http('GET', '/');
       expect(page.status).toBe(200);
@@ -545,6 +565,10 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
         expect(secretsSeen.size).toBeGreaterThan(20);
         const leaked = [...secretsSeen].filter((value) => output.includes(value));
         expect(leaked).toEqual([]);
+        // The mailed one-time tokens among them (the mail checks remember each one as a secret).
+        const tokens = (await app.outbox.all()).flatMap((m) => (m.token === undefined ? [] : [m.token]));
+        expect(tokens.length).toBeGreaterThan(5);
+        expect(tokens.filter((token) => !secretsSeen.has(token))).toEqual([]);
         // An Authorization value is a scheme and a credential: none may be printed (the start-up hint shows a placeholder).
         expect(output).not.toMatch(/bearer\s+[A-Za-z0-9._~+/-]{16,}/i);
       },
@@ -574,9 +598,15 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
       }[];
       expect(jwks.map((k) => k.kid)).toEqual(keys.map((k) => k['kid']));
       expect(jwks.every((k) => k.d === undefined)).toBe(true);
-      await http('POST', '/auth/register', { body: { email: ADMIN, password: PASSWORD } });
-      const login = await http('POST', '/auth/login', { body: { email: ADMIN, password: PASSWORD } });
-      const token = login.json['access_token'] as string;
+      const steps = contractSteps({
+        app,
+        http,
+        origin: app.url,
+        mailFrom: DEFAULT_FROM,
+        password: PASSWORD,
+        admin: ADMIN,
+      });
+      const { token } = await steps.adminSignIn();
       expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({
         alg: 'ES256',
         kid: keys[0]!['kid'],
@@ -587,6 +617,38 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
         'conflict',
       );
       expect(app.output()).not.toContain(keys[0]!['d'] as string);
+    });
+  });
+
+  // Embedded storage only: what is refused is the route, whatever the store.
+  describe('with REGISTRATION=closed', () => {
+    let app: DemoProcess;
+    let http: Request;
+
+    beforeAll(async () => {
+      app = await startDemo(framework, { REGISTRATION: 'closed', ADMIN_EMAILS: ADMIN });
+      http = createClient(app.url);
+    }, 90_000);
+    afterAll(() => app?.stop());
+
+    it('attack: POST /auth/register → 404 not_found, and no account, no mail', async () => {
+      const address = email('closed');
+      const body = { email: address, password: PASSWORD };
+      for (const attempt of [body, body, { email: ADMIN, password: PASSWORD }])
+        expectError(await http('POST', '/auth/register', { body: attempt }), 404, 'not_found');
+      // Nothing was created: no login, no reset mail (the same 202 as for anyone), no mail at all.
+      expectError(await http('POST', '/auth/login', { body }), 401, 'invalid_credentials');
+      const forgot = createClient(app.url, { localAddress: freshClientAddress() });
+      expect((await forgot('POST', '/auth/password/forgot', { body: { email: address } })).status).toBe(202);
+      // The other account routes are still served.
+      expectError(
+        await http('POST', '/auth/verify-email', { body: { token: 'A'.repeat(43) } }),
+        400,
+        'invalid_grant',
+      );
+      expect((await http('GET', '/healthz')).status).toBe(200);
+      await sleep(1000); // a reset mail is sent after the answer: give one the time to appear
+      expect(await app.outbox.all()).toEqual([]);
     });
   });
 });
