@@ -5,8 +5,10 @@ import { tableNames, validSchema } from './lib/schema.js';
 import { migrate } from './migrations/migrate.js';
 import type { PostgresStoreOptions } from './options.js';
 import { apiKeyStore } from './stores/api-key-store.js';
+import { identityStore } from './stores/identity-store.js';
 import { keyringStore } from './stores/keyring-store.js';
 import { oauthStateStore } from './stores/oauth-state-store.js';
+import { oneTimeTokenStore } from './stores/one-time-token-store.js';
 import { rateLimiterFactory } from './stores/rate-limiter-factory.js';
 import { refreshTokenStore } from './stores/refresh-token-store.js';
 import { revocationStore } from './stores/revocation-store.js';
@@ -47,5 +49,7 @@ export async function createPostgresStores(
     sessions: sessionStore(queryable, t),
     rateLimiter: rateLimiterFactory(queryable, schema),
     oauthStates: oauthStateStore(queryable, t),
+    oneTimeTokens: oneTimeTokenStore(queryable, t),
+    identities: identityStore(queryable, t),
   };
 }

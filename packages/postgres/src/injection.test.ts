@@ -96,12 +96,48 @@ function injectionBehaviour(database: () => PostgresDatabase) {
     await expect(limiter.consume(HOSTILE[1]!)).resolves.toMatchObject({ remainingPoints: 1 });
   });
 
+  it('stores one-time tokens and identities under hostile values literally', async () => {
+    const now = Date.now();
+    for (const value of HOSTILE) {
+      const token = {
+        hash: value,
+        purpose: 'reset_password' as const,
+        subject: value,
+        email: value,
+        createdAt: now,
+        expiresAt: now + 60_000,
+      };
+      await stores.oneTimeTokens.issue(token);
+      expect(await stores.oneTimeTokens.consume("nothing' OR '1'='1", 'reset_password', now)).toBeNull();
+      expect(await stores.oneTimeTokens.consume(value, 'reset_password', now)).toEqual(token);
+      await stores.oneTimeTokens.issue({ ...token, hash: `${value}-2` });
+      await stores.oneTimeTokens.revokeSubject("nothing' OR ''='");
+      await stores.oneTimeTokens.revokeSubject(value);
+      expect(await stores.oneTimeTokens.consume(`${value}-2`, 'reset_password', now)).toBeNull();
+
+      const identity = {
+        issuer: value,
+        subject: value,
+        userId: value,
+        provider: value,
+        email: value,
+        createdAt: now,
+      };
+      expect(await stores.identities.link(identity)).toBe(true);
+      expect(await stores.identities.find(value, value)).toEqual(identity);
+      expect(await stores.identities.find("nothing' OR '1'='1", "nothing' OR '1'='1")).toBeNull();
+      expect(await stores.identities.listByUser(value)).toEqual([identity]);
+      expect(await stores.identities.unlink("nothing' OR ''='", "nothing' OR ''='")).toBe(false);
+      expect(await stores.identities.unlink(value, value)).toBe(true);
+    }
+  });
+
   it('still has every table afterwards', async () => {
     const { rows } = await toQueryable(db).query<{ n: number | string }>(
       'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1',
       [schema],
     );
-    expect(Number(rows[0]?.n)).toBe(9);
+    expect(Number(rows[0]?.n)).toBe(11);
     expect((await stores.apiKeys.findById(HOSTILE[0]!))?.revokedAt).not.toBeNull();
   });
 }

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiKeyRecord, AuthStores, KeyringSnapshot, RefreshFamily } from '@portcullis/core';
+import type {
+  ApiKeyRecord,
+  AuthStores,
+  IdentityRecord,
+  KeyringSnapshot,
+  RefreshFamily,
+} from '@portcullis/core';
 import { probeService } from '@portcullis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStores } from './create-postgres-stores.js';
@@ -38,6 +44,14 @@ const family: RefreshFamily = {
   revokedAt: null,
   data: { method: 'password', mfa: true },
 };
+const identity: IdentityRecord = {
+  issuer: 'https://accounts.example.test',
+  subject: '1098765',
+  userId: 'user-42',
+  provider: 'google',
+  email: 'user-42@example.test',
+  createdAt: now,
+};
 const snapshot: KeyringSnapshot = {
   format: 'portcullis.keyring.v1',
   revision: 1,
@@ -48,6 +62,7 @@ async function write(stores: AuthStores) {
   await stores.apiKeys.create(apiKey);
   await stores.refreshTokens.createFamily(family, 'token-hash-1', now + 3_600_000);
   expect(await stores.keyring.save(snapshot, 0)).toBe(true);
+  expect(await stores.identities.link(identity)).toBe(true);
 }
 
 async function expectAllThere(stores: AuthStores) {
@@ -55,6 +70,7 @@ async function expectAllThere(stores: AuthStores) {
   expect(await stores.refreshTokens.findFamily(family.id)).toEqual(family);
   expect(await stores.refreshTokens.findFamilyByToken('token-hash-1')).toEqual(family);
   expect(await stores.keyring.load()).toEqual(snapshot);
+  expect(await stores.identities.find(identity.issuer, identity.subject)).toEqual(identity);
   // Written state keeps its meaning: the compare-and-set still sees revision 1.
   expect(await stores.keyring.save({ ...snapshot, revision: 2 }, 0)).toBe(false);
 }
@@ -66,7 +82,7 @@ describe('persistence on PGlite in a directory', () => {
   });
 
   it(
-    'keeps API keys, refresh families and the keyring across close and reopen',
+    'keeps API keys, refresh families, the keyring and identities across close and reopen',
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'portcullis-pglite-'));
       dirs.push(dir);
@@ -90,7 +106,7 @@ describe('persistence on PGlite in a directory', () => {
 });
 
 describe.skipIf(!server.available)('persistence on a PostgreSQL server', () => {
-  it('keeps API keys, refresh families and the keyring across pools', async () => {
+  it('keeps API keys, refresh families, the keyring and identities across pools', async () => {
     const schema = testSchema();
     const first = testPool(2);
     await write(await createPostgresStores(first, { schema }));

@@ -55,7 +55,7 @@ async function seed(stores: AuthStores, now: number) {
 }
 
 function purgeBehaviour(database: () => PostgresDatabase) {
-  it('deletes only rows no store would read again, and keeps API keys', async () => {
+  it('deletes only rows no store would read again, and keeps API keys and identities', async () => {
     const db = database();
     const schema = testSchema();
     try {
@@ -66,6 +66,21 @@ function purgeBehaviour(database: () => PostgresDatabase) {
       await limiter.consume('ip');
       await stores.oauthStates!.consume('spent-expired', now + 1000);
       await stores.oauthStates!.consume('spent-live', now + MINUTE);
+      const token = { purpose: 'verify_email' as const, email: 'u@example.test', createdAt: now - MINUTE };
+      await stores.oneTimeTokens.issue({
+        ...token,
+        hash: 'ott-expired',
+        subject: 'u',
+        expiresAt: now + 1000,
+      });
+      await stores.oneTimeTokens.issue({ ...token, hash: 'ott-live', subject: 'v', expiresAt: now + MINUTE });
+      const identity = {
+        issuer: 'https://idp.example.test',
+        subject: 'sub-1',
+        userId: 'u',
+        provider: 'oidc',
+      };
+      await stores.identities.link({ ...identity, email: 'u@example.test', createdAt: now - 2 * MINUTE });
 
       expect(await purgeExpired(db, { schema, now: now + 5000 })).toEqual({
         revocations: 2,
@@ -73,6 +88,7 @@ function purgeBehaviour(database: () => PostgresDatabase) {
         refreshFamilies: 1,
         rateLimits: 1,
         oauthStates: 1,
+        oneTimeTokens: 1,
       });
       expect(await purgeExpired(db, { schema, now: now + 5000 })).toEqual({
         revocations: 0,
@@ -80,6 +96,7 @@ function purgeBehaviour(database: () => PostgresDatabase) {
         refreshFamilies: 0,
         rateLimits: 0,
         oauthStates: 0,
+        oneTimeTokens: 0,
       });
       // A live spent state stays spent.
       expect(await stores.oauthStates!.consume('spent-live', now + MINUTE)).toBe(false);
@@ -89,6 +106,10 @@ function purgeBehaviour(database: () => PostgresDatabase) {
       expect(await stores.refreshTokens.findFamilyByToken('old-1')).toBeNull();
       expect((await stores.refreshTokens.findFamilyByToken('cur-1'))?.id).toBe('current');
       expect((await stores.apiKeys.findById('expired-key'))?.id).toBe('expired-key');
+      // Gone, not just judged expired: at an earlier `now` it would still have been spent.
+      expect(await stores.oneTimeTokens.consume('ott-expired', 'verify_email', now)).toBeNull();
+      expect((await stores.oneTimeTokens.consume('ott-live', 'verify_email', now))?.subject).toBe('v');
+      expect((await stores.identities.find(identity.issuer, identity.subject))?.userId).toBe('u');
     } finally {
       await dropSchema(db, schema);
     }

@@ -17,14 +17,17 @@ export interface PurgeExpiredResult {
   rateLimits: number;
   /** Spent OAuth sign-in states whose state has expired. */
   oauthStates: number;
+  /** Mailed one-time tokens (verification, reset) past their expiry, never used. */
+  oneTimeTokens: number;
 }
 
 /**
  * Deletes what no store will ever read again: revocations past their `expires_at`, sessions past either
  * expiry, refresh families past their absolute expiry (with their tokens), rate-limit windows that have
- * ended, and spent OAuth states past their expiry. API keys are kept: revoked and expired keys stay
- * listable, and deleting them is the application's choice. Queries already ignore these rows, so running
- * this is housekeeping, not correctness: schedule it (e.g. hourly) from one process.
+ * ended, spent OAuth states past their expiry, and one-time tokens past theirs. API keys and sign-in
+ * identities are kept: revoked and expired keys stay listable, and deleting them is the application's
+ * choice; identities never expire. Queries already ignore these rows, so running this is housekeeping, not
+ * correctness: schedule it (e.g. hourly) from one process.
  *
  * @example setInterval(() => purgeExpired(pool).catch(console.error), 3_600_000).unref();
  */
@@ -45,5 +48,6 @@ export async function purgeExpired(
     refreshFamilies: await count(`DELETE FROM ${t.refreshFamilies} WHERE expires_at <= $1`),
     rateLimits: await count(`DELETE FROM ${t.rateLimits} WHERE expire <= $1`),
     oauthStates: await count(`DELETE FROM ${t.oauthStates} WHERE expires_at <= $1`),
+    oneTimeTokens: await count(`DELETE FROM ${t.oneTimeTokens} WHERE expires_at <= $1`),
   };
 }

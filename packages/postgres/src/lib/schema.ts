@@ -31,6 +31,8 @@ export function tableNames(schema: string | undefined) {
     keyring: `${s}.keyring`,
     rateLimits: `${s}.rate_limits`,
     oauthStates: `${s}.oauth_states`,
+    oneTimeTokens: `${s}.one_time_tokens`,
+    identities: `${s}.identities`,
   };
 }
 

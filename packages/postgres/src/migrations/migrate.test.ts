@@ -41,15 +41,33 @@ async function tables(db: PostgresDatabase, schema: string) {
 
 const ALL_TABLES = [
   'api_keys',
+  'identities',
   'keyring',
   'migrations',
   'oauth_states',
+  'one_time_tokens',
   'rate_limits',
   'refresh_families',
   'refresh_tokens',
   'revocations',
   'sessions',
 ];
+
+/** The tables each migration after the first created. */
+const CREATED_BY: Record<number, string[]> = {
+  2: ['oauth_states'],
+  3: ['one_time_tokens', 'identities'],
+};
+
+/** Takes a fully migrated schema back to what `version` left: later tables dropped, later records deleted. */
+async function rollBackTo(db: PostgresDatabase, schema: string, version: number): Promise<void> {
+  const q = toQueryable(db);
+  for (const [later, created] of Object.entries(CREATED_BY)) {
+    if (Number(later) <= version) continue;
+    for (const table of created) await q.query(`DROP TABLE "${schema}".${table}`);
+  }
+  await q.query(`DELETE FROM "${schema}".migrations WHERE version > $1`, [version]);
+}
 
 /** Runs `test` on a schema of its own, dropped afterwards whatever happened. */
 async function inNewSchema(db: PostgresDatabase, test: (schema: string) => Promise<void>): Promise<void> {
@@ -66,12 +84,13 @@ function migrationBehaviour(database: () => PostgresDatabase) {
     const db = database();
     await inNewSchema(db, async (schema) => {
       const before = Date.now();
-      expect(await migrate(db, { schema })).toEqual({ applied: [1, 2], version: LATEST_VERSION });
+      expect(await migrate(db, { schema })).toEqual({ applied: [1, 2, 3], version: LATEST_VERSION });
       expect(await tables(db, schema)).toEqual(ALL_TABLES);
       const versions = await recorded(db, schema);
       expect(versions.map((v) => [v.version, v.name])).toEqual([
         [1, 'initial'],
         [2, 'oauth-states'],
+        [3, 'one-time-tokens-and-identities'],
       ]);
       expect(versions[0]!.appliedAt).toBeGreaterThanOrEqual(before);
 
@@ -85,8 +104,8 @@ function migrationBehaviour(database: () => PostgresDatabase) {
     const db = database();
     await inNewSchema(db, async (schema) => {
       const results = await Promise.all([migrate(db, { schema }), migrate(db, { schema })]);
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2]]);
-      expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1, 2]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2, 3]]);
+      expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1, 2, 3]);
     });
   });
 
@@ -94,17 +113,63 @@ function migrationBehaviour(database: () => PostgresDatabase) {
     const db = database();
     await inNewSchema(db, async (schema) => {
       await migrate(db, { schema });
-      const q = toQueryable(db);
-      // Back to what version 1 left: no oauth_states table, no record of version 2.
-      await q.query(`DROP TABLE "${schema}".oauth_states`);
-      await q.query(`DELETE FROM "${schema}".migrations WHERE version = 2`);
+      await rollBackTo(db, schema, 1);
       const stores = await createPostgresStores(db, { schema, migrate: false });
       await stores.revocations.revokeToken('kept-jti', Date.now() + 60_000);
-      expect(await migrate(db, { schema })).toEqual({ applied: [2], version: LATEST_VERSION });
+      expect(await migrate(db, { schema })).toEqual({ applied: [2, 3], version: LATEST_VERSION });
       expect(await tables(db, schema)).toEqual(ALL_TABLES);
       const check = { tokenId: 'kept-jti', sessionId: undefined, subject: 's', issuedAt: 0 };
       expect(await stores.revocations.isRevoked(check, Date.now())).toBe(true);
       expect(await stores.oauthStates!.consume('k', Date.now() + 60_000)).toBe(true);
+    });
+  });
+
+  it('upgrades a schema at version 2 (before one-time tokens and identities) and keeps its data', async () => {
+    const db = database();
+    await inNewSchema(db, async (schema) => {
+      await migrate(db, { schema });
+      await rollBackTo(db, schema, 2);
+      expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1, 2]);
+      const now = Date.now();
+      const stores = await createPostgresStores(db, { schema, migrate: false });
+      await stores.revocations.revokeToken('kept-jti', now + 60_000);
+      expect(await stores.oauthStates!.consume('kept-state', now + 60_000)).toBe(true);
+      const session = { idHash: 'kept-sid', subject: 'u', createdAt: now, data: { roles: ['user'] } };
+      await stores.sessions.create({
+        ...session,
+        absoluteExpiresAt: now + 60_000,
+        idleExpiresAt: now + 30_000,
+      });
+      // Before the upgrade the new stores fail loudly, never answer "not found".
+      await expect(stores.identities.find('https://idp.example.test', 's')).rejects.toThrow(/does not exist/);
+
+      expect(await migrate(db, { schema })).toEqual({ applied: [3], version: LATEST_VERSION });
+      expect(await tables(db, schema)).toEqual(ALL_TABLES);
+      const check = { tokenId: 'kept-jti', sessionId: undefined, subject: 's', issuedAt: 0 };
+      expect(await stores.revocations.isRevoked(check, now)).toBe(true);
+      expect(await stores.oauthStates!.consume('kept-state', now + 60_000)).toBe(false);
+      expect((await stores.sessions.get('kept-sid', now))?.data).toEqual({ roles: ['user'] });
+
+      const token = {
+        hash: 'h',
+        purpose: 'verify_email' as const,
+        subject: 'u',
+        email: 'u@example.test',
+        createdAt: now,
+        expiresAt: now + 60_000,
+      };
+      await stores.oneTimeTokens.issue(token);
+      expect(await stores.oneTimeTokens.consume('h', 'verify_email', now)).toEqual(token);
+      const identity = {
+        issuer: 'https://idp.example.test',
+        subject: 's',
+        userId: 'u',
+        provider: 'oidc',
+        email: 'u@example.test',
+        createdAt: now,
+      };
+      expect(await stores.identities.link(identity)).toBe(true);
+      expect(await stores.identities.find(identity.issuer, identity.subject)).toEqual(identity);
     });
   });
 
@@ -162,8 +227,8 @@ describe.skipIf(!server.available)('migrate on a PostgreSQL server', () => {
     const pools = Array.from({ length: 4 }, () => testPool(2));
     try {
       const results = await Promise.all(pools.map((p) => migrate(p, { schema })));
-      expect(results.flatMap((r) => r.applied)).toEqual([1, 2]);
-      expect((await recorded(pool!, schema)).map((v) => v.version)).toEqual([1, 2]);
+      expect(results.flatMap((r) => r.applied)).toEqual([1, 2, 3]);
+      expect((await recorded(pool!, schema)).map((v) => v.version)).toEqual([1, 2, 3]);
       expect(await tables(pool!, schema)).toEqual(ALL_TABLES);
     } finally {
       await dropSchema(pool!, schema);
@@ -176,9 +241,9 @@ describe.skipIf(!server.available)('migrate on a PostgreSQL server', () => {
     try {
       const results = await Promise.all(schemas.map((schema) => migrate(pool!, { schema })));
       expect(results.map((r) => r.applied)).toEqual([
-        [1, 2],
-        [1, 2],
-        [1, 2],
+        [1, 2, 3],
+        [1, 2, 3],
+        [1, 2, 3],
       ]);
     } finally {
       for (const schema of schemas) await dropSchema(pool!, schema);

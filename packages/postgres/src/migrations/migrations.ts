@@ -98,6 +98,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX oauth_states_expires_idx ON ${t.oauthStates} (expires_at)`,
     ],
   },
+  {
+    version: 3,
+    name: 'one-time-tokens-and-identities',
+    up: (t) => [
+      // Mailed tokens, by their SHA-256 only. One row per subject and purpose: issuing is an upsert on
+      // that pair, so a newer mail's token replaces the older one in the same statement. No CHECK on
+      // purpose: a purpose core adds later needs no migration. The unique index also serves revokeSubject.
+      `CREATE TABLE ${t.oneTimeTokens} (
+        hash text COLLATE "C" PRIMARY KEY,
+        purpose text COLLATE "C" NOT NULL,
+        subject text COLLATE "C" NOT NULL,
+        email text NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        UNIQUE (subject, purpose)
+      )`,
+      `CREATE INDEX one_time_tokens_expires_idx ON ${t.oneTimeTokens} (expires_at)`,
+
+      // Sign-in identities at OAuth / OpenID providers; they never expire.
+      `CREATE TABLE ${t.identities} (
+        issuer text COLLATE "C" NOT NULL,
+        subject text COLLATE "C" NOT NULL,
+        user_id text COLLATE "C" NOT NULL,
+        provider text NOT NULL,
+        email text NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (issuer, subject)
+      )`,
+      `CREATE INDEX identities_user_idx ON ${t.identities} (user_id, created_at)`,
+    ],
+  },
 ];
 
 /** The version a fully migrated schema is at. */
