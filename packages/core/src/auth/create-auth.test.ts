@@ -413,3 +413,42 @@ describe('authenticate', () => {
     ).resolves.toBeDefined();
   });
 });
+
+describe('roles stay current', () => {
+  it('re-reads the role at every session use: a demoted admin loses it at the next request', async () => {
+    const { call, auth, users, registerAndLogin } = await authFixture();
+    const admin = await registerAndLogin('admin@example.com', PASSWORD, { verified: true });
+    const session = await call('POST', '/auth/session', {
+      body: { email: 'admin@example.com', password: PASSWORD },
+    });
+    const headers = cookieHeader({ [SID]: session.cookie(SID)! });
+    expect((await auth.authenticate({ method: 'GET', url: '/admin', headers })).roles).toEqual(['admin']);
+    await users.update(admin.id, { role: 'user' });
+    expect((await auth.authenticate({ method: 'GET', url: '/admin', headers })).roles).toEqual(['user']);
+  });
+
+  it('re-reads the role at every refresh', async () => {
+    const { call, auth, users, registerAndLogin } = await authFixture();
+    const admin = await registerAndLogin('admin@example.com', PASSWORD, { verified: true });
+    await users.update(admin.id, { role: 'user' });
+    const refreshed = await call('POST', '/auth/refresh', { body: { refresh_token: admin.refreshToken } });
+    const token = (refreshed.body as { access_token: string }).access_token;
+    expect((await auth.verifier.verify(token)).roles).toEqual(['user']);
+  });
+
+  it('ends a session whose user is gone', async () => {
+    const { call, auth, users, registerAndLogin } = await authFixture();
+    await registerAndLogin('alice@example.com');
+    const session = await call('POST', '/auth/session', {
+      body: { email: 'alice@example.com', password: PASSWORD },
+    });
+    users.findById = async () => null;
+    await expect(
+      auth.authenticate({
+        method: 'GET',
+        url: '/me',
+        headers: cookieHeader({ [SID]: session.cookie(SID)! }),
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_token', reason: 'user_gone' });
+  });
+});
