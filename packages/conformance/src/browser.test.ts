@@ -1,6 +1,7 @@
 // The browser page in a real Chromium (Debian's, driven by playwright-core): register, log in, reload after the
 // access cookie has expired and stay logged in through the refresh cookie, find no token in localStorage,
-// sessionStorage or document.cookie, create an API key, log out — on every demo.
+// sessionStorage or document.cookie, create an API key, log out; verify the e-mail and reset the password by
+// following the links in the outbox — on every demo.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -103,6 +104,67 @@ describe.skipIf(!available).each(FRAMEWORKS)('the browser page on the %s demo', 
     const me = await page.evaluate("fetch('/me', { credentials: 'same-origin' }).then((r) => r.status)");
     expect(me).toBe(401);
     expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('verifies the e-mail and resets the password through the mailed links, which leave the address bar at once', async () => {
+    const address = `links-${framework}@example.com`;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const requests: string[] = [];
+    // What reaches the network: a URL without its fragment (which never leaves the browser).
+    context.on('request', (request) => requests.push(request.url().split('#')[0]!));
+    const pageErrors: string[] = [];
+    context.on('weberror', (error) => pageErrors.push(error.error().message));
+
+    await page.goto(app.url);
+    await page.fill('#email', address);
+    await page.fill('#password', 'the first password of links');
+    await page.click('#register');
+    await expect.poll(() => page.textContent('#status')).toContain('Registered');
+
+    // The verification link, opened as a mail client would: in a new tab.
+    const [verification] = await app.outbox.waitFor(address, { kind: 'verify-email' });
+    const verifyTab = await context.newPage();
+    await verifyTab.goto(`${app.url}/#verify-email=${verification!.token}`);
+    await expect.poll(() => verifyTab.textContent('#status')).toBe(`E-mail address ${address} verified.`);
+    expect(verifyTab.url()).toBe(`${app.url}/`);
+    await verifyTab.close();
+
+    await page.fill('#forgot-email', address);
+    await page.click('#forgot-send');
+    await expect.poll(() => page.textContent('#status')).toContain('If that address has an account');
+    const [reset] = await app.outbox.waitFor(address, { kind: 'reset-password' });
+    // This time in the open tab: only the fragment changes, and the page must notice it.
+    await page.goto(`${app.url}/#reset-password=${reset!.token}`);
+    await page.waitForSelector('#reset-password:not([hidden])');
+    expect(page.url()).toBe(`${app.url}/`);
+    await page.fill('#reset-new-password', 'short');
+    await page.click('#reset-submit');
+    await expect.poll(() => page.textContent('#status')).toContain('Choose another password');
+    await page.fill('#reset-new-password', 'the second password of links');
+    await page.click('#reset-submit');
+    await expect.poll(() => page.textContent('#status')).toContain('Password changed');
+    await page.waitForSelector('#reset-password[hidden]', { state: 'attached' });
+
+    await page.fill('#password', 'the first password of links');
+    await page.click('#login');
+    await expect.poll(() => page.textContent('#status')).toContain('Log in failed');
+    await page.fill('#password', 'the second password of links');
+    await page.click('#login');
+    await page.waitForSelector('#signed-in:not([hidden])');
+    expect(JSON.parse((await page.textContent('#me'))!)).toMatchObject({
+      email: address,
+      email_verified: true,
+    });
+    expect(await page.textContent('#verified-state')).toBe('E-mail verified.');
+    expect(await page.isHidden('#resend-verification')).toBe(true);
+
+    // No request ever carried a token in its URL, and the address bar holds none.
+    for (const token of [verification!.token!, reset!.token!])
+      expect(requests.filter((url) => url.includes(token))).toEqual([]);
+    expect(await page.evaluate('location.hash')).toBe('');
+    expect(pageErrors).toEqual([]);
     await context.close();
   }, 60_000);
 });

@@ -4,16 +4,21 @@ import { freePort } from '@portcullis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The provider harness core's own OAuth tests use (a test helper, not part of any published package).
 import {
+  ACCOUNTS,
   CLIENT_ID,
   CLIENT_SECRET,
   startTestProvider,
   type TestProvider,
 } from '../../core/src/oauth/test-provider.js';
 import { createClient, type Request, secret } from './client.js';
+import { contractSteps } from './contract-steps.js';
 import { type DemoProcess, FRAMEWORKS, startDemo } from './demo-process.js';
+import { ACCESS, freshPassword, REFRESH, SID } from './fixtures.js';
+import { expectError } from './reply-expectations.js';
 
-const ACCESS = '__Host-portcullis-access';
-const REFRESH = '__Host-portcullis-refresh';
+// The one admin with a password: it counts users through /admin/stats, the only way the contract offers.
+const COUNTER = 'counter@example.com';
+const PASSWORD = freshPassword('oauth');
 
 describe.each(FRAMEWORKS)('OAuth sign-in on the %s demo', (framework) => {
   let provider: TestProvider;
@@ -28,7 +33,7 @@ describe.each(FRAMEWORKS)('OAuth sign-in on the %s demo', (framework) => {
     secret(CLIENT_SECRET);
     app = await startDemo(framework, {
       PORT: String(port),
-      ADMIN_EMAILS: 'admin@example.com',
+      ADMIN_EMAILS: `admin@example.com,${COUNTER}`,
       OIDC_ISSUER: provider.issuer,
       OIDC_CLIENT_ID: CLIENT_ID,
       OIDC_CLIENT_SECRET: CLIENT_SECRET,
@@ -65,18 +70,42 @@ describe.each(FRAMEWORKS)('OAuth sign-in on the %s demo', (framework) => {
     return { start, callback: url.slice(base.length), stateCookies };
   }
 
+  const steps = () =>
+    contractSteps({
+      app,
+      http,
+      origin: base,
+      mailFrom: { name: 'portcullis demo', address: 'no-reply@localhost' },
+      password: PASSWORD,
+      admin: COUNTER,
+    });
+
   async function usersCount(): Promise<number> {
-    // Through an admin signed in with a password: the only way the contract offers to count users.
-    await http('POST', '/auth/register', {
-      body: { email: 'admin@example.com', password: 'admin password for counting' },
-    });
-    const login = await http('POST', '/auth/login', {
-      body: { email: 'admin@example.com', password: 'admin password for counting' },
-    });
-    const stats = await http('GET', '/admin/stats', {
-      headers: { authorization: `Bearer ${login.json['access_token']}` },
-    });
+    const admin = await steps().adminSignIn();
+    const stats = await http('GET', '/admin/stats', { headers: admin.bearer });
+    expect(stats.status, stats.text).toBe(200);
+    expect(stats.json['users']).toEqual(expect.any(Number));
     return stats.json['users'] as number;
+  }
+
+  /** The whole round trip as the provider account `loginAs`: the callback's answer. */
+  async function signInAs(loginAs: string) {
+    const { callback, stateCookies } = await authorize(loginAs);
+    return http('GET', callback, { headers: { cookie: stateCookies } });
+  }
+
+  /** `/me` for the access cookie a callback set. */
+  async function meAfter(callback: { cookie(name: string): string | undefined }) {
+    const access = callback.cookie(ACCESS);
+    expect(access).toBeDefined();
+    return (await http('GET', '/me', { headers: { cookie: `${ACCESS}=${access}` } })).json;
+  }
+
+  /** A provider account for this framework's demo only (every demo shares the provider's module). */
+  function providerAccount(name: string, claims: Record<string, unknown>): string {
+    const id = `${name}-${framework}`;
+    ACCOUNTS[id] = claims;
+    return id;
   }
 
   it('GET /auth/oauth/oidc/start → 302 to the provider with code, state, nonce, S256 and openid email', async () => {
@@ -107,7 +136,12 @@ describe.each(FRAMEWORKS)('OAuth sign-in on the %s demo', (framework) => {
     expect(access).toBeDefined();
     expect(signedIn.cookie(REFRESH)).toBeDefined();
     const me = await http('GET', '/me', { headers: { cookie: `${ACCESS}=${access}` } });
-    expect(me.json).toMatchObject({ email: 'alice@example.com', role: 'user' });
+    expect(me.json).toEqual({
+      id: expect.any(String),
+      email: 'alice@example.com',
+      role: 'user',
+      email_verified: true,
+    });
 
     const replay = await http('GET', callback, { headers: { cookie: stateCookies } });
     expect(replay.status).toBe(400);
@@ -120,7 +154,89 @@ describe.each(FRAMEWORKS)('OAuth sign-in on the %s demo', (framework) => {
     const { callback, stateCookies } = await authorize('admin');
     const signedIn = await http('GET', callback, { headers: { cookie: stateCookies } });
     const me = await http('GET', '/me', { headers: { cookie: `${ACCESS}=${signedIn.cookie(ACCESS)}` } });
-    expect(me.json).toMatchObject({ email: 'admin@example.com', role: 'admin' });
+    expect(me.json).toMatchObject({ email: 'admin@example.com', role: 'admin', email_verified: true });
+  });
+
+  it('attack: an account pre-registered with the owner’s e-mail is taken over by the owner’s provider sign-in, and everything of the squatter ends', async () => {
+    const { post, mail, login } = steps();
+    const victim = `victim-${framework}@example.com`;
+    const owner = providerAccount('victim', { email: victim, email_verified: true });
+    const attackerPassword = freshPassword('attacker');
+    const registered = await post('/auth/register', { email: victim, password: attackerPassword });
+    expect(registered.status).toBe(201);
+    const squatter = await login(victim, attackerPassword);
+    const key = await post('/api-keys', { name: 'backdoor', scopes: ['reports:read'] }, squatter.bearer);
+    expect(key.status).toBe(201);
+    const apiKey = key.json['key'] as string;
+    const sid = (await post('/auth/session', { email: victim, password: attackerPassword })).cookie(SID)!;
+    const pendingLink = (await mail(victim, 'verify-email')).token;
+
+    const signedIn = await signInAs(owner);
+    expect(signedIn.status).toBe(302);
+    expect(await meAfter(signedIn)).toEqual({
+      id: registered.json['id'],
+      email: victim,
+      role: 'user',
+      email_verified: true,
+    });
+
+    expectError(
+      await post('/auth/login', { email: victim, password: attackerPassword }),
+      401,
+      'invalid_credentials',
+    );
+    expect((await http('GET', '/service/reports', { headers: { 'x-api-key': apiKey } })).status).toBe(401);
+    expectError(await post('/auth/refresh', { refresh_token: squatter.refresh }), 401, 'invalid_grant');
+    expectError(await http('GET', '/me', { headers: squatter.bearer }), 401, 'invalid_token');
+    expect((await http('GET', '/me', { headers: { cookie: `${SID}=${sid}` } })).status).toBe(401);
+    expectError(await post('/auth/verify-email', { token: pendingLink }), 400, 'invalid_grant');
+    // The owner's next sign-in finds the account by (issuer, sub).
+    expect((await meAfter(await signInAs(owner)))['id']).toBe(registered.json['id']);
+  });
+
+  it('links a verified password account by the provider’s verified e-mail; the password keeps working', async () => {
+    const { signIn, login } = steps();
+    const address = `linked-pw-${framework}@example.com`;
+    const user = await signIn(address, { verified: true });
+    const provider = providerAccount('linked-pw', { email: address, email_verified: true });
+    const signedIn = await signInAs(provider);
+    expect(signedIn.status).toBe(302);
+    expect(await meAfter(signedIn)).toMatchObject({ id: user.id, email: address, email_verified: true });
+    await login(address);
+    expect((await http('GET', '/me', { headers: user.bearer })).status).toBe(200);
+  });
+
+  it('a returning user is found by (issuer, sub), even when the provider now reports another account’s e-mail', async () => {
+    const { signIn, login } = steps();
+    const first = `mover-${framework}@example.com`;
+    const claims: Record<string, unknown> = { email: first, email_verified: true };
+    const mover = providerAccount('mover', claims);
+    const original = await meAfter(await signInAs(mover));
+    expect(original).toMatchObject({ email: first, email_verified: true });
+
+    const other = await signIn(`someone-else-${framework}@example.com`, { verified: true });
+    claims['email'] = other.email;
+    const again = await signInAs(mover);
+    expect(again.status).toBe(302);
+    expect((await meAfter(again))['id']).toBe(original['id']);
+    expect(original['id']).not.toBe(other.id);
+    await login(other.email);
+  });
+
+  it('another subject with the same verified e-mail does not sign into an account already linked at this issuer', async () => {
+    const address = `linked-${framework}@example.com`;
+    const first = providerAccount('linked', { email: address, email_verified: true });
+    const account = await meAfter(await signInAs(first));
+    const before = await usersCount();
+
+    const impostor = providerAccount('impostor', { email: address, email_verified: true });
+    const refused = await signInAs(impostor);
+    expect(refused.status).toBe(400);
+    expect(refused.json['error']).toBe('invalid_request');
+    expect(refused.cookie(ACCESS)).toBeUndefined();
+    expect(refused.cookie(REFRESH)).toBeUndefined();
+    expect(await usersCount()).toBe(before);
+    expect((await meAfter(await signInAs(first)))['id']).toBe(account['id']);
   });
 
   it('refuses an unverified e-mail, a wrong or missing state, and a state from another browser: 400, no cookie, no account', async () => {
