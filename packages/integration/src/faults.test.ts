@@ -138,12 +138,13 @@ describe.skipIf(noPrivatePostgres !== undefined)('PostgreSQL killed under a runn
 });
 
 describe('the embedded PGlite directory across an app restart', () => {
-  it('keeps API keys, refresh families and the keyring', async () => {
+  it('keeps API keys, refresh families, the keyring and mailed links', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portcullis-pglite-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const first = await start({ ...PUBLIC, DATA_DIR: dir });
     const { access, refresh, apiKey } = await signUp(first, 'pglite@example.com');
     const jwks = await call(first.url, 'GET', '/.well-known/jwks.json');
+    const [mail] = await first.outbox.waitFor('pglite@example.com', { kind: 'verify-email' });
     await first.stop();
 
     const second = await start({ ...PUBLIC, DATA_DIR: dir });
@@ -157,5 +158,9 @@ describe('the embedded PGlite directory across an app restart', () => {
     expect(
       (await call(second.url, 'POST', '/auth/refresh', { body: { refresh_token: refresh } })).status,
     ).toBe(200);
+    // A verification link mailed before the restart still works once after it.
+    const verify = () => call(second.url, 'POST', '/auth/verify-email', { body: { token: mail!.token } });
+    expect((await verify()).status).toBe(200);
+    expect((await verify()).status).toBe(400);
   }, 60_000);
 });

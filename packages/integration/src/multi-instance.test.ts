@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, PASSWORD, REFRESH_COOKIE } from './http-client.js';
-import { type Instance, startInstance, uniqueName } from './processes.js';
+import { type Instance, startInstance, uniqueName, verifyThroughOutbox } from './processes.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -124,7 +124,48 @@ describe.each(setups)('$name', (setup) => {
     expect(after.body['error']).toBe('invalid_token');
   });
 
+  it.skipIf(!enabled)(
+    'spends a mailed verification link once: 20 concurrent uses over both instances',
+    async () => {
+      await call(a.url, 'POST', '/auth/register', {
+        body: { email: 'link-race@example.com', password: PASSWORD },
+      });
+      const [mail] = await a.outbox.waitFor('link-race@example.com', { kind: 'verify-email' });
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          call(i % 2 === 0 ? a.url : b.url, 'POST', '/auth/verify-email', { body: { token: mail!.token } }),
+        ),
+      );
+      expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(replies.filter((r) => r.status === 400 && r.body['error'] === 'invalid_grant')).toHaveLength(19);
+    },
+  );
+
+  it.skipIf(!enabled)('spends a reset link once: 20 concurrent resets over both instances', async () => {
+    const email = 'reset-race@example.com';
+    await call(a.url, 'POST', '/auth/register', { body: { email, password: PASSWORD } });
+    expect((await call(b.url, 'POST', '/auth/password/forgot', { body: { email } })).status).toBe(202);
+    const [mail] = await b.outbox.waitFor(email, { kind: 'reset-password' });
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call(i % 2 === 0 ? a.url : b.url, 'POST', '/auth/password/reset', {
+          body: { token: mail!.token, password: `${PASSWORD} after reset ${i}` },
+        }),
+      ),
+    );
+    expect(replies.filter((r) => r.status === 204)).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 400 && r.body['error'] === 'invalid_grant')).toHaveLength(19);
+    const winner = replies.findIndex((r) => r.status === 204);
+    const login = await call(a.url, 'POST', '/auth/login', {
+      body: { email, password: `${PASSWORD} after reset ${winner}` },
+    });
+    expect(login.status).toBe(200);
+  });
+
   it.skipIf(!enabled)('shares API keys, and signing keys rotated on A', async () => {
+    // ADMIN_EMAILS counts only once the address is verified, through the mailed link.
+    await call(a.url, 'POST', '/auth/register', { body: { email: 'admin@example.com', password: PASSWORD } });
+    await verifyThroughOutbox(a, 'admin@example.com');
     const { access } = await loginOn(a, 'admin@example.com');
     const created = await call(a.url, 'POST', '/api-keys', {
       headers: { authorization: `Bearer ${access}` },

@@ -4,26 +4,56 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnUntilReady } from '@portcullis/testkit';
+// The conformance suite's outbox reader (a test helper of that package, as core's OAuth provider is for it).
+import { type Outbox, readOutbox } from '../../conformance/src/outbox.js';
 
 const here = new URL('.', import.meta.url).pathname;
 
 export interface Instance {
   url: string;
   process: ChildProcess;
+  /** The mail this instance wrote to DATA_DIR/outbox/. */
+  outbox: Outbox;
   logs(): string;
   stop(): Promise<void>;
 }
 
-/** Starts `instance.ts` in its own Node process and waits for its "ready <url>" line. */
+/**
+ * Starts `instance.ts` in its own Node process and waits for its "ready <url>" line. Without a `DATA_DIR`
+ * in `env` it gets a temporary one (for its mail outbox), removed by `stop`.
+ */
 export async function startInstance(env: Record<string, string>, timeoutMs = 30_000): Promise<Instance> {
+  const ownDir =
+    env['DATA_DIR'] === undefined ? mkdtempSync(join(tmpdir(), 'portcullis-instance-')) : undefined;
+  const dataDir = env['DATA_DIR'] ?? ownDir!;
   const instance = await spawnUntilReady({
     script: join(here, 'instance.ts'),
     cwd: join(here, '..'), // where `tsx` resolves from
-    env: { PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SMTP_URL: '', ...env },
     ready: /ready (http:\/\/\S+)/,
     timeoutMs,
   });
-  return { url: instance.match[1]!, process: instance.process, logs: instance.output, stop: instance.stop };
+  return {
+    url: instance.match[1]!,
+    process: instance.process,
+    outbox: readOutbox(join(dataDir, 'outbox')),
+    logs: instance.output,
+    async stop() {
+      await instance.stop();
+      if (ownDir !== undefined) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Follows the verification link mailed to `email` by `instance` (an `ADMIN_EMAILS` address becomes admin). */
+export async function verifyThroughOutbox(instance: Instance, email: string): Promise<void> {
+  const [mail] = await instance.outbox.waitFor(email, { kind: 'verify-email' });
+  const response = await fetch(`${instance.url}/auth/verify-email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: mail!.token }),
+  });
+  if (response.status !== 200) throw new Error(`verification of ${email} answered ${response.status}`);
 }
 
 /** A private redis-server on its own port, killed and restarted by the fault tests; never the shared one. */
