@@ -1,9 +1,11 @@
 import type { AuthStores } from '@portcullis/core';
 import type { Redis } from 'ioredis';
 import { createRedisApiKeyStore } from './api-key-store.js';
+import { createRedisIdentityStore } from './identity-store.js';
 import { createRedisKeyringStore } from './keyring-store.js';
 import type { RedisStoresOptions } from './lib/resolve-options.js';
 import { createRedisOAuthStateStore } from './oauth-state-store.js';
+import { createRedisOneTimeTokenStore } from './one-time-token-store.js';
 import { createRedisRateLimiterFactory } from './rate-limiter-factory.js';
 import { createRedisRefreshTokenStore } from './refresh-token-store.js';
 import { createRedisRevocationStore } from './revocation-store.js';
@@ -11,9 +13,10 @@ import { createRedisSessionStore } from './session-store.js';
 
 /**
  * Every portcullis store on one Redis client, under one key prefix. Revocations, sessions, refresh tokens,
- * rate counters and spent OAuth states expire by themselves; API keys and the keyring never do, so Redis
- * must be persistent (AOF or RDB) if they live here — or take those two from `@portcullis/postgres` instead. In every case run
- * Redis with `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a token.
+ * rate counters, spent OAuth states and one-time tokens expire by themselves; API keys, the keyring and
+ * sign-in identities never do, so Redis must be persistent (AOF or RDB) if they live here — or take those
+ * three from `@portcullis/postgres` instead (a lost identity strands its user's provider sign-in). In every
+ * case run Redis with `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a token.
  *
  * @example
  * const redis = new Redis(process.env.REDIS_URL, { ...recommendedRedisOptions, lazyConnect: true });
@@ -29,5 +32,7 @@ export function createRedisStores(redis: Redis, options?: RedisStoresOptions): A
     sessions: createRedisSessionStore(redis, options),
     rateLimiter: createRedisRateLimiterFactory(redis, options),
     oauthStates: createRedisOAuthStateStore(redis, options),
+    oneTimeTokens: createRedisOneTimeTokenStore(redis, options),
+    identities: createRedisIdentityStore(redis, options),
   };
 }

@@ -159,6 +159,63 @@ describe.skipIf(!redis.available)('Redis keys expire with what they hold', () =>
     expect((await stores.refreshTokens.findFamily(family.id))?.data).toEqual({});
   });
 
+  it('expires a one-time token with itself, and its subject index with the longest-lived token', async () => {
+    const now = Date.now();
+    const subject = uniqueId('user');
+    const token = (purpose: 'verify_email' | 'reset_password', lifetime: number) => ({
+      hash: uniqueId('ott'),
+      purpose,
+      subject,
+      email: 'u@example.test',
+      createdAt: now,
+      expiresAt: now + lifetime,
+    });
+    const [verify, reset] = [token('verify_email', 2 * HOUR), token('reset_password', HOUR)];
+    await stores.oneTimeTokens.issue(verify);
+    await stores.oneTimeTokens.issue(reset);
+    const subjectKey = `${prefix}ott:subject:${subject}`;
+    await expectExpiresAt(`${prefix}ott:token:${verify.hash}`, verify.expiresAt, now);
+    await expectExpiresAt(`${prefix}ott:token:${reset.hash}`, reset.expiresAt, now);
+    await expectExpiresAt(subjectKey, verify.expiresAt, now);
+    expect(await client.hgetall(subjectKey)).toEqual({
+      verify_email: verify.hash,
+      reset_password: reset.hash,
+    });
+
+    // A replacement deletes its predecessor's key; a spent token leaves its subject's index.
+    const newer = token('verify_email', HOUR);
+    await stores.oneTimeTokens.issue(newer);
+    expect(await client.exists(`${prefix}ott:token:${verify.hash}`)).toBe(0);
+    expect(await stores.oneTimeTokens.consume(reset.hash, 'reset_password', now)).toEqual(reset);
+    expect(await client.hgetall(subjectKey)).toEqual({ verify_email: newer.hash });
+    await stores.oneTimeTokens.revokeSubject(subject);
+    expect(await keysUnder(client, `${prefix}ott:`)).toEqual([]);
+  });
+
+  it('never expires identities, and leaves no key behind once they are unlinked', async () => {
+    const now = Date.now();
+    const userId = uniqueId('user');
+    const identity = (subject: string) => ({
+      issuer: 'https://idp.example.test',
+      subject,
+      userId,
+      provider: 'oidc',
+      email: 'u@example.test',
+      createdAt: now,
+    });
+    const [a, b] = [identity(uniqueId('sub')), identity(uniqueId('sub'))];
+    await stores.identities.link(a);
+    await stores.identities.link(b);
+    const keys = await keysUnder(client, `${prefix}id:`);
+    expect(keys).toHaveLength(3);
+    for (const key of keys) expect(await client.pttl(key)).toBe(-1);
+    // Pair keys are digests: neither the issuer nor the subject shows in a key name.
+    expect(keys.some((key) => key.includes(a.subject) || key.includes('idp.example'))).toBe(false);
+    expect(await stores.identities.unlink(a.issuer, a.subject)).toBe(true);
+    expect(await stores.identities.unlink(b.issuer, b.subject)).toBe(true);
+    expect(await keysUnder(client, `${prefix}id:`)).toEqual([]);
+  });
+
   it('never expires API keys or the keyring', async () => {
     const now = Date.now();
     const id = uniqueId('key');

@@ -1,8 +1,10 @@
 export { createRedisApiKeyStore } from './api-key-store.js';
 export { createRedisStores } from './create-redis-stores.js';
+export { createRedisIdentityStore } from './identity-store.js';
 export { createRedisKeyringStore } from './keyring-store.js';
 export type { RedisStoresOptions } from './lib/resolve-options.js';
 export { createRedisOAuthStateStore } from './oauth-state-store.js';
+export { createRedisOneTimeTokenStore } from './one-time-token-store.js';
 export { createRedisRateLimiterFactory } from './rate-limiter-factory.js';
 export { recommendedRedisOptions } from './recommended-redis-options.js';
 export { createRedisRefreshTokenStore } from './refresh-token-store.js';

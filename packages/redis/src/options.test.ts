@@ -17,7 +17,17 @@ describe('createRedisStores options', () => {
   it('returns every store as plain methods, so guardStore can wrap them', () => {
     const stores = createRedisStores(client(recommendedRedisOptions));
     expect(Object.keys(stores).sort()).toEqual(
-      ['apiKeys', 'keyring', 'oauthStates', 'rateLimiter', 'refreshTokens', 'revocations', 'sessions'].sort(),
+      [
+        'apiKeys',
+        'identities',
+        'keyring',
+        'oauthStates',
+        'oneTimeTokens',
+        'rateLimiter',
+        'refreshTokens',
+        'revocations',
+        'sessions',
+      ].sort(),
     );
     expect(Object.keys(stores.revocations).sort()).toEqual(
       ['isRevoked', 'revokeSession', 'revokeSubject', 'revokeToken'].sort(),
