@@ -1,6 +1,7 @@
 import {
   type Auth,
   createAuth,
+  createMemoryMailer,
   createMemoryStores,
   createMemoryUserDirectory,
   type Requirement,
@@ -23,6 +24,8 @@ beforeAll(async () => {
     appOrigin: ORIGIN,
     apiKeyPepper: 'express-adapter-test-pepper-5Hq8Lw2Zr7Tn4Xc9',
     passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
+    registration: 'open',
+    mail: { mailer: createMemoryMailer() },
   });
 });
 

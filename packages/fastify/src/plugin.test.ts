@@ -1,6 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Auth, createAuth, createMemoryStores, createMemoryUserDirectory } from '@portcullis/core';
+import {
+  type Auth,
+  createAuth,
+  createMemoryMailer,
+  createMemoryStores,
+  createMemoryUserDirectory,
+} from '@portcullis/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { portcullis, portcullisRoutes } from './index.js';
@@ -19,6 +25,8 @@ beforeAll(async () => {
     appOrigin: ORIGIN,
     apiKeyPepper: 'fastify-adapter-pepper-3Hq8ZmW2xT6vK9pL4nR7',
     passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
+    registration: 'open',
+    mail: { mailer: createMemoryMailer() },
   });
 });
 afterEach(async () => {

@@ -27,6 +27,19 @@ export const AUTH_ROUTE_SCHEMAS: Readonly<Record<string, FastifySchema>> = {
   'POST /auth/login': jsonText(credentials),
   'POST /auth/session': jsonText(credentials),
   'POST /auth/refresh': jsonText(object({ refresh_token: { type: 'string' } })),
+  'POST /auth/verify-email': jsonText(object({ token: { type: 'string' } }, ['token'])),
+  'POST /auth/password/forgot': jsonText(
+    object({ email: { type: 'string', minLength: 1, maxLength: 320 } }, ['email']),
+  ),
+  'POST /auth/password/reset': jsonText(
+    object({ token: { type: 'string' }, password: { type: 'string' } }, ['token', 'password']),
+  ),
+  'POST /auth/password/change': jsonText(
+    object({ current_password: { type: 'string' }, new_password: { type: 'string' } }, [
+      'current_password',
+      'new_password',
+    ]),
+  ),
   'POST /api-keys': jsonText(
     object(
       {

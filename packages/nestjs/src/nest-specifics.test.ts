@@ -15,6 +15,7 @@ import {
   type AuthContext,
   anyOf,
   createAuth,
+  createMemoryMailer,
   createMemoryStores,
   createMemoryUserDirectory,
   requireRoles,
@@ -89,6 +90,8 @@ async function makeAuth(): Promise<Auth> {
     appOrigin: ORIGIN,
     apiKeyPepper: 'nest-specifics-pepper-4Wq8zR2mK7vN3xT6bY9c',
     passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
+    registration: 'open',
+    mail: { mailer: createMemoryMailer() },
   });
 }
 

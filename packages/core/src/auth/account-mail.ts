@@ -53,8 +53,14 @@ export function createAccountMail(options: MailOptions, appOrigin: string | unde
   if (typeof options !== 'object' || options === null || typeof options.mailer?.send !== 'function')
     throw new TypeError('mail.mailer must be a Mailer (an object with send(message))');
   const appName = options.appName ?? 'portcullis';
-  if (typeof appName !== 'string' || appName.trim() === '' || appName.length > 100)
-    throw new TypeError('mail.appName must be a non-empty string of at most 100 characters');
+  // It goes into subjects: a line break there would be a header injection, which mailers refuse per message.
+  if (
+    typeof appName !== 'string' ||
+    appName.trim() === '' ||
+    appName.length > 100 ||
+    /[\u0000-\u001f\u007f]/.test(appName)
+  )
+    throw new TypeError('mail.appName must be one line of at most 100 characters');
   const pageUrl = pageUrlOf(options.pageUrl, appOrigin);
   const templates: MailTemplates = { ...defaultMailTemplates, ...options.templates };
   for (const name of ['verifyEmail', 'resetPassword', 'passwordChanged'] as const) {

@@ -99,7 +99,7 @@ export async function authFixture(
 
   /** Follows the newest verification link mailed to `email`. */
   async function verify(email: string) {
-    const token = mailer.tokenFor(email, 'verify_email');
+    const token = mailer.linkToken(email, 'verify_email');
     if (token === undefined) throw new Error(`no verification mail to ${email}`);
     return call('POST', '/auth/verify-email', { body: { token } });
   }

@@ -1,4 +1,10 @@
-import { type Auth, createAuth, createMemoryStores, createMemoryUserDirectory } from '@portcullis/core';
+import {
+  type Auth,
+  createAuth,
+  createMemoryMailer,
+  createMemoryStores,
+  createMemoryUserDirectory,
+} from '@portcullis/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateTestApp, Inject, InjectedResponse } from './types.js';
 
@@ -52,6 +58,9 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
     let inject: Inject;
     let close: (() => Promise<void>) | undefined;
     const users = createMemoryUserDirectory();
+    // Core's account mail, kept in memory: the suite follows the links as a user would from their inbox.
+    const mailer = createMemoryMailer();
+    const linkToken = mailer.linkToken;
 
     beforeAll(async () => {
       auth = await createAuth({
@@ -62,6 +71,11 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
         appOrigin: SUITE_ORIGIN,
         apiKeyPepper: 'adapter-suite-pepper-7Qm2xK9vR4tL8wN3zB6c',
         apiKeyScopes: ['reports:read', 'reports:write'],
+        policy: {
+          roles: { user: { permissions: ['reports:read', 'reports:write'] }, admin: { inherits: ['user'] } },
+        },
+        registration: 'open',
+        mail: { mailer },
         passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
         roleFor: (email) => (email.startsWith('admin') ? 'admin' : 'user'),
       });
@@ -155,8 +169,9 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
       const registered = await post('/auth/register', { email: 'Carol@Example.com', password: PASSWORD });
       expect(registered.status).toBe(201);
       expect(registered.headers['cache-control']).toBe('no-store');
-      const user = json(registered);
+      const { email_verified, ...user } = json(registered);
       expect(user).toEqual({ id: expect.any(String), email: 'carol@example.com', role: 'user' });
+      expect(email_verified).toBe(false);
       const response = await post('/auth/login', { email: 'carol@example.com', password: PASSWORD });
       expect(response.status).toBe(200);
       expect(response.headers['cache-control']).toBe('no-store');
@@ -209,6 +224,21 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
       });
       expectError(forbidden, 403, 'insufficient_scope');
       expect(forbidden.headers['www-authenticate']).toContain('error="insufficient_scope"');
+      // An admin address gets its role only once verified, through the link mailed at registration.
+      const { token: unverified } = await login('admin@example.com');
+      expectError(
+        await inject({
+          method: 'GET',
+          url: '/admin/stats',
+          headers: { authorization: `Bearer ${unverified}` },
+        }),
+        403,
+        'insufficient_scope',
+      );
+      const verified = await post('/auth/verify-email', {
+        token: linkToken('admin@example.com', 'verify_email'),
+      });
+      expect(json(verified)).toMatchObject({ role: 'admin', email_verified: true });
       const { token: adminToken } = await login('admin@example.com');
       const allowed = await inject({
         method: 'GET',
@@ -312,6 +342,48 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
         await post('/api-keys', { name: 'bad', scopes: ['admin'] }, bearer),
         400,
         'invalid_request',
+      );
+    });
+
+    it('serves the account routes: verify-email, forgot and reset, change (cookie + Origin)', async () => {
+      const { response } = await login('judy@example.com');
+      const verified = await post('/auth/verify-email', {
+        token: linkToken('judy@example.com', 'verify_email'),
+      });
+      expect(verified.status).toBe(200);
+      expectError(
+        await post('/auth/verify-email', { token: linkToken('judy@example.com', 'verify_email') }),
+        400,
+        'invalid_grant',
+      );
+      const forgot = await post('/auth/password/forgot', { email: 'judy@example.com' });
+      expect(forgot.status).toBe(202);
+      expect(json(forgot)).toEqual({});
+      await expect.poll(() => linkToken('judy@example.com', 'reset_password')).toBeDefined();
+      const newPassword = 'the second passphrase of judy';
+      const reset = await post('/auth/password/reset', {
+        token: linkToken('judy@example.com', 'reset_password'),
+        password: newPassword,
+      });
+      expect(reset.status).toBe(204);
+      expectError(
+        await post('/auth/refresh', { refresh_token: cookieValue(response, REFRESH) }),
+        401,
+        'invalid_grant',
+      );
+      const again = await post('/auth/login', { email: 'judy@example.com', password: newPassword });
+      const cookie = `${ACCESS}=${cookieValue(again, ACCESS)}`;
+      const body = { current_password: newPassword, new_password: PASSWORD };
+      expectError(await post('/auth/password/change', body, { cookie }), 403, 'csrf_failed');
+      const changed = await post('/auth/password/change', body, { cookie, origin: SUITE_ORIGIN });
+      expect(changed.status).toBe(200);
+      expect(changed.headers['cache-control']).toBe('no-store');
+      expect(cookieValue(changed, ACCESS)).toBeDefined();
+      expect(cookieValue(changed, REFRESH)).toBeDefined();
+      expectError(
+        await post('/auth/password/change', body, { cookie, origin: SUITE_ORIGIN }),
+        401,
+        'invalid_token',
       );
     });
 

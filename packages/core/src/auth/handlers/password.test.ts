@@ -10,8 +10,8 @@ async function forgot(fixture: Awaited<ReturnType<typeof authFixture>>, email: s
 
 /** The reset token mailed to `email`, once the mail (sent after the answer) has arrived. */
 async function resetToken(fixture: Awaited<ReturnType<typeof authFixture>>, email: string) {
-  await vi.waitFor(() => expect(fixture.mailer.tokenFor(email, 'reset_password')).toBeDefined());
-  return fixture.mailer.tokenFor(email, 'reset_password')!;
+  await vi.waitFor(() => expect(fixture.mailer.linkToken(email, 'reset_password')).toBeDefined());
+  return fixture.mailer.linkToken(email, 'reset_password')!;
 }
 
 describe('POST /auth/password/forgot', () => {
@@ -26,7 +26,7 @@ describe('POST /auth/password/forgot', () => {
     expect(unknown.body).toEqual(known.body);
     expect(unknown.headers).toEqual(known.headers);
     const token = await resetToken(fixture, 'alice@example.com');
-    const reset = fixture.mailer.sent.filter((m) => m.kind === 'reset_password');
+    const reset = fixture.mailer.messages.filter((m) => m.kind === 'reset_password');
     expect(reset.map((m) => m.to)).toEqual(['alice@example.com']);
     expect(reset[0]!.text).toContain(`${ORIGIN}/#reset-password=${token}`);
   });
@@ -118,7 +118,7 @@ describe('POST /auth/password/reset', () => {
     await forgot(fixture, 'alice@example.com');
     const token = await resetToken(fixture, 'alice@example.com');
     await fixture.call('POST', '/auth/password/reset', { body: { token, password: NEW_PASSWORD } });
-    const notice = fixture.mailer.sent.find((m) => m.kind === 'password_changed')!;
+    const notice = fixture.mailer.messages.find((m) => m.kind === 'password_changed')!;
     expect(notice.to).toBe('alice@example.com');
     expect(notice.text).toContain('was reset');
     expect(notice.text).toContain('1 API key');
@@ -149,9 +149,9 @@ describe('POST /auth/password/reset', () => {
     const first = await resetToken(fixture, 'alice@example.com');
     await forgot(fixture, 'alice@example.com');
     await vi.waitFor(() =>
-      expect(fixture.mailer.tokenFor('alice@example.com', 'reset_password')).not.toBe(first),
+      expect(fixture.mailer.linkToken('alice@example.com', 'reset_password')).not.toBe(first),
     );
-    const second = fixture.mailer.tokenFor('alice@example.com', 'reset_password')!;
+    const second = fixture.mailer.linkToken('alice@example.com', 'reset_password')!;
     expect(
       (await fixture.call('POST', '/auth/password/reset', { body: { token: first, password: NEW_PASSWORD } }))
         .status,
@@ -169,7 +169,7 @@ describe('POST /auth/password/reset', () => {
   it('a verification token is no reset token, nor the other way round', async () => {
     const fixture = await authFixture();
     await fixture.registerAndLogin('alice@example.com');
-    const verification = fixture.mailer.tokenFor('alice@example.com', 'verify_email')!;
+    const verification = fixture.mailer.linkToken('alice@example.com', 'verify_email')!;
     expect(
       (
         await fixture.call('POST', '/auth/password/reset', {
@@ -209,7 +209,7 @@ describe('POST /auth/password/reset', () => {
     await expect(fixture.auth.apiKeys.verify(key.key)).rejects.toMatchObject({ reason: 'revoked' });
     expect(await fixture.users.findById(squatter.id)).toMatchObject({ emailVerified: true, role: 'admin' });
     // The squatter's verification link is dead too.
-    const verification = fixture.mailer.tokenFor('admin@example.com', 'verify_email')!;
+    const verification = fixture.mailer.linkToken('admin@example.com', 'verify_email')!;
     expect((await fixture.call('POST', '/auth/verify-email', { body: { token: verification } })).status).toBe(
       400,
     );
@@ -260,7 +260,7 @@ describe('POST /auth/password/change', () => {
       ).rejects.toMatchObject({ code: 'invalid_token' });
     for (const refresh of [here.refreshToken, elsewhere.cookie('__Host-portcullis-refresh')!])
       expect((await call('POST', '/auth/refresh', { body: { refresh_token: refresh } })).status).toBe(401);
-    expect(fixture.mailer.sent.find((m) => m.kind === 'password_changed')?.text).toContain('was changed');
+    expect(fixture.mailer.messages.find((m) => m.kind === 'password_changed')?.text).toContain('was changed');
     expect(
       (await call('POST', '/auth/login', { body: { email: 'alice@example.com', password: NEW_PASSWORD } }))
         .status,

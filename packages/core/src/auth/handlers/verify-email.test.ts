@@ -7,7 +7,7 @@ describe('POST /auth/verify-email', () => {
     const registered = await call('POST', '/auth/register', {
       body: { email: 'alice@example.com', password: PASSWORD },
     });
-    const token = mailer.tokenFor('alice@example.com', 'verify_email')!;
+    const token = mailer.linkToken('alice@example.com', 'verify_email')!;
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const verified = await call('POST', '/auth/verify-email', { body: { token } });
     expect(verified.status).toBe(200);
@@ -43,7 +43,7 @@ describe('POST /auth/verify-email', () => {
   it('expires a verification link after 24 hours', async () => {
     const { call, mailer, clock } = await authFixture();
     await call('POST', '/auth/register', { body: { email: 'alice@example.com', password: PASSWORD } });
-    const token = mailer.tokenFor('alice@example.com', 'verify_email')!;
+    const token = mailer.linkToken('alice@example.com', 'verify_email')!;
     clock.advance(24 * 3600 + 1);
     expect((await call('POST', '/auth/verify-email', { body: { token } })).status).toBe(400);
   });
@@ -51,7 +51,7 @@ describe('POST /auth/verify-email', () => {
   it('spends a token once under 20 concurrent requests', async () => {
     const { call, mailer, events } = await authFixture();
     await call('POST', '/auth/register', { body: { email: 'alice@example.com', password: PASSWORD } });
-    const token = mailer.tokenFor('alice@example.com', 'verify_email')!;
+    const token = mailer.linkToken('alice@example.com', 'verify_email')!;
     const replies = await Promise.all(
       Array.from({ length: 20 }, () => call('POST', '/auth/verify-email', { body: { token } })),
     );
@@ -65,7 +65,7 @@ describe('POST /auth/verify-email', () => {
     const { id } = (
       await call('POST', '/auth/register', { body: { email: 'admin@example.com', password: PASSWORD } })
     ).body as { id: string };
-    const first = mailer.tokenFor('admin@example.com', 'verify_email')!;
+    const first = mailer.linkToken('admin@example.com', 'verify_email')!;
     await verify('admin@example.com');
     await users.update(id, { role: 'user' }); // demoted by the application
     // Even a link that was still live (issued before) cannot promote again: it is spent, and verified stays verified.
@@ -78,11 +78,11 @@ describe('POST /auth/verify-email/resend', () => {
   it('mails a new link and the previous one stops working; 429 after 5 an hour', async () => {
     const { call, mailer, registerAndLogin } = await authFixture();
     const alice = await registerAndLogin('alice@example.com');
-    const first = mailer.tokenFor('alice@example.com', 'verify_email')!;
+    const first = mailer.linkToken('alice@example.com', 'verify_email')!;
     const resent = await call('POST', '/auth/verify-email/resend', { headers: bearer(alice.accessToken) });
     expect(resent.status).toBe(202);
     expect(resent.body).toEqual({});
-    const second = mailer.tokenFor('alice@example.com', 'verify_email')!;
+    const second = mailer.linkToken('alice@example.com', 'verify_email')!;
     expect(second).not.toBe(first);
     expect((await call('POST', '/auth/verify-email', { body: { token: first } })).status).toBe(400);
     expect((await call('POST', '/auth/verify-email', { body: { token: second } })).status).toBe(200);
@@ -101,11 +101,11 @@ describe('POST /auth/verify-email/resend', () => {
     const { call, mailer, registerAndLogin } = await authFixture();
     expect((await call('POST', '/auth/verify-email/resend')).status).toBe(401);
     const alice = await registerAndLogin('alice@example.com', PASSWORD, { verified: true });
-    const before = mailer.sent.length;
+    const before = mailer.messages.length;
     expect(
       (await call('POST', '/auth/verify-email/resend', { headers: bearer(alice.accessToken) })).status,
     ).toBe(202);
-    expect(mailer.sent.length).toBe(before);
+    expect(mailer.messages.length).toBe(before);
 
     const bob = await registerAndLogin('bob@example.com');
     mailer.failing = true;
@@ -122,9 +122,9 @@ describe('registration and mail', () => {
     const login = await call('POST', '/auth/login', {
       body: { email: 'alice@example.com', password: PASSWORD },
     });
-    const [message] = mailer.sent;
+    const [message] = mailer.messages;
     expect(message).toMatchObject({ to: 'alice@example.com', kind: 'verify_email' });
-    const token = mailer.tokenFor('alice@example.com', 'verify_email')!;
+    const token = mailer.linkToken('alice@example.com', 'verify_email')!;
     expect(message!.text).toContain(`http://127.0.0.1:3000/#verify-email=${token}`);
     expect(message!.html).toContain(`href="http://127.0.0.1:3000/#verify-email=${token}"`);
     expect(message!.text).not.toMatch(/\?[^\s]*token/);
