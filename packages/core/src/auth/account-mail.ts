@@ -28,6 +28,9 @@ export interface AccountMail {
   ): Promise<void>;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 function pageUrlOf(value: unknown, appOrigin: string | undefined): string {
   const raw = value ?? (appOrigin === undefined ? undefined : `${appOrigin.replace(/\/+$/, '')}/`);
   let url: URL;
@@ -58,7 +61,7 @@ export function createAccountMail(options: MailOptions, appOrigin: string | unde
     typeof appName !== 'string' ||
     appName.trim() === '' ||
     appName.length > 100 ||
-    /[\u0000-\u001f\u007f]/.test(appName)
+    CONTROL_CHARACTERS.test(appName)
   )
     throw new TypeError('mail.appName must be one line of at most 100 characters');
   const pageUrl = pageUrlOf(options.pageUrl, appOrigin);
