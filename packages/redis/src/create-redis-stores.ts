@@ -15,8 +15,9 @@ import { createRedisSessionStore } from './session-store.js';
  * Every portcullis store on one Redis client, under one key prefix. Revocations, sessions, refresh tokens,
  * rate counters, spent OAuth states and one-time tokens expire by themselves; API keys, the keyring and
  * sign-in identities never do, so Redis must be persistent (AOF or RDB) if they live here — or take those
- * three from `@portcullis/postgres` instead (a lost identity strands its user's provider sign-in). In every
- * case run Redis with `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a token.
+ * three from `@portcullis/postgres` instead (a lost identity unlinks a user from their provider account). In
+ * every case run Redis with `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a
+ * token.
  *
  * @example
  * const redis = new Redis(process.env.REDIS_URL, { ...recommendedRedisOptions, lazyConnect: true });
