@@ -3,6 +3,7 @@
 import { cpus, loadavg } from 'node:os';
 import { apiKeysBench, memoryApiKeyStores } from './apikeys.js';
 import { cacheHeapBench } from './cache-heap.js';
+import { forgotBench } from './forgot.js';
 import { printHeading } from './format.js';
 import { httpBench } from './http/index.js';
 import { loopDelayBench } from './loop-delay.js';
@@ -57,6 +58,7 @@ const SECTIONS: readonly Section[] = [
   },
   { name: 'store-heap', title: 'Memory stores: heap cost and bound', run: storeHeapBench },
   { name: 'passwords', title: 'Password hashing: argon2id and legacy bcrypt', run: passwordsBench },
+  { name: 'forgot', title: 'Password reset requests: known vs unknown e-mail timing', run: forgotBench },
   { name: 'loop-delay', title: 'Event-loop delay under concurrent logins', run: loopDelayBench },
   { name: 'http', title: 'HTTP frameworks: bare vs portcullis vs peer (autocannon)', run: httpBench },
 ];

@@ -1,0 +1,181 @@
+// `POST /auth/password/forgot` must not tell, by its timing, whether an e-mail has an account: the time to
+// answer a known and an unknown e-mail, measured one request at a time as an attacker would, interleaved.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import {
+  type AuthRoute,
+  type AuthStores,
+  createAuth,
+  createMemoryStores,
+  createMemoryUserDirectory,
+  type Mailer,
+  type UserDirectory,
+} from '@portcullis/core';
+import { createSqlUserDirectory } from '@portcullis/demo-kit';
+import { createOutboxMailer } from '@portcullis/mail';
+import { createPostgresStores } from '@portcullis/postgres';
+import { isReachable } from '@portcullis/testkit';
+import pg from 'pg';
+import { formatMs, formatRatio, printTable } from './format.js';
+
+/** Timed calls per kind of e-mail (after `WARM_UP` untimed ones each). */
+const CALLS = Number(process.env['BENCH_FORGOT_CALLS'] ?? 200);
+const WARM_UP = 20;
+const ORIGIN = 'http://127.0.0.1:3000';
+
+interface Backend {
+  name: string;
+  stores: AuthStores;
+  users: UserDirectory;
+  close(): Promise<void>;
+}
+
+async function backends(): Promise<Backend[]> {
+  const list: Backend[] = [
+    {
+      name: 'memory',
+      stores: createMemoryStores(),
+      users: createMemoryUserDirectory(),
+      close: async () => {},
+    },
+  ];
+  const lite = await PGlite.create();
+  list.push({
+    name: 'pglite (the demo default)',
+    stores: await createPostgresStores(lite, { schema: 'bench_forgot' }),
+    users: await createSqlUserDirectory(lite, 'bench_forgot'),
+    close: () => lite.close(),
+  });
+  if (await isReachable('127.0.0.1', 5432, 500)) {
+    const schema = `bench_forgot_${process.pid}`;
+    const pool = new pg.Pool({
+      connectionString: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+      max: 4,
+    });
+    list.push({
+      name: 'postgres',
+      stores: await createPostgresStores(pool, { schema }),
+      users: await createSqlUserDirectory(pool, schema),
+      async close() {
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await pool.end();
+      },
+    });
+  } else {
+    console.log('(PostgreSQL not reachable on 127.0.0.1:5432: its row is skipped)');
+  }
+  return list;
+}
+
+/** A mailer that lets the bench wait until every mail an answer scheduled has been written. */
+function drainable(mailer: Mailer) {
+  const pending = new Set<Promise<void>>();
+  return {
+    mailer: {
+      send(message) {
+        const sent = mailer.send(message).finally(() => pending.delete(sent));
+        pending.add(sent);
+        return sent;
+      },
+    } satisfies Mailer,
+    async drain() {
+      // The token and the mail are made in a timer after the answer: let it fire, then wait for the writes.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      while (pending.size > 0) await Promise.all(pending);
+    },
+  };
+}
+
+const median = (samples: readonly number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const p90 = (samples: readonly number[]) =>
+  [...samples].sort((a, b) => a - b)[Math.ceil(0.9 * samples.length) - 1]!;
+
+/**
+ * Known and unknown e-mails, one request at a time, alternating which kind goes first, each request after
+ * the previous one's mail has been written to the outbox (as the demo writes it): what the bench times is the
+ * answer alone, as a client sees it. Each call uses its own e-mail and client address, so that the route's
+ * limits (5 an hour per address and per e-mail) are counted but never reached.
+ */
+export async function forgotBench(): Promise<void> {
+  const rows: string[][] = [];
+  for (const backend of await backends()) {
+    const outbox = await mkdtemp(join(tmpdir(), 'portcullis-bench-outbox-'));
+    try {
+      const { mailer, drain } = drainable(createOutboxMailer({ dir: outbox, maxFiles: 10_000 }));
+      const auth = await createAuth({
+        stores: backend.stores,
+        users: backend.users,
+        issuer: ORIGIN,
+        audience: 'bench',
+        appOrigin: ORIGIN,
+        apiKeyPepper: 'bench-forgot-pepper-4Jq8mX2vR7tK9wN3zB6c',
+        mail: { mailer },
+      });
+      const route = auth.routes.find((r) => r.path === '/auth/password/forgot') as AuthRoute;
+      const total = CALLS + WARM_UP;
+      for (let i = 0; i < total; i++) {
+        await backend.users.create({
+          email: `known-${i}@example.com`,
+          passwordHash: null,
+          role: 'user',
+          emailVerified: true,
+        });
+      }
+      const timed = { known: [] as number[], unknown: [] as number[] };
+      let address = 0;
+      const call = async (email: string): Promise<number> => {
+        address += 1;
+        const started = performance.now();
+        const response = await route.handle({
+          method: 'POST',
+          url: '/auth/password/forgot',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email }),
+          ip: `10.${(address >> 16) & 255}.${(address >> 8) & 255}.${address & 255}`,
+        });
+        const elapsed = performance.now() - started;
+        if (response.status !== 202) throw new Error(`forgot answered ${response.status}`);
+        await drain();
+        return elapsed;
+      };
+      for (let i = 0; i < total; i++) {
+        const order = i % 2 === 0 ? (['known', 'unknown'] as const) : (['unknown', 'known'] as const);
+        for (const kind of order) {
+          const ms = await call(`${kind}-${i}@example.com`);
+          if (i >= WARM_UP) timed[kind].push(ms);
+        }
+      }
+      const known = median(timed.known);
+      const unknown = median(timed.unknown);
+      rows.push([
+        backend.name,
+        formatMs(known),
+        formatMs(unknown),
+        formatRatio(known / unknown),
+        formatMs(p90(timed.known)),
+        formatMs(p90(timed.unknown)),
+      ]);
+    } finally {
+      await rm(outbox, { recursive: true, force: true });
+      await backend.close();
+    }
+  }
+  printTable(
+    `POST /auth/password/forgot, ${CALLS} timed calls per kind, one at a time (ms; target: known ÷ unknown within 0.90–1.10×)`,
+    [
+      { header: 'store' },
+      { header: 'known median', align: 'right' },
+      { header: 'unknown median', align: 'right' },
+      { header: 'known ÷ unknown', align: 'right' },
+      { header: 'known p90', align: 'right' },
+      { header: 'unknown p90', align: 'right' },
+    ],
+    rows,
+  );
+}
