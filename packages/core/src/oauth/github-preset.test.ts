@@ -166,6 +166,29 @@ describe('githubPreset', () => {
     expect(fixture.events).toContainEqual({ type: 'oauth.refused', provider: 'github', reason });
   });
 
+  it.each([
+    ['no subject', undefined, 'subject_missing'],
+    ['an empty subject', '', 'subject_missing'],
+    ['a subject with a lone surrogate', 'user\uD800', 'subject_malformed'],
+    ['a subject over 255 characters', 'x'.repeat(256), 'subject_malformed'],
+  ])('refuses an OAuth 2.0 provider answering %s', async (_label, subject, reason) => {
+    const custom = {
+      type: 'oauth2' as const,
+      issuer: base,
+      authorizationEndpoint: `${base}/login/oauth/authorize`,
+      tokenEndpoint: `${base}/login/oauth/access_token`,
+      clientId: 'gh-client',
+      clientSecret: 'gh-secret',
+      scopes: ['read:user'],
+      userEmail: async () => ({ email: 'octo@example.com', verified: true, subject: subject as string }),
+    };
+    const fixture = await signInFixture({ github: custom });
+    const result = await signIn(fixture);
+    expect(result.status).toBe(400);
+    expect(fixture.users.count()).toBe(0);
+    expect(fixture.events).toContainEqual({ type: 'oauth.refused', provider: 'github', reason });
+  });
+
   it('refuses when the e-mail API fails, and when GitHub refuses the code (its errors come with status 200)', async () => {
     emails = [{ email: 'octo@example.com', primary: true, verified: true }];
     emailsStatus = 502;

@@ -51,6 +51,19 @@ export interface OAuthLogin {
 // ID tokens are used once, right after they were issued; the tolerance absorbs a provider's clock skew.
 const CLOCK_TOLERANCE_SECONDS = 30;
 
+// A lone UTF-16 surrogate: a store's driver would replace it (two subjects could become one) or never match it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The provider's id of the user, as accounts are found by it: present, at most 255 characters (OpenID
+ * Connect Core §2), and well-formed text.
+ */
+function checkedSubject(subject: unknown): string {
+  if (typeof subject !== 'string' || subject === '') throw oauthRefusal('subject_missing');
+  if (subject.length > 255 || LONE_SURROGATE.test(subject)) throw oauthRefusal('subject_malformed');
+  return subject;
+}
+
 function single(params: URLSearchParams, name: string): string | undefined {
   const values = params.getAll(name);
   return values.length === 1 ? values[0] : undefined;
@@ -152,7 +165,7 @@ export function createOAuthLogin(options: OAuthLoginOptions): OAuthLogin {
         requireIdToken: true,
       });
       const { email, subject } = await openIdEmail(provider, metadata, client, tokenResponse, result, now);
-      return { provider: provider.name, issuer: metadata.issuer, subject, email };
+      return { provider: provider.name, issuer: metadata.issuer, subject: checkedSubject(subject), email };
     }
     const result = await oauth.processAuthorizationCodeResponse(metadata, client, tokenResponse);
     const found = await provider.userEmail!({ accessToken: result.access_token, fetch: provider.http.fetch });
@@ -160,8 +173,12 @@ export function createOAuthLogin(options: OAuthLoginOptions): OAuthLogin {
       throw oauthRefusal('email_missing');
     if (found.verified !== true) throw oauthRefusal('email_unverified');
     // Accounts are found by (issuer, subject): without a stable id, an e-mail alone would name the account.
-    if (typeof found.subject !== 'string' || found.subject === '') throw oauthRefusal('subject_missing');
-    return { provider: provider.name, issuer: metadata.issuer, subject: found.subject, email: found.email };
+    return {
+      provider: provider.name,
+      issuer: metadata.issuer,
+      subject: checkedSubject(found.subject),
+      email: found.email,
+    };
   }
 
   return {
