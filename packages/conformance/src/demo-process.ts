@@ -44,6 +44,9 @@ export async function startDemo(
     },
     ready: /listening on (http:\/\/[^\s]+)/,
     timeoutMs,
+  }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
   return {
     framework,
