@@ -327,8 +327,12 @@ export function accountLifecycleTests(enabled: boolean, target: () => ContractTa
       email_verified: false,
     });
     const before = await login(address);
+    const session = {
+      cookie: `${SID}=${(await post('/auth/session', { email: address, password })).cookie(SID)}`,
+    };
     expect((await http('GET', '/me', { headers: before.bearer })).json['role']).toBe('user');
     expectError(await http('GET', '/admin/stats', { headers: before.bearer }), 403, 'insufficient_scope');
+    expectError(await http('GET', '/admin/stats', { headers: session }), 403, 'insufficient_scope');
 
     const verified = await verify(address);
     expect(verified.json).toEqual({
@@ -339,7 +343,8 @@ export function accountLifecycleTests(enabled: boolean, target: () => ContractTa
     });
     const after = await login(address);
     expect((await http('GET', '/admin/stats', { headers: after.bearer })).status).toBe(200);
-    // A refresh family from before the role change gets the new role at its next use.
+    // A session and a refresh family from before the role change get the new role at their next use.
+    expect((await http('GET', '/admin/stats', { headers: session })).status).toBe(200);
     const refreshed = await post('/auth/refresh', { refresh_token: before.refresh });
     expect(refreshed.status).toBe(200);
     const stats = await http('GET', '/admin/stats', {
