@@ -343,7 +343,9 @@ export function accountLifecycleTests(enabled: boolean, target: () => ContractTa
     });
     const after = await login(address);
     expect((await http('GET', '/admin/stats', { headers: after.bearer })).status).toBe(200);
-    // A session and a refresh family from before the role change get the new role at their next use.
+    // A session and a refresh family from before the role change get the new role at their next use; an
+    // access token keeps the role it was issued with.
+    expectError(await http('GET', '/admin/stats', { headers: before.bearer }), 403, 'insufficient_scope');
     expect((await http('GET', '/admin/stats', { headers: session })).status).toBe(200);
     const refreshed = await post('/auth/refresh', { refresh_token: before.refresh });
     expect(refreshed.status).toBe(200);
