@@ -26,7 +26,7 @@ export function suiteApp(express: () => Express): CreateTestApp {
       try {
         const user = await auth.users.findById(req.auth!.subject);
         if (user === null) throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer' });
-        res.json({ id: user.id, email: user.email, role: user.role });
+        res.json({ id: user.id, email: user.email, role: user.role, email_verified: user.emailVerified });
       } catch (error) {
         next(error); // Express 5 would forward a rejection by itself; Express 4 needs this.
       }

@@ -15,7 +15,7 @@ runAdapterSuite('fastify', async (auth, userCount) => {
     const user = await auth.users.findById(request.auth!.subject);
     if (user === null)
       throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
-    return { id: user.id, email: user.email, role: user.role };
+    return { id: user.id, email: user.email, role: user.role, email_verified: user.emailVerified };
   });
   app.get('/admin/stats', { onRequest: authenticate(), preHandler: requireRoles('admin') }, async () => ({
     users: await userCount(),

@@ -20,7 +20,7 @@ function me(auth: Auth): Handler {
   return async (c) => {
     const user = await auth.users.findById(c.get('auth').subject);
     if (user === null) throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer' });
-    return c.json({ id: user.id, email: user.email, role: user.role });
+    return c.json({ id: user.id, email: user.email, role: user.role, email_verified: user.emailVerified });
   };
 }
 

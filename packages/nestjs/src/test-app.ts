@@ -37,7 +37,7 @@ export class DemoController {
     if (user === null) {
       throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
     }
-    return { id: user.id, email: user.email, role: user.role };
+    return { id: user.id, email: user.email, role: user.role, email_verified: user.emailVerified };
   }
 
   @Get('admin/stats')

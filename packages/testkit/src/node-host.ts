@@ -66,7 +66,10 @@ export function createNodeListener(auth: Auth, userCount: () => Promise<number>)
         const user = await auth.users.findById(principal.subject);
         if (user === null)
           throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
-        send(res, ok({ id: user.id, email: user.email, role: user.role }));
+        send(
+          res,
+          ok({ id: user.id, email: user.email, role: user.role, email_verified: user.emailVerified }),
+        );
       } else if (method === 'GET' && path === '/admin/stats') {
         auth.authorize(await auth.authenticate(request), requireRoles('admin'));
         send(res, ok({ users: await userCount() }));

@@ -70,9 +70,13 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
         audience: 'portcullis-demo',
         appOrigin: SUITE_ORIGIN,
         apiKeyPepper: 'adapter-suite-pepper-7Qm2xK9vR4tL8wN3zB6c',
-        apiKeyScopes: ['reports:read', 'reports:write'],
+        // `reports:admin` is an admin's only: a user asking for it must get 403 on every framework.
+        apiKeyScopes: ['reports:read', 'reports:write', 'reports:admin'],
         policy: {
-          roles: { user: { permissions: ['reports:read', 'reports:write'] }, admin: { inherits: ['user'] } },
+          roles: {
+            user: { permissions: ['reports:read', 'reports:write'] },
+            admin: { inherits: ['user'], permissions: ['reports:admin'] },
+          },
         },
         registration: 'open',
         mail: { mailer },
@@ -169,9 +173,13 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
       const registered = await post('/auth/register', { email: 'Carol@Example.com', password: PASSWORD });
       expect(registered.status).toBe(201);
       expect(registered.headers['cache-control']).toBe('no-store');
-      const { email_verified, ...user } = json(registered);
-      expect(user).toEqual({ id: expect.any(String), email: 'carol@example.com', role: 'user' });
-      expect(email_verified).toBe(false);
+      const user = json(registered);
+      expect(user).toEqual({
+        id: expect.any(String),
+        email: 'carol@example.com',
+        role: 'user',
+        email_verified: false,
+      });
       const response = await post('/auth/login', { email: 'carol@example.com', password: PASSWORD });
       expect(response.status).toBe(200);
       expect(response.headers['cache-control']).toBe('no-store');
@@ -343,6 +351,9 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
         400,
         'invalid_request',
       );
+      const beyondRole = await post('/api-keys', { name: 'bad', scopes: ['reports:admin'] }, bearer);
+      expectError(beyondRole, 403, 'insufficient_scope');
+      expect(beyondRole.headers['www-authenticate']).toContain('error="insufficient_scope"');
     });
 
     it('serves the account routes: verify-email, forgot and reset, change (cookie + Origin)', async () => {

@@ -21,7 +21,8 @@ export type Inject = (request: InjectedRequest) => Promise<InjectedResponse>;
 /**
  * Builds the test application for one adapter: the auth routes of `auth` mounted, plus three app routes
  * written in the framework's own idiom with the adapter's middleware:
- * - `GET /me` (bearer, access cookie or session cookie) → 200 `{id,email,role}` of `auth.users.findById(subject)`;
+ * - `GET /me` (bearer, access cookie or session cookie) → 200 `{id,email,role,email_verified}` of
+ *   `auth.users.findById(subject)`;
  * - `GET /admin/stats` (as /me, role `admin`) → 200 `{users: <count from the suite's counter>}`;
  * - `GET /service/reports` (`X-API-Key` only, scope `reports:read`) → 200 `{reports: [], key_id: <principal.tokenId>}`.
  * Unknown routes answer 404 `not_found` through the adapter's error handling.

@@ -267,6 +267,22 @@ describe('POST /auth/password/change', () => {
     ).toBe(200);
   });
 
+  it('ends a reset link mailed before the change', async () => {
+    const fixture = await authFixture();
+    const alice = await fixture.registerAndLogin('alice@example.com');
+    await forgot(fixture, 'alice@example.com');
+    const token = await resetToken(fixture, 'alice@example.com');
+    const changed = await fixture.call('POST', '/auth/password/change', {
+      headers: bearer(alice.accessToken),
+      body: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+    });
+    expect(changed.status).toBe(200);
+    const reset = await fixture.call('POST', '/auth/password/reset', {
+      body: { token, password: `${NEW_PASSWORD}!` },
+    });
+    expect(reset.status).toBe(400);
+  });
+
   it('gives a session caller a fresh session id, and the CSRF rule applies to cookies', async () => {
     const fixture = await authFixture();
     await fixture.registerAndLogin('alice@example.com');

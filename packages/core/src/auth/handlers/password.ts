@@ -110,7 +110,8 @@ export async function resetPassword(
 /**
  * `POST /auth/password/change {current_password,new_password}` (signed in; the CSRF rule applies to
  * cookies) → 200 like login, with fresh cookies (and a fresh session id for a session): every other
- * session, refresh family and access token of the account is revoked, and a notice mailed. A wrong current
+ * session, refresh family and access token of the account is revoked, every mailed link ended, and a notice
+ * mailed. A wrong current
  * password is 401 `invalid_credentials` and counts as a failed login; 400 `weak_password`.
  */
 export async function changePassword(
@@ -148,6 +149,8 @@ export async function changePassword(
       reason: 'password_changed_meanwhile',
     });
   await endEverySession(parts, user.id);
+  // A reset link mailed before the change (perhaps at the request of whoever made the owner change it) dies.
+  await flow.tokens.revokeSubject(user.id);
   parts.emit({ type: 'password.changed', subject: user.id });
 
   const issued = await issueLoginTokens(parts, updated, 'password');
