@@ -9,6 +9,7 @@ import { isThenable, type MaybePromise } from '../lib/maybe-promise.js';
 import type { AccessTokenPrincipal, AuthMethod, Principal } from '../tokens/principal.js';
 import type { AccessTokenVerifier } from '../tokens/verify-access-token.js';
 import type { AuthParts } from './auth-parts.js';
+import type { AuthUser } from './user-directory.js';
 
 /** Which credentials a route accepts. */
 export type CredentialSource = AuthMethod;
@@ -22,6 +23,9 @@ export interface AuthenticateOptions {
 }
 
 const DEFAULT_VIA: readonly CredentialSource[] = Object.freeze(['bearer', 'cookie', 'session']);
+
+/** How the routes a signed-in user calls for themselves (`/api-keys`, `/auth/password/change`…) authenticate. */
+export const USER_CREDENTIALS: AuthenticateOptions = Object.freeze({ via: DEFAULT_VIA });
 
 // Built per request: a small young-generation object. Memoising contexts per principal (a WeakMap) saved
 // little on a cached token and cost every fresh one an ephemeron entry the old-generation GC must trace.
@@ -145,6 +149,17 @@ async function authenticateOthers(
     });
   }
   throw missingCredentials();
+}
+
+/** The users-table row of an authenticated subject; 401 `invalid_token` when the user is gone. */
+export async function signedInUser(parts: AuthParts, subject: string): Promise<AuthUser> {
+  const user = await parts.users.findById(subject);
+  if (user === null)
+    throw new AuthErrorClass('invalid_token', MESSAGES.invalidToken, {
+      challenge: 'Bearer',
+      reason: 'user_gone',
+    });
+  return user;
 }
 
 /** The promise form every caller outside a request hook uses. */

@@ -1,3 +1,4 @@
+import { AuthError } from '../errors/auth-error.js';
 import type { Clock } from '../lib/clock.js';
 import { sha256 } from '../lib/hash.js';
 import { randomToken } from '../lib/random.js';
@@ -24,6 +25,11 @@ export interface OneTimeTokens {
   restore(record: OneTimeTokenRecord): Promise<void>;
   /** Ends every outstanding token of a user. */
   revokeSubject(subject: string): Promise<void>;
+}
+
+/** The one refusal of a verification or reset link, whatever was wrong with it (spent, expired, unknown…). */
+export function invalidLink(reason: string): AuthError {
+  return new AuthError('invalid_grant', 'Invalid or expired link', { status: 400, reason });
 }
 
 // 32 random bytes, base64url: 43 characters. Anything else is refused without a store lookup.

@@ -1,7 +1,7 @@
-import { AuthError } from '../errors/auth-error.js';
 import type { AccountFlow } from './account-flow.js';
 import type { AuthParts } from './auth-parts.js';
 import { endEverySession, revokeEveryApiKey } from './end-sessions.js';
+import { invalidLink } from './one-time-tokens.js';
 import type { AuthUser, UserPatch } from './user-directory.js';
 
 /**
@@ -18,8 +18,7 @@ export async function markEmailVerified(parts: AuthParts, user: AuthUser): Promi
   );
   // `null`: verified meanwhile by another request; read what that one wrote.
   const current = verified ?? (await parts.users.findById(user.id));
-  if (current === null)
-    throw new AuthError('invalid_grant', 'Invalid or expired link', { status: 400, reason: 'user_gone' });
+  if (current === null) throw invalidLink('user_gone');
   if (verified !== null) parts.emit({ type: 'user.verified', subject: user.id });
   return current;
 }

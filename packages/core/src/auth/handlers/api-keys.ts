@@ -5,7 +5,7 @@ import { readRequestJson } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import { INSUFFICIENT_PRIVILEGES } from '../../policy/create-policy.js';
 import type { AuthParts } from '../auth-parts.js';
-import type { AuthContext, Authenticate } from '../authenticate.js';
+import { type AuthContext, type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
 import { json, noContent } from '../respond.js';
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
@@ -31,17 +31,13 @@ function routeId(request: AuthRequest): string {
   return id;
 }
 
-const USER_CREDENTIALS = { via: ['bearer', 'cookie', 'session'] } as const;
-
 /**
  * Refuses, with 403 `insufficient_scope`, a key whose scopes the caller's role does not grant as policy
  * permissions. The role is read from the users table, not from the token: a user demoted since the token
  * was issued cannot mint a key with what they had.
  */
 async function assertRoleGrants(parts: AuthParts, principal: AuthContext, scopes: readonly string[]) {
-  const user = await parts.users.findById(principal.subject);
-  if (user === null)
-    throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
+  const user = await signedInUser(parts, principal.subject);
   const { permissions } = parts.policy.grants({ ...principal, roles: [user.role] });
   if (!scopes.every((scope) => permissions.has(scope)))
     throw new AuthError('insufficient_scope', INSUFFICIENT_PRIVILEGES, {

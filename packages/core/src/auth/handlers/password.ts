@@ -5,17 +5,15 @@ import { clientAddress } from '../../ratelimit/client-address.js';
 import { normalizeEmail } from '../../ratelimit/normalize-email.js';
 import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
-import type { AuthContext, Authenticate } from '../authenticate.js';
+import { type AuthContext, type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
 import { normaliseEmail } from '../email.js';
 import { endEverySession, liveApiKeys } from '../end-sessions.js';
 import { issueLoginTokens } from '../issue-login-tokens.js';
+import { invalidLink } from '../one-time-tokens.js';
 import { json, noContent } from '../respond.js';
 import { sendBestEffort } from '../send-mail.js';
 import type { AuthUser } from '../user-directory.js';
 import { claimUnverifiedAccount } from '../verify-account.js';
-import { invalidLink } from './verify-email.js';
-
-const USER_CREDENTIALS = { via: ['bearer', 'cookie', 'session'] } as const;
 
 /** Issues a reset token and mails its link. Runs after the response: it never throws. */
 async function mailResetLink(parts: AuthParts, flow: AccountFlow, user: AuthUser): Promise<void> {
@@ -127,9 +125,7 @@ export async function changePassword(
   if (typeof current !== 'string' || current.length === 0)
     throw new AuthError('invalid_request', '"current_password" must be a non-empty string');
   if (typeof next !== 'string') throw new AuthError('invalid_request', '"new_password" must be a string');
-  const user = await parts.users.findById(principal.subject);
-  if (user === null)
-    throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer', reason: 'user_gone' });
+  const user = await signedInUser(parts, principal.subject);
 
   const attempt = { email: user.email, ip: request.ip ?? '' };
   await parts.loginThrottle.attempt(attempt);
