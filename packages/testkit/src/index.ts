@@ -5,6 +5,7 @@ export { runResourceServerSuite } from './adapter-suite/run-resource-server-suit
 export type { CreateTestApp, Inject, InjectedRequest, InjectedResponse } from './adapter-suite/types.js';
 export { freePort, isReachable } from './net.js';
 export { createNodeListener } from './node-host.js';
+export { probeRedisCluster, type RedisCluster, startRedisCluster } from './redis-cluster.js';
 export type { ServiceProbe } from './services.js';
 export { probeService } from './services.js';
 export type { ReadyProcess } from './spawn-until-ready.js';
