@@ -20,6 +20,11 @@ export interface AccountOptions {
   resendLimit?: number;
   /** Reset requests per hour, counted per client address and per e-mail (`/auth/password/forgot`). Default 5. */
   forgotLimit?: number;
+  /**
+   * Registrations per hour per client address (`REGISTER_MAX_PER_IP`), counted before any password is
+   * hashed, so that a flood of registrations cannot occupy the hashing threads logins need. Default 10.
+   */
+  registerLimit?: number;
 }
 
 /** What the account routes share, beyond the building blocks in `AuthParts`. */
@@ -33,6 +38,7 @@ export interface AccountFlow {
   readonly resendLimit: RateLimit;
   readonly forgotByAddress: RateLimit;
   readonly forgotByEmail: RateLimit;
+  readonly registerByAddress: RateLimit;
 }
 
 function perHour(value: number | undefined, name: string): number {
@@ -89,5 +95,9 @@ export function createAccountFlow(input: {
     resendLimit: limit(perHour(accounts.resendLimit, 'resendLimit'), 'portcullis:verify-resend'),
     forgotByAddress: limit(forgot, 'portcullis:forgot:ip'),
     forgotByEmail: limit(forgot, 'portcullis:forgot:email'),
+    registerByAddress: limit(
+      perHour(accounts.registerLimit ?? 10, 'registerLimit'),
+      'portcullis:register:ip',
+    ),
   };
 }

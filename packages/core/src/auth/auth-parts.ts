@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import type { MailKind } from '../mail/mailer.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { Policy } from '../policy/create-policy.js';
+import type { DeviceCookies } from '../ratelimit/device-cookie.js';
 import type { LoginThrottle } from '../ratelimit/login-throttle.js';
 import type { RefreshTokenService } from '../refresh/refresh-token-service.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
@@ -53,6 +54,8 @@ export interface AuthParts {
   readonly apiKeys: ApiKeyManager;
   readonly passwords: PasswordHasher;
   readonly loginThrottle: LoginThrottle;
+  /** Signs and checks the device cookie a successful password login earns (login throttling). */
+  readonly devices: DeviceCookies;
   readonly csrf: CsrfGuard;
   readonly cookies: AuthCookies;
   readonly policy: Policy;

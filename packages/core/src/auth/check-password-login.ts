@@ -10,15 +10,25 @@ const INVALID_CREDENTIALS = 'Invalid e-mail or password';
 /**
  * Checks `{email, password}` for a login. The attempt is counted before the password is checked (so a
  * burst of parallel guesses cannot all get through) and refunded on success. An unknown e-mail and a wrong
- * password get the same 401 after the same argon2 work. A hash due for an upgrade is replaced on success.
+ * password get the same 401 after the same argon2 work. A hash due for an upgrade is replaced on success, and
+ * the browser earns (again) the account's device cookie.
  */
-export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest): Promise<AuthUser> {
+/** A password login that passed: the user, and the `Set-Cookie` of the device cookie it earned. */
+export interface PasswordLogin {
+  readonly user: AuthUser;
+  readonly deviceCookie: string;
+}
+
+export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest): Promise<PasswordLogin> {
   const body = readRequestJson(request);
   const email = normaliseEmail(stringField(body, 'email', 320));
   const password = body['password'];
   if (typeof password !== 'string' || password.length === 0)
     throw new AuthError('invalid_request', '"password" must be a non-empty string');
-  const attempt = { email, ip: request.ip ?? '' };
+  // A device cookie earned by an earlier login to this account keeps its browser out of lockouts that
+  // strangers cause elsewhere (it is still counted per address and per device).
+  const device = parts.devices.verify(parts.cookies.read(request.headers).device, email);
+  const attempt = { email, ip: request.ip ?? '', device };
   try {
     await parts.loginThrottle.attempt(attempt);
   } catch (error) {
@@ -35,5 +45,5 @@ export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest)
   if (result.needsRehash)
     await parts.users.update(user.id, { passwordHash: result.newHash }, { passwordHash: user.passwordHash });
   await parts.loginThrottle.recordSuccess(attempt);
-  return user;
+  return { user, deviceCookie: parts.cookies.set('device', parts.devices.issue(email)) };
 }

@@ -452,3 +452,55 @@ describe('roles stay current', () => {
     ).rejects.toMatchObject({ code: 'invalid_token', reason: 'user_gone' });
   });
 });
+
+describe('lockout abuse and registration floods', () => {
+  const DEVICE = '__Host-portcullis-device';
+
+  it('sets the device cookie at every password login (token or session), and logout keeps it', async () => {
+    const { call, registerAndLogin } = await authFixture();
+    const alice = await registerAndLogin('alice@example.com');
+    expect(alice.login.setCookie(DEVICE)).toMatch(
+      /; Max-Age=15552000; Path=\/; HttpOnly; Secure; SameSite=Strict$/,
+    );
+    const session = await call('POST', '/auth/session', {
+      body: { email: 'alice@example.com', password: PASSWORD },
+    });
+    expect(session.cookie(DEVICE)).toBeDefined();
+    const out = await call('POST', '/auth/logout', { headers: bearer(alice.accessToken) });
+    expect(out.setCookie(DEVICE)).toBeUndefined();
+  });
+
+  it('strangers failing from many addresses lock the account, but never the owner’s browser', async () => {
+    const { call, registerAndLogin } = await authFixture({ loginMaxFailuresPerAccount: 10 });
+    const owner = await registerAndLogin('alice@example.com');
+    const device = owner.login.cookie(DEVICE)!;
+    const login = (ip: string, password: string, headers: Record<string, string> = {}) =>
+      call('POST', '/auth/login', { body: { email: 'alice@example.com', password }, ip, headers });
+    for (let i = 1; i <= 10; i++)
+      expect((await login(`192.0.2.${i}`, 'a wrong guess here')).status).toBe(401);
+    // Any browser without the device cookie, the right password included, is refused now…
+    expect((await login('198.51.100.1', PASSWORD)).status).toBe(429);
+    // …the owner's is not, and a device cookie of another account or a forged one does not help.
+    expect((await login('198.51.100.1', PASSWORD, cookieHeader({ [DEVICE]: device }))).status).toBe(200);
+    const bob = await registerAndLogin('bob@example.com');
+    const foreign = bob.login.cookie(DEVICE)!;
+    expect((await login('198.51.100.2', PASSWORD, cookieHeader({ [DEVICE]: foreign }))).status).toBe(429);
+    expect(
+      (await login('198.51.100.2', PASSWORD, cookieHeader({ [DEVICE]: `${device.slice(0, -2)}AA` }))).status,
+    ).toBe(429);
+  });
+
+  it('limits registrations per address, counted before the password is even checked', async () => {
+    const { call, users } = await authFixture({ accounts: { registerLimit: 2 } });
+    const register = (email: string, password: string, ip = '192.0.2.1') =>
+      call('POST', '/auth/register', { body: { email, password }, ip });
+    expect((await register('a@example.com', PASSWORD)).status).toBe(201);
+    expect((await register('b@example.com', PASSWORD)).status).toBe(201);
+    // A weak password would be 400 if it were looked at: 429 first.
+    const flooded = await register('c@example.com', 'weak');
+    expect(flooded.status).toBe(429);
+    expect(Number(flooded.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await register('c@example.com', PASSWORD, '192.0.2.2')).status).toBe(201);
+    expect(users.count()).toBe(3);
+  });
+});

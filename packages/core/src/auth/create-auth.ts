@@ -7,6 +7,7 @@ import { errorResponse } from '../http/error-response.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
+import { hmacSecretBytes } from '../keys/hmac-secret.js';
 import { createKeyring } from '../keys/keyring.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { type Clock, systemClock } from '../lib/clock.js';
@@ -18,6 +19,7 @@ import { createPasswordHasher, type PasswordHasherOptions } from '../passwords/p
 import { createPolicy, type PolicyDefinition } from '../policy/create-policy.js';
 import type { Requirement } from '../policy/requirement.js';
 import { createRateLimit } from '../ratelimit/create-rate-limit.js';
+import { createDeviceCookies } from '../ratelimit/device-cookie.js';
 import { createLoginThrottle } from '../ratelimit/login-throttle.js';
 import { createRefreshTokenService } from '../refresh/refresh-token-service.js';
 import { createRevocationService } from '../revocation/revocation-service.js';
@@ -86,7 +88,14 @@ export interface CreateAuthOptions {
   refreshFamilyLifetime?: number | string;
   sessionIdleTimeout?: number | string;
   sessionAbsoluteTimeout?: number | string;
+  /** Failed logins per e-mail from one client address inside `loginWindow` before 429 for that pair. Default 5. */
   loginMaxFailures?: number;
+  /**
+   * Failed logins per e-mail from all addresses inside `loginWindow` before 429 for every client without
+   * that account's device cookie (set at each successful password login). Default 50.
+   */
+  loginMaxFailuresPerAccount?: number;
+  /** Failed logins per client address, all e-mails, inside `loginWindow`. Default 100. */
   loginMaxFailuresPerIp?: number;
   loginWindow?: number | string;
   passwords?: PasswordHasherOptions;
@@ -149,6 +158,9 @@ export interface Auth extends AuthParts {
   /** "Log out everywhere": every refresh family, session and access token of a user, issued before now. */
   logoutEverywhere(subject: string): Promise<void>;
 }
+
+/** How long a browser's device cookie exempts it from lockouts caused by strangers (contract v2: 180 days). */
+const DEVICE_COOKIE_MAX_AGE = 180 * 86_400;
 
 /**
  * Refuses, at start-up, API-key scopes that no role grants: every key creation would be 403, which is
@@ -263,7 +275,10 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     passwords: createPasswordHasher(options.passwords ?? {}),
     loginThrottle: createLoginThrottle({
       limiterFactory: options.stores.rateLimiter,
-      ...(options.loginMaxFailures === undefined ? {} : { maxFailuresPerEmail: options.loginMaxFailures }),
+      ...(options.loginMaxFailures === undefined ? {} : { maxFailures: options.loginMaxFailures }),
+      ...(options.loginMaxFailuresPerAccount === undefined
+        ? {}
+        : { maxFailuresPerAccount: options.loginMaxFailuresPerAccount }),
       ...(options.loginMaxFailuresPerIp === undefined
         ? {}
         : { maxFailuresPerIp: options.loginMaxFailuresPerIp }),
@@ -272,9 +287,16 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     csrf: createCsrfGuard({
       allowedOrigins: typeof options.appOrigin === 'string' ? [options.appOrigin] : options.appOrigin,
     }),
+    // Keyed from the pepper (HKDF, its own purpose): a server secret that every instance already shares.
+    devices: createDeviceCookies({
+      secret: hmacSecretBytes(options.apiKeyPepper),
+      maxAge: DEVICE_COOKIE_MAX_AGE,
+      clock,
+    }),
     cookies: createAuthCookies({
       accessTtl,
       refreshTtl,
+      deviceMaxAge: DEVICE_COOKIE_MAX_AGE,
       ...(options.cookieNames === undefined ? {} : { names: options.cookieNames }),
     }),
     policy: createPolicy(options.policy),

@@ -13,9 +13,16 @@ describe('createAuthCookies', () => {
       access: '__Host-portcullis-access',
       refresh: '__Host-portcullis-refresh',
       session: '__Host-portcullis-sid',
+      device: '__Host-portcullis-device',
     });
     expect(DEFAULT_COOKIE_NAMES).toEqual(cookies.names);
     expect(Object.isFrozen(cookies.names)).toBe(true);
+  });
+
+  it('serialises the device cookie: HttpOnly, Secure, SameSite=Strict, Path=/, Max-Age 180 days', () => {
+    expect(cookies.set('device', 'd1.x')).toBe(
+      '__Host-portcullis-device=d1.x; Max-Age=15552000; Path=/; HttpOnly; Secure; SameSite=Strict',
+    );
   });
 
   it('serialises the access cookie: HttpOnly, Secure, SameSite=Lax, Path=/, Max-Age = access TTL', () => {

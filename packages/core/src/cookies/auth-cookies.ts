@@ -16,6 +16,8 @@ export interface AuthCookiesOptions {
    * idle and absolute timeouts alone decide how long the session lives.
    */
   sessionMaxAge?: number | string;
+  /** `Max-Age` of the device cookie (login throttling), in seconds or as `"180d"`. Default `"180d"`. */
+  deviceMaxAge?: number | string;
 }
 
 export interface SetAuthCookieOptions {
@@ -28,6 +30,7 @@ export interface AuthCookieValues {
   readonly access: string | undefined;
   readonly refresh: string | undefined;
   readonly session: string | undefined;
+  readonly device: string | undefined;
 }
 
 /** Serialises and reads the contract's credential cookies. Every method returns one `Set-Cookie` value. */
@@ -49,7 +52,7 @@ interface CookiePolicy {
 
 // RFC 6265 §4.1.1 cookie-name = token (RFC 9110 §5.6.2).
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const KINDS: readonly AuthCookieKind[] = ['access', 'refresh', 'session'];
+const KINDS: readonly AuthCookieKind[] = ['access', 'refresh', 'session', 'device'];
 /** Expires for deleted cookies: the epoch, for clients that predate `Max-Age`. Fixed, so client clock skew cannot matter. */
 const EPOCH = new Date(0);
 
@@ -81,8 +84,8 @@ function seconds(value: number | string, optionName: string): number {
 /**
  * Creates the serialiser of the contract's cookies: `HttpOnly; Secure; Path=/`, never a `Domain` (the
  * `__Host-` prefix forbids one), `SameSite=Lax` for the access and session cookies (they must accompany a
- * top-level navigation back to the app) and `SameSite=Strict` for the refresh cookie (only the app itself
- * ever calls `/auth/refresh`).
+ * top-level navigation back to the app) and `SameSite=Strict` for the refresh and device cookies (only the
+ * app itself ever calls `/auth/refresh` or logs in).
  *
  * `Max-Age` alone bounds a live cookie: it is relative, so a client with a wrong clock cannot keep the cookie
  * longer or drop it early, and every current browser honours it. A deleted cookie also carries
@@ -100,9 +103,10 @@ export function createAuthCookies(options: AuthCookiesOptions = {}): AuthCookies
     access: cookieName(configured.access, 'access'),
     refresh: cookieName(configured.refresh, 'refresh'),
     session: cookieName(configured.session, 'session'),
+    device: cookieName(configured.device, 'device'),
   });
   if (new Set(KINDS.map((kind) => names[kind])).size !== KINDS.length)
-    throw new TypeError('cookies: the three names must differ');
+    throw new TypeError('cookies: the cookie names must differ');
   const policies: Record<AuthCookieKind, CookiePolicy> = {
     access: { name: names.access, sameSite: 'lax', maxAge: seconds(options.accessTtl ?? '15m', 'accessTtl') },
     refresh: {
@@ -115,6 +119,12 @@ export function createAuthCookies(options: AuthCookiesOptions = {}): AuthCookies
       sameSite: 'lax',
       maxAge:
         options.sessionMaxAge === undefined ? undefined : seconds(options.sessionMaxAge, 'sessionMaxAge'),
+    },
+    // Strict: only the app's own login page, never a cross-site request, needs to present it.
+    device: {
+      name: names.device,
+      sameSite: 'strict',
+      maxAge: seconds(options.deviceMaxAge ?? '180d', 'deviceMaxAge'),
     },
   };
 
@@ -167,6 +177,7 @@ export function createAuthCookies(options: AuthCookiesOptions = {}): AuthCookies
         access: cookies[names.access],
         refresh: cookies[names.refresh],
         session: cookies[names.session],
+        device: cookies[names.device],
       });
     },
   };

@@ -1,4 +1,4 @@
-/** The names of the three credential cookies portcullis sets. */
+/** The names of the cookies portcullis sets: three credentials, and the device cookie of login throttling. */
 export interface AuthCookieNames {
   /** Carries the access token (JWT). */
   readonly access: string;
@@ -6,9 +6,14 @@ export interface AuthCookieNames {
   readonly refresh: string;
   /** Carries the server-side session id. */
   readonly session: string;
+  /**
+   * Marks a browser that logged in to an account before (login throttling): such a browser is not locked out
+   * by failures of strangers elsewhere. Not a credential on its own.
+   */
+  readonly device: string;
 }
 
-/** Which credential a cookie carries. */
+/** Which cookie of portcullis's a name is. */
 export type AuthCookieKind = keyof AuthCookieNames;
 
 /**
@@ -22,4 +27,5 @@ export const DEFAULT_COOKIE_NAMES: AuthCookieNames = Object.freeze({
   access: '__Host-portcullis-access',
   refresh: '__Host-portcullis-refresh',
   session: '__Host-portcullis-sid',
+  device: '__Host-portcullis-device',
 });

@@ -7,14 +7,20 @@ const START = new Date('2030-01-01T00:00:00Z');
 const MINUTE = 60_000;
 
 /** A login handler as an adapter writes it: only alice@example.com exists, her password is "right". */
-async function login(throttle: LoginThrottle, email: string, password: string, ip = '203.0.113.7') {
+async function login(
+  throttle: LoginThrottle,
+  email: string,
+  password: string,
+  ip = '203.0.113.7',
+  device?: string,
+) {
   try {
-    await throttle.attempt({ email, ip });
+    await throttle.attempt({ email, ip, device });
     const known = email.trim().toLowerCase() === 'alice@example.com';
     if (!known || password !== 'right') {
       throw new AuthError('invalid_credentials', 'Invalid e-mail or password');
     }
-    await throttle.recordSuccess({ email, ip });
+    await throttle.recordSuccess({ email, ip, device });
     return { status: 200 } as const;
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
@@ -49,7 +55,7 @@ describe('login throttle', () => {
     }
     // Window began with the first failure at 0:00; it is now 0:05, so 10 minutes remain.
     const sixth = await login(throttle, 'alice@example.com', 'wrong');
-    expect(sixth).toEqual({ status: 429, code: 'rate_limited', retryAfter: 600, reason: 'email_blocked' });
+    expect(sixth).toEqual({ status: 429, code: 'rate_limited', retryAfter: 600, reason: 'pair_blocked' });
   });
 
   it('answers 429 even to the right password while blocked, with a shrinking Retry-After', async () => {
@@ -127,30 +133,74 @@ describe('login throttle', () => {
   });
 
   it('does not count an attempt refused for the address against the e-mail (and vice versa)', async () => {
-    const throttle = throttleWith({ maxFailuresPerIp: 2 });
+    const throttle = throttleWith({ maxFailuresPerIp: 2, maxFailuresPerAccount: 7 });
     await fail(throttle, 2, 'x@example.com', '198.51.100.1');
-    // Refused by the address: alice's own count must not move.
+    // Refused by the address: alice's own counts must not move.
     expect(await fail(throttle, 10, 'alice@example.com', '198.51.100.1')).toEqual(Array(10).fill(429));
     expect(await fail(throttle, 2, 'alice@example.com', '198.51.100.2')).toEqual([401, 401]);
     expect(await fail(throttle, 2, 'alice@example.com', '198.51.100.3')).toEqual([401, 401]);
-    expect(await fail(throttle, 1, 'alice@example.com', '198.51.100.5')).toEqual([401]);
-    // Refused by the e-mail: address .4 keeps both of its failures for other e-mails.
+    expect(await fail(throttle, 2, 'alice@example.com', '198.51.100.5')).toEqual([401, 401]);
+    expect(await fail(throttle, 2, 'alice@example.com', '198.51.100.6')).toEqual([401, 429]);
+    // Refused by the account: address .4 keeps both of its failures for other e-mails.
     expect(await fail(throttle, 5, 'alice@example.com', '198.51.100.4')).toEqual(Array(5).fill(429));
     expect(await fail(throttle, 3, 'y@example.com', '198.51.100.4')).toEqual([401, 401, 429]);
   });
 
-  it('reports the later of the two windows when both limits are hit', async () => {
-    const throttle = throttleWith({ maxFailuresPerIp: 5 });
+  it('reports the later of the windows when several limits are hit', async () => {
+    const throttle = throttleWith({ maxFailuresPerIp: 6 });
     await fail(throttle, 1, 'x@example.com', '198.51.100.1');
     vi.advanceTimersByTime(5 * MINUTE);
-    await fail(throttle, 4, 'alice@example.com', '198.51.100.1');
+    await fail(throttle, 5, 'alice@example.com', '198.51.100.1');
     vi.advanceTimersByTime(MINUTE);
-    await fail(throttle, 1, 'alice@example.com', '198.51.100.9');
-    // Address window ends at 0:15, e-mail window (began 0:05) at 0:20. It is 0:06.
+    // Address window ends at 0:15, the (e-mail, address) window (began 0:05) at 0:20. It is 0:06.
     expect(await login(throttle, 'alice@example.com', 'right', '198.51.100.1')).toMatchObject({
       status: 429,
       retryAfter: 14 * 60,
     });
+  });
+
+  it('counts an e-mail per address: five failures from one address do not lock out another', async () => {
+    const throttle = throttleWith();
+    expect(await fail(throttle, 6, 'alice@example.com', '198.51.100.1')).toEqual([
+      401, 401, 401, 401, 401, 429,
+    ]);
+    expect((await login(throttle, 'alice@example.com', 'right', '198.51.100.2')).status).toBe(200);
+  });
+
+  it('stops a guesser spread over many addresses at maxFailuresPerAccount', async () => {
+    const throttle = throttleWith({ maxFailuresPerAccount: 10 });
+    for (let i = 1; i <= 10; i++)
+      expect(await fail(throttle, 1, 'alice@example.com', `192.0.2.${i}`)).toEqual([401]);
+    expect(await login(throttle, 'alice@example.com', 'right', '192.0.2.99')).toMatchObject({
+      status: 429,
+      reason: 'account_blocked',
+    });
+  });
+
+  it('never locks the owner out of a browser holding the account’s device cookie (lockout abuse)', async () => {
+    const throttle = throttleWith({ maxFailuresPerAccount: 50 });
+    // Strangers exhaust the account's allowance from ten addresses…
+    for (let i = 1; i <= 10; i++) await fail(throttle, 5, 'alice@example.com', `192.0.2.${i}`);
+    expect((await login(throttle, 'alice@example.com', 'right', '198.51.100.7')).status).toBe(429);
+    // …the owner's browser with its device cookie still logs in, from any address.
+    expect((await login(throttle, 'alice@example.com', 'right', '198.51.100.7', 'owner-device')).status).toBe(
+      200,
+    );
+    // Without it, the same address stays refused.
+    expect(await fail(throttle, 1, 'alice@example.com', '198.51.100.7')).toEqual([429]);
+  });
+
+  it('refuses a device cookie that keeps failing (a stolen one) like any stranger', async () => {
+    const throttle = throttleWith({ maxFailuresPerAccount: 5 });
+    for (let i = 1; i <= 5; i++)
+      await login(throttle, 'alice@example.com', 'wrong', `192.0.2.${i}`, 'stolen');
+    expect(await login(throttle, 'alice@example.com', 'right', '192.0.2.50', 'stolen')).toMatchObject({
+      status: 429,
+      reason: 'device_blocked',
+    });
+    expect((await login(throttle, 'alice@example.com', 'right', '192.0.2.51', 'owner-device')).status).toBe(
+      200,
+    );
   });
 
   it('clears the e-mail count on success, so earlier typos do not shorten the next allowance', async () => {
@@ -189,12 +239,12 @@ describe('login throttle', () => {
 
   it('keeps e-mail and address counters apart even in one shared keyspace', async () => {
     const { factory, keys } = sharedKeyspaceFactory();
-    const throttle = throttleWith({ maxFailuresPerEmail: 5, maxFailuresPerIp: 5, limiterFactory: factory });
+    const throttle = throttleWith({ maxFailures: 5, maxFailuresPerIp: 5, limiterFactory: factory });
     // An "e-mail" spelled like an address, failed from five other addresses…
     for (let i = 1; i <= 5; i++) await fail(throttle, 1, '198.51.100.1', `192.0.2.${i}`);
     // …leaves the real address 198.51.100.1 untouched.
     expect((await login(throttle, 'alice@example.com', 'right', '198.51.100.1')).status).toBe(200);
-    expect(keys().every((key) => /^portcullis:login:(email|ip):[\w-]{22}$/.test(key))).toBe(true);
+    expect(keys().every((key) => /^portcullis:login:(pair|account|ip):[\w-]{22}$/.test(key))).toBe(true);
   });
 
   it('stores hashed keys of bounded size, never the e-mail or address', async () => {
@@ -204,11 +254,16 @@ describe('login throttle', () => {
     const dumped = [...built.values()].flatMap((limiter) =>
       limiter.dump().storage.map((entry) => String(entry.key)),
     );
-    expect(dumped).toHaveLength(2);
+    expect(dumped).toHaveLength(3);
     for (const key of dumped) {
       expect(key).toMatch(/^[\w-]{22}$/);
     }
-    expect([...built.keys()]).toEqual(['portcullis:login:email', 'portcullis:login:ip']);
+    expect([...built.keys()]).toEqual([
+      'portcullis:login:pair',
+      'portcullis:login:account',
+      'portcullis:login:ip',
+      'portcullis:login:device',
+    ]);
   });
 
   it('forgets every counter when its window ends (memory stays bounded)', async () => {
@@ -216,15 +271,15 @@ describe('login throttle', () => {
     const throttle = throttleWith({ limiterFactory: factory });
     for (let i = 0; i < 50; i++) await fail(throttle, 1, `spray${i}@example.com`, `192.0.2.${i}`);
     const sizes = () => [...built.values()].map((limiter) => limiter.dump().storage.length);
-    expect(sizes()).toEqual([50, 50]);
+    expect(sizes()).toEqual([50, 50, 50, 0]);
     vi.advanceTimersByTime(15 * MINUTE);
-    expect(sizes()).toEqual([0, 0]);
+    expect(sizes()).toEqual([0, 0, 0, 0]);
   });
 
   it('honours custom limits, window and key prefix', async () => {
     const { factory, built } = recordingFactory();
     const throttle = throttleWith({
-      maxFailuresPerEmail: 2,
+      maxFailures: 2,
       window: 60,
       keyPrefix: 'app:login',
       limiterFactory: factory,
@@ -233,7 +288,12 @@ describe('login throttle', () => {
     expect((await login(throttle, 'alice@example.com', 'right')).retryAfter).toBe(60);
     vi.advanceTimersByTime(MINUTE);
     expect((await login(throttle, 'alice@example.com', 'right')).status).toBe(200);
-    expect([...built.keys()]).toEqual(['app:login:email', 'app:login:ip']);
+    expect([...built.keys()]).toEqual([
+      'app:login:pair',
+      'app:login:account',
+      'app:login:ip',
+      'app:login:device',
+    ]);
     const ip = built.get('app:login:ip')!;
     expect([ip.points, ip.duration]).toEqual([100, 60]);
   });
@@ -293,8 +353,10 @@ describe('login throttle', () => {
   });
 
   it.each<[string, LoginThrottleOptions]>([
-    ['maxFailuresPerEmail 0', { maxFailuresPerEmail: 0 }],
-    ['maxFailuresPerEmail 2.5', { maxFailuresPerEmail: 2.5 }],
+    ['maxFailures 0', { maxFailures: 0 }],
+    ['maxFailures 2.5', { maxFailures: 2.5 }],
+    ['maxFailuresPerAccount 0', { maxFailuresPerAccount: 0 }],
+    ['maxFailuresPerDevice 1.5', { maxFailuresPerDevice: 1.5 }],
     ['maxFailuresPerIp -1', { maxFailuresPerIp: -1 }],
     ['window "15 minutes"', { window: '15 minutes' }],
     ['window 0', { window: 0 }],

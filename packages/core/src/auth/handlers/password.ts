@@ -127,7 +127,8 @@ export async function changePassword(
   if (typeof next !== 'string') throw new AuthError('invalid_request', '"new_password" must be a string');
   const user = await signedInUser(parts, principal.subject);
 
-  const attempt = { email: user.email, ip: request.ip ?? '' };
+  const device = parts.devices.verify(parts.cookies.read(request.headers).device, user.email);
+  const attempt = { email: user.email, ip: request.ip ?? '', device };
   await parts.loginThrottle.attempt(attempt);
   const result = await parts.passwords.verify(user.passwordHash, current);
   if (!result.valid) {

@@ -1,6 +1,7 @@
 import { AuthError } from '../../errors/auth-error.js';
 import { readRequestJson, stringField } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
+import { clientAddress } from '../../ratelimit/client-address.js';
 import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
 import { normaliseEmail } from '../email.js';
@@ -10,7 +11,8 @@ import { userBody } from '../user-body.js';
 
 /**
  * `POST /auth/register {email,password}` → 201 `{id,email,role:"user",email_verified:false}`, and a
- * verification mail; 400 `weak_password`; 409 `email_taken`; 404 `not_found` while registration is closed.
+ * verification mail; 400 `weak_password`; 409 `email_taken`; 429 past `accounts.registerLimit` an hour per
+ * client address; 404 `not_found` while registration is closed.
  *
  * A new account is unverified and has the role `user` whatever its e-mail: `roleFor` is asked only once the
  * address is proved (`/auth/verify-email`), so registering someone else's address first gains nothing.
@@ -27,6 +29,8 @@ export async function register(
   const email = normaliseEmail(stringField(body, 'email', 320));
   const password = body['password'];
   if (typeof password !== 'string') throw new AuthError('invalid_request', '"password" must be a string');
+  // Counted before anything is hashed: a flood of registrations is refused for the price of a counter.
+  await flow.registerByAddress.consume(clientAddress(request.ip ?? '', 64));
   // The policy check comes before the e-mail lookup, so a weak password never reveals whether an account exists.
   const passwordHash = await parts.passwords.hash(password, { userInputs: [email] });
   const user = await parts.users.create({ email, passwordHash, role: 'user', emailVerified: false });

@@ -5,13 +5,13 @@ import { noContent } from '../respond.js';
 
 /** `POST /auth/session {email,password}` → 204 and a fresh `__Host-portcullis-sid`; a previous session of this browser ends. */
 export async function sessionLogin(parts: AuthParts, request: AuthRequest): Promise<AuthResponse> {
-  const user = await checkPasswordLogin(parts, request);
+  const { user, deviceCookie } = await checkPasswordLogin(parts, request);
   const previous = parts.cookies.read(request.headers).session;
   // A new id at every login: a session id planted before login (fixation) never becomes authenticated.
   if (previous !== undefined) await parts.sessions.destroy(previous);
   const session = await parts.sessions.create(user.id, { roles: [user.role] });
   parts.emit({ type: 'login.succeeded', subject: user.id, method: 'session' });
-  return noContent([parts.cookies.set('session', session.id)]);
+  return noContent([parts.cookies.set('session', session.id), deviceCookie]);
 }
 
 /** `DELETE /auth/session` with the session cookie → 204, session destroyed. The CSRF origin check runs first. */
