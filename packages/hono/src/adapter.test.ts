@@ -5,6 +5,7 @@ import {
   errorResponse,
   extractBearerToken,
   MAX_AUTH_BODY_BYTES,
+  MAX_DISCARDED_BODY_BYTES,
   missingCredentials,
 } from '@portcullis/core/http';
 import { createKeyring } from '@portcullis/core/keys';
@@ -29,6 +30,8 @@ import {
 } from './index.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
+/** A connection's address, as a runtime's `getConnInfo` gives it (`app.request()` has no socket). */
+const loopback = () => ({ remote: { address: '127.0.0.1' } });
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 function expectSecurityHeaders(response: Response) {
@@ -118,20 +121,26 @@ describe('authRoutes translation', () => {
     expectSecurityHeaders(response);
   });
 
-  it('reads at most MAX_AUTH_BODY_BYTES + 1 bytes of an endless body', async () => {
+  it('reads at most MAX_AUTH_BODY_BYTES + 1 bytes of an endless body, and cuts it off after the discard budget', async () => {
     const { seen, source } = recordingRoutes();
-    const app = new Hono().route('/', authRoutes(source));
+    const app = new Hono().route('/', authRoutes(source, { getConnInfo: loopback }));
     let pulled = 0;
+    let cancelled = false;
     const endless = new ReadableStream<Uint8Array>({
       pull(controller) {
         pulled += 1;
         controller.enqueue(new Uint8Array(1024).fill(0x61));
       },
+      cancel() {
+        cancelled = true;
+      },
     });
     const init = { method: 'POST', body: endless, duplex: 'half' } as RequestInit;
     expect((await app.request(`${ORIGIN}/things/1/echo`, init)).status).toBe(201);
     expect(seen[0]!.body).toHaveLength(MAX_AUTH_BODY_BYTES + 1);
-    expect(pulled).toBeLessThan(20);
+    // The rest is read and thrown away (a keep-alive connection survives), but not forever.
+    await expect.poll(() => cancelled).toBe(true);
+    expect(pulled * 1024).toBeLessThan(MAX_AUTH_BODY_BYTES + MAX_DISCARDED_BODY_BYTES + 4 * 1024);
   });
 
   it('still gets the body when an earlier middleware read it through Hono', async () => {

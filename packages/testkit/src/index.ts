@@ -1,5 +1,9 @@
 export { fetchInject } from './adapter-suite/fetch-inject.js';
+export type { RawHttpRequest, RawHttpResponse, RawOutcome } from './adapter-suite/raw-http.js';
+export { onOneConnection } from './adapter-suite/raw-http.js';
 export { runAdapterSuite, SUITE_ORIGIN } from './adapter-suite/run-adapter-suite.js';
+export type { ListenTestApp } from './adapter-suite/run-keep-alive-suite.js';
+export { runKeepAliveSuite } from './adapter-suite/run-keep-alive-suite.js';
 export type { MountResourceServer } from './adapter-suite/run-resource-server-suite.js';
 export { runResourceServerSuite } from './adapter-suite/run-resource-server-suite.js';
 export type { CreateTestApp, Inject, InjectedRequest, InjectedResponse } from './adapter-suite/types.js';

@@ -9,6 +9,7 @@ export {
   headersFromFetch,
   headersFromNode,
   headersFromRawHeaders,
+  MAX_DISCARDED_BODY_BYTES,
   NodeAuthRequest,
   readBodyText,
   responseBodyText,

@@ -6,6 +6,7 @@ import {
   headersFromFetch,
   headersFromNode,
   headersFromRawHeaders,
+  MAX_DISCARDED_BODY_BYTES,
   NodeAuthRequest,
   readBodyText,
 } from './node-request.js';
@@ -96,9 +97,51 @@ describe('neutral request helpers', () => {
       })(),
     );
     const text = await readBodyText(huge, 16 * 1024);
-    expect(text.length).toBe(16 * 1024 + 1);
+    // Answered as soon as the limit is passed, not once the whole body has arrived.
     expect(pulled).toBeLessThan(30);
+    expect(text.length).toBe(16 * 1024 + 1);
     expect(() => readJsonObject(text)).toThrow(expect.objectContaining({ code: 'payload_too_large' }));
+  });
+
+  it('read the rest of an oversized body to its end and throw it away, never destroying the stream', async () => {
+    // attack: a destroyed request resets its keep-alive connection under the client's next request.
+    let pulled = 0;
+    const body = Readable.from(
+      (function* () {
+        for (let i = 0; i < 1000; i++) {
+          pulled += 1;
+          yield Buffer.alloc(1024, 0x61);
+        }
+      })(),
+    );
+    await readBodyText(body, 16 * 1024);
+    await new Promise((resolve) => body.once('end', resolve));
+    expect(pulled).toBe(1000);
+    expect(body.readableAborted).toBe(false);
+  });
+
+  it('cut off a body still coming after MAX_DISCARDED_BODY_BYTES', async () => {
+    const chunk = 64 * 1024;
+    let pulled = 0;
+    let cutOff = false;
+    const endless: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          pulled += 1;
+          return { done: false, value: new Uint8Array(chunk) };
+        },
+        return: async () => {
+          cutOff = true;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const text = await readBodyText(endless, 16 * 1024);
+    expect(text.length).toBe(16 * 1024 + 1);
+    expect(cutOff).toBe(false);
+    await expect.poll(() => cutOff).toBe(true);
+    expect(pulled * chunk).toBeGreaterThan(MAX_DISCARDED_BODY_BYTES);
+    expect(pulled * chunk).toBeLessThanOrEqual(MAX_DISCARDED_BODY_BYTES + 2 * chunk);
   });
 });
 

@@ -93,8 +93,42 @@ export function headersFromFetch(headers: {
 }
 
 /**
+ * How much of an oversized body is still read off the connection, and thrown away, after the limit: enough
+ * that a client which sent a few megabytes by mistake can reuse its keep-alive connection; a client still
+ * sending after that is cut off (its connection closed), as it is sending far more than any auth route takes.
+ */
+export const MAX_DISCARDED_BODY_BYTES = 8 * 1024 * 1024;
+
+function bufferOf(chunk: Uint8Array | string): Buffer {
+  return typeof chunk === 'string'
+    ? Buffer.from(chunk)
+    : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** Reads the rest of a body and forgets it, up to `budget` bytes; past that, ends the stream (and connection). */
+async function discardRest(iterator: AsyncIterator<Uint8Array | string>, budget: number): Promise<void> {
+  let discarded = 0;
+  try {
+    for (;;) {
+      const { done, value } = await iterator.next();
+      if (done) return;
+      discarded += typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
+      if (discarded > budget) {
+        await iterator.return?.();
+        return;
+      }
+    }
+  } catch {
+    // The client went away: nothing is left to discard.
+  }
+}
+
+/**
  * Reads a request body as text, at most `limit` bytes plus one: enough for core to refuse an oversized body
- * with 413 without ever buffering a huge one.
+ * with 413 without ever buffering a huge one. The stream is never cut off at the limit: destroying a Node
+ * request (or cancelling @hono/node-server's stream) resets the connection, so a keep-alive client would see
+ * its next request fail. The rest is read in the background and thrown away — as Node itself does with a
+ * body no handler read — up to `MAX_DISCARDED_BODY_BYTES`, while the 413 is answered at once.
  *
  * @example const body = await readBodyText(req, MAX_AUTH_BODY_BYTES);
  */
@@ -102,17 +136,17 @@ export async function readBodyText(
   stream: AsyncIterable<Uint8Array | string>,
   limit: number,
 ): Promise<string> {
+  const iterator = stream[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    const buffer =
-      typeof chunk === 'string'
-        ? Buffer.from(chunk)
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  while (size <= limit) {
+    const { done, value } = await iterator.next();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    const buffer = bufferOf(value);
     chunks.push(buffer);
     size += buffer.length;
-    if (size > limit) break;
   }
+  void discardRest(iterator, MAX_DISCARDED_BODY_BYTES);
   return Buffer.concat(chunks)
     .subarray(0, limit + 1)
     .toString('utf8');
