@@ -42,7 +42,7 @@ function isPlaceholder(secret: string): boolean {
 }
 
 /** Shannon entropy of the byte distribution times length: an upper bound on the secret's real entropy. */
-function estimatedEntropyBits(bytes: Uint8Array): number {
+export function estimatedEntropyBits(bytes: Uint8Array): number {
   const counts = new Map<number, number>();
   for (const byte of bytes) counts.set(byte, (counts.get(byte) ?? 0) + 1);
   let bitsPerByte = 0;

@@ -1,0 +1,26 @@
+import { importSigningKey, type SigningKey } from './signing-key.js';
+
+/**
+ * Parses a JWK Set of private signing keys from configuration (such as the contract's `SIGNING_KEYS`
+ * environment variable). Every key must name its `alg`; the first one signs.
+ *
+ * @example const keys = await importSigningKeySet(process.env.SIGNING_KEYS!);
+ */
+export async function importSigningKeySet(json: string | { keys: unknown }): Promise<SigningKey[]> {
+  let parsed: unknown;
+  try {
+    parsed = typeof json === 'string' ? JSON.parse(json) : json;
+  } catch {
+    throw new TypeError('signing keys must be a JSON JWK Set: {"keys":[…]}');
+  }
+  const keys = (parsed as { keys?: unknown })?.keys;
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new TypeError('signing keys must be a non-empty JWK Set: {"keys":[…]}');
+  return Promise.all(
+    keys.map((jwk, index) =>
+      importSigningKey(jwk).catch((error: unknown) => {
+        throw new TypeError(`signing key #${index}: ${(error as Error).message}`);
+      }),
+    ),
+  );
+}

@@ -1,0 +1,45 @@
+import { parseDuration } from '../lib/duration.js';
+
+/** Scheduled key rotation, as `createAuth({ keyRotation })` and `createKeyring({ rotation })` take it. */
+export interface KeyRotationOptions {
+  /** How long each key signs before the next one takes over, e.g. `"30d"`. */
+  every: number | string;
+  /**
+   * How long a new key is published in the JWKS before it signs, so that resource servers' JWKS caches
+   * already hold it when the first token names it. Shorter than `every`. Default `"1d"`.
+   */
+  prePublish?: number | string;
+}
+
+export interface RotationSchedule {
+  readonly everyMs: number;
+  readonly prePublishMs: number;
+}
+
+/**
+ * Checks a rotation schedule at construction; `TypeError` naming the option otherwise.
+ *
+ * @example parseRotationSchedule({ every: '30d', prePublish: '1d' }, 'keyRotation')
+ */
+export function parseRotationSchedule(
+  options: KeyRotationOptions | undefined,
+  optionName: string,
+): RotationSchedule | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${optionName} must be an object such as { every: '30d', prePublish: '1d' }`);
+  const every = parseDuration(options.every, `${optionName}.every`);
+  const prePublish = parseDuration(options.prePublish ?? '1d', `${optionName}.prePublish`);
+  if (every <= 0) throw new TypeError(`${optionName}.every must be more than 0`);
+  if (prePublish >= every) {
+    throw new TypeError(
+      `${optionName}.prePublish (default 1d) must be shorter than ${optionName}.every: each period publishes one key ahead of its use`,
+    );
+  }
+  return Object.freeze({ everyMs: every * 1000, prePublishMs: prePublish * 1000 });
+}
+
+/** When the next key is due to be published: `every` after the newest key began signing, less `prePublish`. */
+export function publicationDueAt(newestActivatesAt: number, schedule: RotationSchedule): number {
+  return newestActivatesAt + schedule.everyMs - schedule.prePublishMs;
+}
