@@ -1,7 +1,7 @@
 import type { ApiKeyManager } from '../apikeys/api-key-manager.js';
 import type { AuthCookies } from '../cookies/auth-cookies.js';
 import type { CsrfGuard } from '../csrf/csrf-guard.js';
-import type { Keyring } from '../keys/keyring.js';
+import type { Keyring, KeyringEvent } from '../keys/keyring.js';
 import type { Clock } from '../lib/clock.js';
 import type { MailKind } from '../mail/mailer.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
@@ -39,6 +39,8 @@ export type AuthEvent =
   /** A mail could not be delivered; `name` is the error's class name, never its message. */
   | { type: 'mail.failed'; kind: MailKind; subject: string; name: string }
   | { type: 'keys.rotated'; kid: string }
+  /** Key storage and scheduled rotation: `keys.stored_unencrypted`, `keys.resealed`, `keys.published`, `keys.rotation_failed`. */
+  | KeyringEvent
   | { type: 'api_key.created' | 'api_key.rolled' | 'api_key.revoked'; subject: string; keyId: string }
   | { type: 'error'; name: string; code: string | undefined };
 

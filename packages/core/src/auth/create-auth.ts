@@ -4,11 +4,13 @@ import type { AuthCookieNames } from '../cookies/cookie-names.js';
 import { createCsrfGuard } from '../csrf/csrf-guard.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { errorResponse } from '../http/error-response.js';
+import { createProxyTrust, type ProxyTrust, type TrustProxy, withClientAddress } from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import { hmacSecretBytes } from '../keys/hmac-secret.js';
 import { createKeyring } from '../keys/keyring.js';
+import { type KeyRotationOptions, parseRotationSchedule } from '../keys/rotation-schedule.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
@@ -82,6 +84,20 @@ export interface CreateAuthOptions {
   algorithm?: SigningAlgorithm;
   /** How long a rotated-out key keeps verifying. Default 1 day; never less than the access-token lifetime. */
   keyRetirement?: number | string;
+  /**
+   * Encrypts the private keys stored in `stores.keyring` (AES-256-GCM, the kid as associated data): 32
+   * random bytes, base64url or bytes. Required when `NODE_ENV=production` and keys are generated (no
+   * `signingKeys`); without it in development, a `keys.stored_unencrypted` event is sent to `onEvent`.
+   */
+  keyEncryptionKey?: string | Uint8Array;
+  /** Earlier key-encryption keys: a keyring sealed under one opens, and is resealed under `keyEncryptionKey`. */
+  previousKeyEncryptionKeys?: readonly (string | Uint8Array)[];
+  /**
+   * Scheduled rotation of generated keys, e.g. `{ every: '30d', prePublish: '1d' }`: each new key is in the
+   * JWKS `prePublish` before it signs; the one it replaces verifies `keyRetirement` longer. Exactly one
+   * instance rotates (compare-and-set on the stored keyring). `POST /admin/keys/rotate` still rotates at once.
+   */
+  keyRotation?: KeyRotationOptions;
   accessTokenTtl?: number | string;
   refreshTokenTtl?: number | string;
   /** Absolute lifetime of a login's refresh family. Default: `refreshTokenTtl`. */
@@ -97,6 +113,14 @@ export interface CreateAuthOptions {
   loginMaxFailuresPerAccount?: number;
   /** Failed logins per client address, all e-mails, inside `loginWindow`. Default 100. */
   loginMaxFailuresPerIp?: number;
+  /**
+   * Which reverse proxies to believe for the client's address (`X-Forwarded-For`, which login, registration
+   * and reset limits count by) and protocol (`X-Forwarded-Proto`): a number of proxies in front of the app
+   * (`1` behind one load balancer), or a list of their addresses and networks (`['10.0.0.0/8']`). Default
+   * `0`: the socket's address, both headers ignored. Every adapter hands core the socket's address and the
+   * headers; this setting alone decides, whatever the framework's own proxy setting says.
+   */
+  trustProxy?: TrustProxy;
   loginWindow?: number | string;
   passwords?: PasswordHasherOptions;
   policy?: PolicyDefinition;
@@ -155,6 +179,8 @@ export interface Auth extends AuthParts {
   authorize(principal: Principal, requirement: Requirement): void;
   /** The contract's response for any error (an `AuthError`, or a bug answered 500). */
   errorResponse(error: unknown): AuthResponse;
+  /** The `trustProxy` setting, for an app that needs the same answer: the client's address, HTTPS or not. */
+  readonly proxyTrust: ProxyTrust;
   /** "Log out everywhere": every refresh family, session and access token of a user, issued before now. */
   logoutEverywhere(subject: string): Promise<void>;
 }
@@ -177,7 +203,7 @@ function assertSomeRoleGrants(policy: PolicyDefinition | undefined, scopes: Read
 
 /**
  * Composes portcullis's building blocks into the framework-neutral auth flows of the HTTP contract. Each
- * route takes `{ method, url, headers, body, ip, params }` and returns `{ status, headers, cookies, body }`,
+ * route takes `{ method, url, headers, body, remoteAddress, params }` and returns `{ status, headers, cookies, body }`,
  * so that an adapter only translates. Every store is guarded: an unreachable store answers 503.
  *
  * @example
@@ -186,6 +212,7 @@ function assertSomeRoleGrants(policy: PolicyDefinition | undefined, scopes: Read
  */
 export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
   const clock = options.clock ?? systemClock;
+  const proxyTrust = createProxyTrust(options.trustProxy);
   const stores = {
     keyring: guardStore(options.stores.keyring),
     refreshTokens: guardStore(options.stores.refreshTokens),
@@ -204,9 +231,18 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       'keyRetirement must be at least accessTokenTtl: a rotated-out key must verify every token it signed',
     );
   }
+  parseRotationSchedule(options.keyRotation, 'keyRotation');
+  if (options.keyRotation !== undefined && options.signingKeys !== undefined)
+    throw new TypeError('keyRotation needs generated keys: keys from signingKeys never rotate');
   const keyring = await createKeyring({
     algorithm: options.algorithm ?? 'EdDSA',
     retireAfter: keyRetirement,
+    ...(options.keyEncryptionKey === undefined ? {} : { keyEncryptionKey: options.keyEncryptionKey }),
+    ...(options.previousKeyEncryptionKeys === undefined
+      ? {}
+      : { previousKeyEncryptionKeys: options.previousKeyEncryptionKeys }),
+    ...(options.keyRotation === undefined ? {} : { rotation: options.keyRotation }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     clock,
     ...(options.signingKeys === undefined ? { store: stores.keyring } : { keys: options.signingKeys }),
   });
@@ -358,7 +394,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
         try {
           // Every route, authenticated or not: a credential in the URL is refused before anything else.
           assertNoCredentialsInUrl(request.url);
-          return await handler(request);
+          return await handler(withClientAddress(request, proxyTrust));
         } catch (error) {
           return respondToError(error);
         }
@@ -412,5 +448,6 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       parts.policy.enforce(principal, requirement),
     errorResponse: respondToError,
     logoutEverywhere: (subject: string) => endEverySession(parts, subject),
+    proxyTrust,
   });
 }

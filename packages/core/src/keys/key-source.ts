@@ -31,6 +31,9 @@ export interface KeySource {
     alg: string;
     kid: string | undefined;
   }): VerificationKey | undefined | Promise<VerificationKey | undefined>;
-  /** Changes whenever a key is removed early, so that caches of verified tokens are dropped. */
+  /**
+   * Changes whenever a key that verified stops verifying (retired, withdrawn from a JWKS, replaced), so that
+   * caches of verified tokens are dropped: a cache hit must never outlive the key that signed the token.
+   */
   readonly revision: number;
 }

@@ -150,7 +150,7 @@ function keySealer(options: KeyringOptions): SecretSealer | undefined {
   }
   if (options.keys !== undefined) {
     throw new TypeError(
-      'keyring: keyEncryptionKey protects generated keys in a store; keys passed in `keys` are never stored',
+      'keyEncryptionKey protects generated keys in a store; keys from configuration are never stored, so it would protect nothing',
     );
   }
   return createSecretSealer({

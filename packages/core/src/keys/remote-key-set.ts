@@ -1,5 +1,12 @@
 import { KeyObject } from 'node:crypto';
-import { type CryptoKey, createRemoteJWKSet, exportJWK, errors as joseErrors } from 'jose';
+import {
+  type CryptoKey,
+  createRemoteJWKSet,
+  type ExportedJWKSCache,
+  exportJWK,
+  errors as joseErrors,
+  jwksCache,
+} from 'jose';
 import { AuthError } from '../errors/auth-error.js';
 import { isJwsAlgorithm, isSymmetric, type JwsAlgorithm } from './algorithms.js';
 import type { JsonWebKey } from './jwk.js';
@@ -45,16 +52,32 @@ export function createRemoteKeySet(url: URL, options: RemoteKeySetOptions = {}):
     if (!isJwsAlgorithm(alg) || isSymmetric(alg))
       throw new TypeError(`createRemoteKeySet: algorithm ${String(alg)} is not allowed`);
   }
+  const cacheMaxAge = options.cacheMaxAge ?? 600_000;
+  // jose records every JWKS it adopts here (time and content): how this source learns that the set changed.
+  const fetched: Partial<ExportedJWKSCache> = {};
   const jwks = createRemoteJWKSet(url, {
     timeoutDuration: options.timeout ?? 5000,
     cooldownDuration: options.cooldown ?? 30_000,
-    cacheMaxAge: options.cacheMaxAge ?? 600_000,
+    cacheMaxAge,
     ...(options.headers ? { headers: options.headers } : {}),
+    [jwksCache]: fetched as ExportedJWKSCache,
   });
   const converted = new WeakMap<object, VerificationKey>();
+  const usable = createUsableKeyTracker();
+
+  function noticeRefresh(): void {
+    if (fetched.uat !== undefined) usable.adopt(fetched.uat, fetched.jwks);
+  }
 
   return {
-    revision: 0,
+    /**
+     * Changes when a refreshed JWKS lacks a key the previous one had, and once when the fetched JWKS grows
+     * older than `cacheMaxAge`: a cached token is then verified again, which fetches the JWKS anew.
+     */
+    get revision() {
+      noticeRefresh();
+      return usable.revision(fetched.uat, cacheMaxAge);
+    },
     async resolve(header) {
       const alg = header.alg;
       if (!isJwsAlgorithm(alg) || !algorithms.has(alg)) return undefined;
@@ -84,6 +107,42 @@ export function createRemoteKeySet(url: URL, options: RemoteKeySetOptions = {}):
         converted.set(cryptoKey, key);
       }
       return key;
+    },
+  };
+}
+
+/** One key as far as a verifier is concerned: its kid, type, algorithm and public members. */
+function keyIdentity(jwk: unknown): string {
+  const k = (typeof jwk === 'object' && jwk !== null ? jwk : {}) as Record<string, unknown>;
+  return JSON.stringify([k['kid'], k['kty'], k['alg'], k['use'], k['crv'], k['x'], k['y'], k['n'], k['e']]);
+}
+
+/**
+ * Tracks the keys of the last adopted JWKS, and turns "a key went away" (removed, or replaced under the
+ * same kid) and "the JWKS is stale" into a changed revision. A key only added changes nothing: tokens
+ * already verified stay good.
+ */
+function createUsableKeyTracker() {
+  let revision = 0;
+  let adoptedAt: number | undefined;
+  let keys = new Set<string>();
+  let staleNoticedFor: number | undefined;
+  return {
+    adopt(uat: number, jwks: unknown): void {
+      if (uat === adoptedAt) return;
+      adoptedAt = uat;
+      const list = (jwks as { keys?: unknown } | undefined)?.keys;
+      const next = new Set(Array.isArray(list) ? list.map(keyIdentity) : []);
+      if ([...keys].some((key) => !next.has(key))) revision += 1;
+      keys = next;
+    },
+    revision(uat: number | undefined, maxAgeMs: number): number {
+      // Past its max age the JWKS may no longer hold a cached token's key: verify again (jose refetches).
+      if (uat !== undefined && staleNoticedFor !== uat && Date.now() >= uat + maxAgeMs) {
+        staleNoticedFor = uat;
+        revision += 1;
+      }
+      return revision;
     },
   };
 }

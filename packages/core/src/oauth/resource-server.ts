@@ -114,12 +114,17 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
       if (metadata.jwks_uri === undefined) throw new Error('no jwks_uri in the issuer metadata');
       return createRemoteKeySet(serverUrl(metadata.jwks_uri, 'jwks_uri'), keySetOptions);
     });
+    let discovered: KeySource | undefined;
     keys = {
-      revision: 0,
+      // The discovered JWKS's revision: a key the issuer withdraws ends its cached tokens here too.
+      get revision() {
+        return discovered?.revision ?? 0;
+      },
       async resolve(header) {
         let source: KeySource;
         try {
           source = await remote();
+          discovered = source;
         } catch (error) {
           throw new AuthError('temporarily_unavailable', 'The token issuer’s keys could not be fetched', {
             retryAfter: 5,

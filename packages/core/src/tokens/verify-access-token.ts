@@ -238,10 +238,17 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     token: string,
     principal: AccessTokenPrincipal,
     now: number,
+    revision: number,
   ): MaybePromise<AccessTokenPrincipal> {
     // Cached only until exp: an entry can never outlive the token's own validity. Admitted on a token's
     // second sighting only: a token presented once would cost an insertion and an eviction for nothing.
-    if (cache !== undefined && sightings!.seenBefore(token) && COMPACT_CHARS.test(token)) {
+    // Never admitted when a key went away while it was being verified: its key may be the one withdrawn.
+    if (
+      cache !== undefined &&
+      sightings!.seenBefore(token) &&
+      COMPACT_CHARS.test(token) &&
+      keys.revision === revision
+    ) {
       const expiresAtMs = principal.expiresAt.getTime() + rules.clockTolerance * 1000;
       cache.set(cacheKey(token), { token, principal }, expiresAtMs);
     }
@@ -271,10 +278,11 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     const now = clock();
     const hit = cached(token, now);
     if (hit !== undefined) return checkRevocation(hit, now);
+    const revision = cachedRevision; // as `cached` just read it
     const principal = verifyUncached(token, now);
     return isThenable(principal)
-      ? principal.then((p) => remember(token, p, now))
-      : remember(token, principal, now);
+      ? principal.then((p) => remember(token, p, now, revision))
+      : remember(token, principal, now, revision);
   }
 
   return {
