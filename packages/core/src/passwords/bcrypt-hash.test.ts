@@ -1,5 +1,6 @@
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AuthError } from '../errors/auth-error.js';
 import { parseBcryptHash } from './bcrypt-hash.js';
 import { createPasswordHasher } from './password-hasher.js';
 import { FAST_ARGON2 } from './test-helpers.js';
@@ -8,12 +9,15 @@ const PASSWORD = 'legacy-system-passphrase';
 
 describe('parseBcryptHash', () => {
   const digest = 'N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy';
+  const salt = digest.slice(0, 22);
 
-  it('reads version and cost of a well-formed hash', () => {
-    expect(parseBcryptHash(`$2b$12$${digest}`)).toEqual({ version: 'b', cost: 12 });
-    expect(parseBcryptHash(`$2a$10$${digest}`)).toEqual({ version: 'a', cost: 10 });
-    expect(parseBcryptHash(`$2y$14$${digest}`)).toEqual({ version: 'y', cost: 14 });
-    expect(parseBcryptHash(`$2x$12$${digest}`)).toEqual({ version: 'x', cost: 12 });
+  it('reads version, cost and salt of a well-formed hash', () => {
+    expect(parseBcryptHash(`$2b$12$${digest}`)).toEqual({ version: 'b', cost: 12, salt });
+    expect(parseBcryptHash(`$2a$10$${digest}`)).toEqual({ version: 'a', cost: 10, salt });
+    expect(parseBcryptHash(`$2y$14$${digest}`)).toEqual({ version: 'y', cost: 14, salt });
+    expect(parseBcryptHash(`$2x$12$${digest}`)).toEqual({ version: 'x', cost: 12, salt });
+    expect(parseBcryptHash(`$2b$04$${digest}`)).toMatchObject({ cost: 4 });
+    expect(parseBcryptHash(`$2b$31$${digest}`)).toMatchObject({ cost: 31 });
   });
 
   it('returns undefined for anything else', () => {
@@ -23,6 +27,8 @@ describe('parseBcryptHash', () => {
       `$2b$12$${digest.slice(1)}`,
       `$2c$12$${digest}`,
       `$2$12$${digest}`,
+      `$2b$03$${digest}`,
+      `$2b$32$${digest}`,
       '',
     ]) {
       expect(parseBcryptHash(text)).toBeUndefined();
@@ -31,7 +37,7 @@ describe('parseBcryptHash', () => {
 });
 
 describe('legacy bcrypt hashes', () => {
-  const hasher = createPasswordHasher({ argon2: FAST_ARGON2 });
+  const hasher = createPasswordHasher({ argon2: FAST_ARGON2, bcrypt: true });
   let cost12: string;
 
   beforeAll(async () => {
@@ -92,9 +98,18 @@ describe('legacy bcrypt hashes', () => {
     expect((await hasher.verify(relabelled, PASSWORD)).valid).toBe(false);
   });
 
-  it('verifies a legacy hash of NFKC text with a decomposed spelling', async () => {
+  it('verifies the text as typed, as a legacy system that did not normalise would', async () => {
     const stored = await bcryptHash('caf\u00E9-legacy-user', { cost: 12 });
-    expect((await hasher.verify(stored, 'cafe\u0301-legacy-user')).valid).toBe(true);
+    expect((await hasher.verify(stored, 'caf\u00E9-legacy-user')).valid).toBe(true);
+    // The old system would have refused another spelling too: one bcrypt per login, over one text.
+    expect((await hasher.verify(stored, 'cafe\u0301-legacy-user')).valid).toBe(false);
+  });
+
+  it('verifies the NFKC form of what is typed when the legacy system hashed that', async () => {
+    const nfkc = createPasswordHasher({ argon2: FAST_ARGON2, bcrypt: { normalization: 'NFKC' } });
+    const stored = await bcryptHash('caf\u00E9-legacy-user', { cost: 12 });
+    expect((await nfkc.verify(stored, 'cafe\u0301-legacy-user')).valid).toBe(true);
+    expect((await nfkc.verify(stored, 'caf\u00E9-legacy-user')).valid).toBe(true);
   });
 
   it('verifies a hash of unnormalised text and upgrades it to the NFKC form', async () => {
@@ -104,5 +119,28 @@ describe('legacy bcrypt hashes', () => {
     expect(result.valid).toBe(true);
     if (!result.needsRehash) throw new Error('expected an upgrade');
     expect((await hasher.verify(result.newHash, 'caf\u00E9-legacy-user')).valid).toBe(true);
+  });
+
+  it('throws for a bcrypt hash while bcrypt verification is off, never quoting it', async () => {
+    const off = createPasswordHasher({ argon2: FAST_ARGON2 });
+    const error = await off.verify(cost12, PASSWORD).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(AuthError);
+    expect((error as Error).message).toMatch(/passwords\.bcrypt/);
+    expect((error as Error).message).not.toContain(cost12.slice(7));
+    expect(off.needsRehash(cost12)).toBe(true);
+  });
+
+  it.each([
+    [{ bcrypt: 'yes' }, /bcrypt must be/],
+    [{ bcrypt: { cost: 11 } }, /bcrypt\.cost/],
+    [{ bcrypt: { minCost: 10, cost: 32 } }, /bcrypt\.cost/],
+    [{ bcrypt: { normalization: 'NFD' } }, /normalization/],
+  ])('refuses options %j with a TypeError', (options, message) => {
+    expect(() => createPasswordHasher(options as never)).toThrow(TypeError);
+    expect(() => createPasswordHasher(options as never)).toThrow(message);
   });
 });

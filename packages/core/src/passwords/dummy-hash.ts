@@ -1,5 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { hash as argon2Hash, type Options } from '@node-rs/argon2';
+import { hash as bcryptHash } from '@node-rs/bcrypt';
+
+/** Resolves `make()`'s value, made on the first call (concurrent first calls share it) and reused after. */
+function once(make: () => Promise<string>): () => Promise<string> {
+  let made: Promise<string> | undefined;
+  return () => {
+    made ??= make().catch((error: unknown) => {
+      made = undefined;
+      throw error;
+    });
+    return made;
+  };
+}
+
+const randomPassword = () => randomBytes(32).toString('base64url');
 
 /**
  * Returns a function resolving an argon2id hash of a random, discarded password, computed on the first call
@@ -7,12 +22,10 @@ import { hash as argon2Hash, type Options } from '@node-rs/argon2';
  * with the same parameters costs, and can never succeed.
  */
 export function createDummyHash(hashOptions: Options): () => Promise<string> {
-  let dummy: Promise<string> | undefined;
-  return () => {
-    dummy ??= argon2Hash(randomBytes(32).toString('base64url'), hashOptions).catch((error: unknown) => {
-      dummy = undefined;
-      throw error;
-    });
-    return dummy;
-  };
+  return once(() => argon2Hash(randomPassword(), hashOptions));
+}
+
+/** The same for bcrypt: a hash of a random, discarded password at `cost`, made once, on first use. */
+export function createDummyBcryptHash(cost: number): () => Promise<string> {
+  return once(() => bcryptHash(randomPassword(), { cost }));
 }

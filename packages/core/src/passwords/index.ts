@@ -1,11 +1,20 @@
 export type { Argon2Options } from './argon2-options.js';
 export { OWASP_ARGON2_OPTIONS } from './argon2-options.js';
+export type { LegacyPasswordForm } from './bcrypt-hash.js';
 export { isCommonPassword } from './common-passwords.js';
+export type {
+  LegacyHashMigrationOptions,
+  LegacyHashMigrationReport,
+  PasswordHashWriter,
+  StoredPasswordHash,
+} from './migrate-legacy-hashes.js';
+export { migrateLegacyBcryptHashes } from './migrate-legacy-hashes.js';
 export type { TooLongCode } from './normalize-password.js';
 export { normalizePassword } from './normalize-password.js';
 export type {
   LegacyBcryptOptions,
   PasswordHasher,
+  PasswordHasherLoad,
   PasswordHasherOptions,
   PasswordVerification,
 } from './password-hasher.js';

@@ -159,6 +159,14 @@ describe('createPasswordHasher', () => {
     }
   });
 
+  it('runs as many hashes at once as the libuv threadpool has threads, and lets 8 per thread wait', () => {
+    const threads = Number(process.env['UV_THREADPOOL_SIZE'] ?? 4);
+    expect(hasher.load()).toEqual({ running: 0, queued: 0, maxConcurrent: threads, maxQueued: 8 * threads });
+    const sized = createPasswordHasher({ argon2: FAST_ARGON2, maxConcurrent: 2, maxQueued: 0 });
+    expect(sized.load()).toMatchObject({ maxConcurrent: 2, maxQueued: 0 });
+    expect(createPasswordHasher({ maxConcurrent: 3 }).load()).toMatchObject({ maxQueued: 24 });
+  });
+
   it('refuses a non-string stored hash with a TypeError', async () => {
     await expect(hasher.verify(42 as never, PASSWORD)).rejects.toThrow(TypeError);
   });
@@ -170,6 +178,11 @@ describe('createPasswordHasher', () => {
     [{ bcrypt: { minCost: 3 } }, /minCost/],
     [{ bcrypt: { minCost: 12.5 } }, /minCost/],
     [{ policy: { maxLength: 4096 } }, /maxLength/],
+    [{ maxConcurrent: 0 }, /maxConcurrent/],
+    [{ maxConcurrent: 2.5 }, /maxConcurrent/],
+    [{ maxConcurrent: '4' }, /maxConcurrent/],
+    [{ maxQueued: -1 }, /maxQueued/],
+    [{ maxQueued: 10_001 }, /maxQueued/],
   ])('refuses options %j with a TypeError', (options, message) => {
     expect(() => createPasswordHasher(options as never)).toThrow(TypeError);
     expect(() => createPasswordHasher(options as never)).toThrow(message);

@@ -6,8 +6,18 @@ import {
   type Argon2Options,
   resolveArgon2Options,
 } from './argon2-options.js';
-import { isBcryptFamily, parseBcryptHash, verifyBcrypt } from './bcrypt-hash.js';
-import { createDummyHash } from './dummy-hash.js';
+import {
+  type BcryptHashInfo,
+  isBcryptFamily,
+  isWrappableBcryptHash,
+  legacyPasswordText,
+  parseBcryptHash,
+  recomputeBcrypt,
+  verifyBcrypt,
+} from './bcrypt-hash.js';
+import { createDummyBcryptHash, createDummyHash } from './dummy-hash.js';
+import { createHashingQueue } from './hashing-queue.js';
+import { type LegacyBcryptOptions, resolveLegacyBcryptOptions } from './legacy-bcrypt-options.js';
 import { argon2NeedsRehash, isArgon2Family } from './needs-rehash.js';
 import { normalizePassword } from './normalize-password.js';
 import {
@@ -16,29 +26,53 @@ import {
   type PasswordPolicy,
   type PasswordPolicyOptions,
 } from './password-policy.js';
+import { libuvThreadpoolSize } from './threadpool-size.js';
+import { formatWrappedBcrypt, isWrappedBcrypt, parseWrappedBcrypt } from './wrapped-bcrypt.js';
 
-export interface LegacyBcryptOptions {
-  /** Lowest bcrypt cost verified; a hash below it is refused as invalid. Default 12. */
-  minCost?: number;
-}
+export type { LegacyBcryptOptions } from './legacy-bcrypt-options.js';
 
 export interface PasswordHasherOptions {
   /** argon2id parameters. Default `OWASP_ARGON2_OPTIONS` (m=19456 KiB, t=2, p=1). */
   argon2?: Argon2Options;
   /** Rules `hash()` enforces on new passwords; `maxLength` also bounds what `verify()` accepts. */
   policy?: PasswordPolicyOptions;
-  /** Verification of hashes imported from a bcrypt system (`$2a$`, `$2b$`, `$2y$`). */
-  bcrypt?: LegacyBcryptOptions;
+  /**
+   * Verification of hashes imported from a bcrypt system (`$2a$`, `$2b$`, `$2y$`) and of their wrapped form
+   * (`wrapLegacyBcryptHash`). Off by default: a stored bcrypt hash then throws like any unknown format.
+   * `true` takes the defaults. While it is on, every login costs one bcrypt computation (at `bcrypt.cost`)
+   * plus one argon2id, whatever the account — the price of not telling legacy accounts apart by timing.
+   */
+  bcrypt?: boolean | LegacyBcryptOptions;
+  /**
+   * argon2 and bcrypt computations running at once, each on one libuv thread. Default: the threadpool size
+   * (`UV_THREADPOOL_SIZE`, else 4), as more would only wait inside libuv — behind file and DNS work too.
+   */
+  maxConcurrent?: number;
+  /**
+   * Computations waiting for a slot; past that, one is refused at once with 503 `temporarily_unavailable`
+   * and `Retry-After`. Default `8 × maxConcurrent`: the last in line then waits about eight computations'
+   * time, beyond which a client is better told to come back than left waiting towards a proxy's timeout.
+   */
+  maxQueued?: number;
 }
 
 /**
- * The outcome of `verify()`. When the password is right but the stored hash is outdated (bcrypt, argon2i/d,
- * or other argon2id parameters), `newHash` is a fresh argon2id hash of it to store in place of the old one.
+ * The outcome of `verify()`. When the password is right but the stored hash is outdated (bcrypt, wrapped
+ * bcrypt, argon2i/d, or other argon2id parameters), `newHash` is a fresh argon2id hash of it to store in
+ * place of the old one.
  */
 export type PasswordVerification =
   | { readonly valid: false; readonly needsRehash: false; readonly newHash: undefined }
   | { readonly valid: true; readonly needsRehash: false; readonly newHash: undefined }
   | { readonly valid: true; readonly needsRehash: true; readonly newHash: string };
+
+/** How busy a hasher's queue is, and its bounds: for metrics and health checks. */
+export interface PasswordHasherLoad {
+  readonly running: number;
+  readonly queued: number;
+  readonly maxConcurrent: number;
+  readonly maxQueued: number;
+}
 
 export interface PasswordHasher {
   /** The argon2id parameters new hashes are made with. */
@@ -48,36 +82,73 @@ export interface PasswordHasher {
   /**
    * Checks a new password against the policy, then hashes its NFKC form with argon2id on the libuv
    * threadpool. Rejects with 400 `weak_password` (reason `too_short`, `too_long`, `common`, `weak`) or
-   * 400 `invalid_request` (not a string).
+   * 400 `invalid_request` (not a string), and with 503 `temporarily_unavailable` when the queue is full.
    */
   hash(password: unknown, context?: PasswordCheckContext): Promise<string>;
   /**
    * Verifies a login attempt. Pass `null` for an unknown user (or one without a password): the password is
-   * then checked against a dummy argon2id hash with the same parameters, so an unknown e-mail costs what a
-   * wrong password costs, and the result is never valid. Only the type and `maxLength` are checked, so
-   * passwords set under an older policy still log in; an over-long one is refused before hashing with 400
-   * `invalid_request`. A bcrypt hash below the minimum cost (or `$2x$`) is refused as invalid, after the same
-   * dummy work; a stored hash in no known format throws an `Error` (a data problem, not a wrong password).
+   * then checked against a dummy hash, so an unknown e-mail costs what a wrong password costs, and the result
+   * is never valid. Only the type and `maxLength` are checked, so passwords set under an older policy still
+   * log in; an over-long one is refused before hashing with 400 `invalid_request`. A bcrypt hash below the
+   * minimum cost (or `$2x$`) is refused as invalid, after the same dummy work; a stored hash in no known
+   * format (or a bcrypt one while `bcrypt` is off) throws an `Error` (a data problem, not a wrong password).
+   * Verifications go ahead of waiting new-password hashes; 503 `temporarily_unavailable` when the queue is
+   * full of other verifications.
    */
   verify(storedHash: string | null | undefined, password: unknown): Promise<PasswordVerification>;
   /** True when a stored hash is not argon2id with the configured parameters (e.g. bcrypt). Never throws. */
   needsRehash(storedHash: string): boolean;
+  /**
+   * Wraps a stored bcrypt hash in argon2id (the hasher's parameters), with no plaintext needed: the result
+   * verifies the same passwords (with `bcrypt` on), and a login replaces it with a plain argon2id hash. Throws
+   * an `Error` for anything but a well-formed `$2a$`/`$2b$`/`$2y$` hash bcrypt would verify. Queued like
+   * `hash()`. `migrateLegacyBcryptHashes` runs it over a users table.
+   */
+  wrapLegacyBcryptHash(bcryptHash: string): Promise<string>;
+  /** How many computations run and wait now, and the bounds. */
+  load(): PasswordHasherLoad;
 }
 
 const INVALID: PasswordVerification = Object.freeze({ valid: false, needsRehash: false, newHash: undefined });
 const VALID: PasswordVerification = Object.freeze({ valid: true, needsRehash: false, newHash: undefined });
+/** Upper bound on `maxQueued`: a wait list longer than this would be a backlog, not a queue. */
+const MAX_MAX_QUEUED = 10_000;
+const QUEUED_PER_SLOT = 8;
 
+// Never quote the stored hash in these: it is secret material too.
 function unrecognisedHash(): Error {
-  // Never quote the stored hash: it is secret material too.
   return new Error('passwordHasher.verify: the stored hash is not a well-formed argon2 or bcrypt hash');
 }
 
+function bcryptIsOff(): Error {
+  return new Error(
+    'passwordHasher.verify: the stored hash is a legacy bcrypt hash; set passwords.bcrypt to verify it',
+  );
+}
+
+function boundOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`createPasswordHasher: ${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** A stored hash, read before any work is queued: what a verification has to compute. */
+type StoredHash =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'argon2'; readonly hash: string }
+  | { readonly kind: 'bcrypt'; readonly hash: string; readonly info: BcryptHashInfo }
+  | { readonly kind: 'wrapped'; readonly argon2: string; readonly info: BcryptHashInfo };
+
+const NO_HASH: StoredHash = Object.freeze({ kind: 'none' });
+
 /**
- * Creates an argon2id password hasher (OWASP parameters by default) that also verifies legacy bcrypt hashes
- * and upgrades outdated hashes on login: `verify()` resolves `{ valid, needsRehash, newHash }`, and when
- * `needsRehash` is true the caller stores `newHash` (made without re-applying the policy, so a login is never
- * refused for a password the old rules allowed). Hashing runs on the libuv threadpool, never blocking the
- * event loop (size it with `UV_THREADPOOL_SIZE`; each concurrent hash holds `memoryCost` KiB).
+ * Creates an argon2id password hasher (OWASP parameters by default) that can also verify legacy bcrypt
+ * hashes, and upgrades outdated hashes on login: `verify()` resolves `{ valid, needsRehash, newHash }`, and
+ * when `needsRehash` is true the caller stores `newHash` (made without re-applying the policy, so a login is
+ * never refused for a password the old rules allowed). Hashing runs on the libuv threadpool, never blocking
+ * the event loop, through a bounded queue that serves logins first (each running hash holds `memoryCost` KiB).
  *
  * @example
  * const passwords = createPasswordHasher();
@@ -92,10 +163,16 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   }
   const argon2 = resolveArgon2Options(options.argon2);
   const policy = createPasswordPolicy(options.policy);
-  const bcryptMinCost = options.bcrypt?.minCost ?? 12;
-  if (!Number.isInteger(bcryptMinCost) || bcryptMinCost < 4 || bcryptMinCost > 31) {
-    throw new TypeError('createPasswordHasher: bcrypt.minCost must be an integer from 4 to 31');
-  }
+  const legacy = resolveLegacyBcryptOptions(options.bcrypt);
+  const maxConcurrent = boundOption('maxConcurrent', options.maxConcurrent, libuvThreadpoolSize(), 1, 1024);
+  const maxQueued = boundOption(
+    'maxQueued',
+    options.maxQueued,
+    Math.min(MAX_MAX_QUEUED, QUEUED_PER_SLOT * maxConcurrent),
+    0,
+    MAX_MAX_QUEUED,
+  );
+  const queue = createHashingQueue({ maxConcurrent, maxQueued });
   const hashOptions: Options = Object.freeze({
     algorithm: ARGON2ID,
     version: ARGON2_VERSION_0x13,
@@ -103,14 +180,38 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     ...argon2,
   });
   const dummyHash = createDummyHash(hashOptions);
+  const dummyBcryptHash = legacy && createDummyBcryptHash(legacy.cost);
 
-  async function refuse(normalized: string): Promise<PasswordVerification> {
+  function read(storedHash: string | null | undefined): StoredHash {
+    if (storedHash === null || storedHash === undefined) return NO_HASH;
+    if (isArgon2Family(storedHash)) return { kind: 'argon2', hash: storedHash };
+    if (isWrappedBcrypt(storedHash)) {
+      const wrapped = parseWrappedBcrypt(storedHash);
+      if (wrapped === undefined) throw unrecognisedHash();
+      if (legacy === undefined) throw bcryptIsOff();
+      return { kind: 'wrapped', argon2: wrapped.argon2, info: wrapped.bcrypt };
+    }
+    if (isBcryptFamily(storedHash)) {
+      const info = parseBcryptHash(storedHash);
+      if (info === undefined) throw unrecognisedHash();
+      if (legacy === undefined) throw bcryptIsOff();
+      return { kind: 'bcrypt', hash: storedHash, info };
+    }
+    throw unrecognisedHash();
+  }
+
+  // While bcrypt is on, every path below computes one bcrypt (real or dummy) and then one argon2id (a verify,
+  // a dummy verify, or the upgrade's hash), in that order: the time to answer tells no account from another.
+  async function dummyBcrypt(legacyText: string): Promise<void> {
+    if (dummyBcryptHash !== undefined) await verifyBcrypt(await dummyBcryptHash(), legacyText);
+  }
+
+  async function dummyArgon2(normalized: string): Promise<PasswordVerification> {
     await argon2Verify(await dummyHash(), normalized);
     return INVALID;
   }
 
-  async function accept(storedHash: string, normalized: string): Promise<PasswordVerification> {
-    if (!argon2NeedsRehash(storedHash, argon2)) return VALID;
+  async function upgrade(normalized: string): Promise<PasswordVerification> {
     return Object.freeze({
       valid: true,
       needsRehash: true,
@@ -118,39 +219,69 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     });
   }
 
+  async function argon2Matches(storedHash: string, input: string): Promise<boolean> {
+    try {
+      return await argon2Verify(storedHash, input);
+    } catch {
+      throw unrecognisedHash();
+    }
+  }
+
+  async function check(stored: StoredHash, normalized: string, raw: string): Promise<PasswordVerification> {
+    const legacyText = legacy === undefined ? raw : legacyPasswordText(raw, legacy.normalization);
+    if (stored.kind === 'none') {
+      await dummyBcrypt(legacyText);
+      return dummyArgon2(normalized);
+    }
+    if (stored.kind === 'argon2') {
+      await dummyBcrypt(legacyText);
+      if (!(await argon2Matches(stored.hash, normalized))) return INVALID;
+      return argon2NeedsRehash(stored.hash, argon2) ? upgrade(normalized) : VALID;
+    }
+    // A legacy hash, so `legacy` is set: `read` throws for one while bcrypt is off.
+    if (stored.info.version === 'x' || stored.info.cost < (legacy?.minCost ?? Number.POSITIVE_INFINITY)) {
+      await dummyBcrypt(legacyText);
+      return dummyArgon2(normalized);
+    }
+    if (stored.kind === 'bcrypt') {
+      return (await verifyBcrypt(stored.hash, legacyText)) ? upgrade(normalized) : dummyArgon2(normalized);
+    }
+    const bcryptHash = await recomputeBcrypt(stored.info, legacyText);
+    return (await argon2Matches(stored.argon2, bcryptHash)) ? upgrade(normalized) : INVALID;
+  }
+
   return Object.freeze({
     argon2,
     policy,
     async hash(password: unknown, context?: PasswordCheckContext): Promise<string> {
-      return argon2Hash(await policy.check(password, context), hashOptions);
+      const normalized = await policy.check(password, context);
+      return queue.run('hash', () => argon2Hash(normalized, hashOptions));
     },
     async verify(storedHash: string | null | undefined, password: unknown): Promise<PasswordVerification> {
       if (storedHash !== null && storedHash !== undefined && typeof storedHash !== 'string') {
         throw new TypeError('passwordHasher.verify: storedHash must be a string, or null for no user');
       }
       const normalized = normalizePassword(password, policy.maxLength, 'invalid_request');
-      if (storedHash === null || storedHash === undefined) return refuse(normalized);
-      if (isArgon2Family(storedHash)) {
-        let valid: boolean;
-        try {
-          valid = await argon2Verify(storedHash, normalized);
-        } catch {
-          throw unrecognisedHash();
-        }
-        return valid ? accept(storedHash, normalized) : INVALID;
-      }
-      if (isBcryptFamily(storedHash)) {
-        const info = parseBcryptHash(storedHash);
-        if (info === undefined) throw unrecognisedHash();
-        if (info.version === 'x' || info.cost < bcryptMinCost) return refuse(normalized);
-        // normalizePassword has checked that `password` is a string.
-        const valid = await verifyBcrypt(storedHash, normalized, password as string);
-        return valid ? accept(storedHash, normalized) : INVALID;
-      }
-      throw unrecognisedHash();
+      const stored = read(storedHash);
+      // normalizePassword has checked that `password` is a string.
+      return queue.run('verify', () => check(stored, normalized, password as string));
     },
     needsRehash(storedHash: string): boolean {
       return typeof storedHash !== 'string' || argon2NeedsRehash(storedHash, argon2);
     },
+    async wrapLegacyBcryptHash(bcryptHash: string): Promise<string> {
+      if (typeof bcryptHash !== 'string') {
+        throw new TypeError('passwordHasher.wrapLegacyBcryptHash: bcryptHash must be a string');
+      }
+      const info = parseBcryptHash(bcryptHash);
+      if (info === undefined || !isWrappableBcryptHash(bcryptHash)) {
+        throw new Error(
+          'passwordHasher.wrapLegacyBcryptHash: not a well-formed $2a$, $2b$ or $2y$ hash bcrypt would verify',
+        );
+      }
+      const wrapped = await queue.run('hash', () => argon2Hash(bcryptHash, hashOptions));
+      return formatWrappedBcrypt(info, wrapped);
+    },
+    load: () => Object.freeze({ ...queue.load(), maxConcurrent, maxQueued }),
   });
 }
