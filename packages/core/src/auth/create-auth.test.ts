@@ -168,7 +168,9 @@ describe('login', () => {
   });
 
   it('upgrades a legacy bcrypt hash to argon2id on a successful login', async () => {
-    const { call, users } = await authFixture();
+    const { call, users } = await authFixture({
+      passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 }, bcrypt: true },
+    });
     const bcrypt = await import('@node-rs/bcrypt');
     const legacy = await bcrypt.hash(PASSWORD, { cost: 12 });
     await users.create({
