@@ -116,3 +116,67 @@ describe('remote JWKS', () => {
     expect((error as AuthError).reason).toBe('unknown_key');
   });
 });
+
+describe('remote JWKS: a cached token never outlives its key at the provider', () => {
+  async function cachedToken(options: { cooldown?: number; cacheMaxAge?: number }) {
+    const k1 = await idpKey('k1');
+    const k2 = await idpKey('k2');
+    let served = [k1.jwk];
+    const jwks = await serveJwks(() => ({ status: 200, body: { keys: served } }));
+    const verifier = createAccessTokenVerifier({
+      keys: createRemoteKeySet(jwks.url, options),
+      issuer: 'https://idp.example',
+      audience: 'api',
+    });
+    const token = await idpToken(k1.privateKey as CryptoKey, 'k1');
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(verifier.verifyCached(token)).toBeDefined();
+    return {
+      verifier,
+      token,
+      k1,
+      k2,
+      jwks,
+      serve: (keys: typeof served) => {
+        served = keys;
+      },
+    };
+  }
+
+  it('refuses the cached token once a refresh of the JWKS no longer has its kid', async () => {
+    const { verifier, token, k2, serve } = await cachedToken({ cooldown: 0 });
+    serve([k2.jwk]); // the provider withdraws k1
+    // Another token, signed by the new key, makes the verifier fetch the JWKS again.
+    await verifier.verify(await idpToken(k2.privateKey as CryptoKey, 'k2'));
+    const error = await verifier.verify(token).catch((e: unknown) => e);
+    expect((error as AuthError).reason).toBe('unknown_key');
+  });
+
+  it('refuses it too when the kid stays but its key is replaced', async () => {
+    const { verifier, token, k2, serve } = await cachedToken({ cooldown: 0 });
+    const impostor = await idpKey('k1');
+    serve([impostor.jwk, k2.jwk]);
+    await verifier.verify(await idpToken(k2.privateKey as CryptoKey, 'k2'));
+    const error = await verifier.verify(token).catch((e: unknown) => e);
+    expect((error as AuthError).reason).toBe('bad_signature');
+  });
+
+  it('verifies a cached token again once the JWKS is older than cacheMaxAge, and refuses it if its kid is gone', async () => {
+    const { verifier, token, k2, serve, jwks } = await cachedToken({ cacheMaxAge: 1_000 });
+    serve([k2.jwk]);
+    expect((await verifier.verify(token)).subject).toBe('svc-1'); // still fresh: served from the cache
+    const requests = jwks.requests();
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    const error = await verifier.verify(token).catch((e: unknown) => e);
+    expect((error as AuthError).reason).toBe('unknown_key');
+    expect(jwks.requests()).toBe(requests + 1);
+  });
+
+  it('keeps cached tokens when a refresh only adds a key (a provider pre-publishing its next key)', async () => {
+    const { verifier, token, k1, k2, serve } = await cachedToken({ cooldown: 0 });
+    serve([k1.jwk, k2.jwk]);
+    await verifier.verify(await idpToken(k2.privateKey as CryptoKey, 'k2'));
+    expect(verifier.verifyCached(token)).toBeDefined();
+  });
+});
