@@ -31,7 +31,8 @@ export function keyringStore(db: Queryable, t: Tables): KeyringStore {
 
 /**
  * A `KeyringStore` in PostgreSQL: one row (table `keyring`) holding the snapshot and its revision, saved by
- * compare-and-set. The snapshot contains private keys: restrict who can read the table. Run `migrate` first.
+ * compare-and-set. With `keyEncryptionKey` (required in production) the private keys in it are sealed;
+ * still restrict who can write the table. Run `migrate` first.
  *
  * @example const keyring = await createKeyring({ store: createPostgresKeyringStore(pool) });
  */
