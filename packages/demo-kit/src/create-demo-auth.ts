@@ -16,6 +16,7 @@ import { createDemoMailer } from './demo-mailer.js';
 import { DEMO_API_KEY_SCOPES, DEMO_POLICY } from './demo-policy.js';
 import { type DemoConfig, readDemoConfig } from './env.js';
 import { freePort } from './free-port.js';
+import { resolveKeyringKek } from './keyring-kek.js';
 import { resolvePepper } from './pepper.js';
 import { createSqlUserDirectory, type SqlClient } from './users.js';
 
@@ -42,8 +43,9 @@ function logEvent(app: string, event: AuthEvent): void {
 /**
  * Builds everything a demo app needs from the environment: the embedded PGlite store in `DATA_DIR` by
  * default, PostgreSQL when `DATABASE_URL` is set, Redis for revocations, sessions and rate counters when
- * `REDIS_URL` is set; the users table; signing keys (generated and kept in the store, or `SIGNING_KEYS`);
- * a mailer (SMTP, or the outbox in `DATA_DIR/outbox/`); and `createAuth` configured as the HTTP contract says.
+ * `REDIS_URL` is set; the users table; signing keys (generated and kept in the store, sealed under
+ * `KEYRING_KEK`, or `SIGNING_KEYS`); a mailer (SMTP, or the outbox in `DATA_DIR/outbox/`); and `createAuth`
+ * configured as the HTTP contract says.
  *
  * @example const demo = await createDemoAuth('hono'); // then mount demo.auth with an adapter
  */
@@ -51,6 +53,8 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
   const config = readDemoConfig(app, env);
   // First: a production start without SMTP_URL is refused before anything is opened or generated.
   const mail = createDemoMailer(config);
+  // Then KEYRING_KEK: production without it (and without SIGNING_KEYS) is refused before anything is opened.
+  const keyringKek = await resolveKeyringKek(config);
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const baseUrl = `http://${host}:${port}`;
@@ -102,7 +106,13 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
   }
 
   const users = await createSqlUserDirectory(sql, config.schema);
-  const apiKeyPepper = await resolvePepper(sql, config.schema, config.apiKeyPepper, config.production);
+  const apiKeyPepper = await resolvePepper(
+    sql,
+    config.schema,
+    config.apiKeyPepper,
+    config.production,
+    keyringKek,
+  );
   const signingKeys =
     config.signingKeys === undefined ? undefined : await importSigningKeySet(config.signingKeys);
   // Providers named as the contract names them: `oidc` (any OpenID provider by discovery) and `google`.
@@ -122,6 +132,8 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     // Links go to the demo's page at `<APP_ORIGIN>/` (core's default), which reads the token from the fragment.
     mail: { mailer: mail.mailer, appName: 'portcullis demo' },
     ...(signingKeys === undefined ? {} : { signingKeys }),
+    // Generated keys are stored sealed under KEYRING_KEK; configured ones are never stored.
+    ...(signingKeys === undefined && keyringKek !== undefined ? { keyEncryptionKey: keyringKek } : {}),
     accessTokenTtl: config.accessTokenTtl,
     refreshTokenTtl: config.refreshTokenTtl,
     keyRetirement: Math.max(86_400, config.accessTokenTtl),

@@ -31,6 +31,8 @@ export interface DemoConfig {
   loginWindow: number;
   appOrigin: string | undefined;
   apiKeyPepper: string | undefined;
+  /** `KEYRING_KEK`: seals the stored signing keys and the development pepper. A secret: never print it. */
+  keyringKek: string | undefined;
   oidc: { issuer: string; clientId: string; clientSecret: string } | undefined;
   google: { clientId: string; clientSecret: string } | undefined;
   production: boolean;
@@ -104,6 +106,7 @@ export function readDemoConfig(app: string, env: NodeJS.ProcessEnv = process.env
     loginWindow: duration(env, 'LOGIN_WINDOW', '15m'),
     appOrigin: optional(env, 'APP_ORIGIN'),
     apiKeyPepper: optional(env, 'API_KEY_PEPPER'),
+    keyringKek: optional(env, 'KEYRING_KEK'),
     oidc:
       oidcIssuer === undefined
         ? undefined
