@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,12 @@ afterAll(async () => {
 }, 60_000);
 
 // A restarted process listens on another port: the issuer stays the public URL, as behind a load balancer.
-const PUBLIC = { TOKEN_ISSUER: 'http://portcullis.test', APP_ORIGIN: 'http://portcullis.test' };
+// Each process gets a DATA_DIR of its own: the key-encryption key is shared as a deployment shares secrets.
+const PUBLIC = {
+  TOKEN_ISSUER: 'http://portcullis.test',
+  APP_ORIGIN: 'http://portcullis.test',
+  KEYRING_KEK: randomBytes(32).toString('base64url'),
+};
 
 async function start(env: Record<string, string>) {
   const instance = await startInstance(env);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { probeService } from '@portcullis/testkit';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -31,6 +32,8 @@ describe.each(setups)('$name', (setup) => {
       PORTCULLIS_SCHEMA: schema,
       TOKEN_ISSUER: PUBLIC_URL,
       APP_ORIGIN: PUBLIC_URL,
+      // Every instance opens the keyring (and the pepper) the first one sealed: one KEK for all.
+      KEYRING_KEK: randomBytes(32).toString('base64url'),
       ADMIN_EMAILS: 'admin@example.com',
       ...(setup.redis ? { REDIS_URL, PORTCULLIS_REDIS_PREFIX: prefix } : {}),
     };
