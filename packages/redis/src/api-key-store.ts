@@ -1,7 +1,6 @@
 import type { ApiKeyRecord, ApiKeyStore } from '@portcullis/core';
-import type { Redis } from 'ioredis';
 import { defineScript } from './lib/define-script.js';
-import { type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
+import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 
 const FIELDS = [
   'id',
@@ -17,22 +16,11 @@ const FIELDS = [
   'rolledFrom',
 ] as const satisfies readonly (keyof ApiKeyRecord)[];
 
-// KEYS = key, owner set; ARGV = id, createdAt, field/value pairs. Refuses an existing id.
+// KEYS = key; ARGV = field/value pairs. Refuses an existing id.
 const CREATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
-`;
-
-// KEYS = owner set; ARGV = key prefix. Every key of the owner, newest first (ties: id descending).
-const LIST_BY_OWNER = `
-local keys = {}
-for _, id in ipairs(redis.call('ZREVRANGE', KEYS[1], 0, -1)) do
-  local fields = redis.call('HGETALL', ARGV[1] .. id)
-  if #fields > 0 then keys[#keys + 1] = fields end
-end
-return keys
 `;
 
 // KEYS = key; ARGV = field/value pairs.
@@ -49,10 +37,9 @@ function toRecord(fields: Record<string, string>): ApiKeyRecord {
   return record as unknown as ApiKeyRecord;
 }
 
-function pairsToObject(pairs: string[]): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < pairs.length; i += 2) fields[pairs[i]!] = pairs[i + 1]!;
-  return fields;
+// Newest first; ties by id, descending.
+function newestFirst(a: ApiKeyRecord, b: ApiKeyRecord): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /**
@@ -60,34 +47,42 @@ function pairsToObject(pairs: string[]): Record<string, string> {
  * keys never expire — revoked and expired API keys are kept for listings, as the contract asks — so Redis
  * must persist its data (AOF or RDB) if API keys live in it; PostgreSQL is the better home for them.
  *
+ * Slots (Redis Cluster): no tag. `findById`, the hot path, is given the id alone, so a key lives in its own
+ * slot (one command, spread over the cluster) and its owner's index in another. `create` adds to the index
+ * before it stores the key (a failure in between leaves an id that points at nothing), and `listByOwner`
+ * reads the keys one command each and keeps only those that exist and are the owner's — so a listing never
+ * misses a key, and never shows another owner's.
+ *
  * Keys: `<prefix>ak:key:<id>` (hash), `<prefix>ak:owner:<ownerId>` (sorted set).
  *
  * @example const apiKeys = createRedisApiKeyStore(redis);
  */
-export function createRedisApiKeyStore(redis: Redis, options?: RedisStoresOptions): ApiKeyStore {
-  const { prefix, scriptPrefix } = resolveOptions(redis, options);
+export function createRedisApiKeyStore(redis: RedisClient, options?: RedisStoresOptions): ApiKeyStore {
+  const { prefix } = resolveOptions(redis, options);
   const keyKey = (id: string) => `${prefix}ak:key:${id}`;
   const ownerKey = (ownerId: string) => `${prefix}ak:owner:${ownerId}`;
-  const create = defineScript(redis, 'ApiKeyCreate', 2, CREATE);
-  const listByOwner = defineScript(redis, 'ApiKeyListByOwner', 1, LIST_BY_OWNER);
+  const create = defineScript(redis, 'ApiKeyCreate', 1, CREATE);
   const update = defineScript(redis, 'ApiKeyUpdate', 1, UPDATE);
 
   return {
     async create(record) {
+      // NX: a duplicate id must not move the existing key in its owner's listing.
+      await redis.zadd(ownerKey(record.ownerId), 'NX', record.createdAt, record.id);
       const pairs = FIELDS.flatMap((name) => [name, JSON.stringify(record[name])]);
-      const created = await create(
-        [keyKey(record.id), ownerKey(record.ownerId)],
-        [record.id, String(record.createdAt), ...pairs],
-      );
-      if (created !== 1) throw new Error('duplicate API key id');
+      if ((await create([keyKey(record.id)], pairs)) !== 1) throw new Error('duplicate API key id');
     },
     async findById(id) {
       const fields = await redis.hgetall(keyKey(id));
       return fields['id'] === undefined ? null : toRecord(fields);
     },
     async listByOwner(ownerId) {
-      const keys = (await listByOwner([ownerKey(ownerId)], [`${scriptPrefix}ak:key:`])) as string[][];
-      return keys.map((pairs) => toRecord(pairsToObject(pairs)));
+      const ids = await redis.zrange(ownerKey(ownerId), 0, '-1');
+      const found = await Promise.all(ids.map((id) => redis.hgetall(keyKey(id))));
+      return found
+        .filter((fields) => fields['id'] !== undefined)
+        .map(toRecord)
+        .filter((record) => record.ownerId === ownerId)
+        .sort(newestFirst);
     },
     async update(id, patch) {
       const pairs: string[] = [];

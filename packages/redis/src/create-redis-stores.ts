@@ -1,9 +1,8 @@
 import type { AuthStores } from '@portcullis/core';
-import type { Redis } from 'ioredis';
 import { createRedisApiKeyStore } from './api-key-store.js';
 import { createRedisIdentityStore } from './identity-store.js';
 import { createRedisKeyringStore } from './keyring-store.js';
-import type { RedisStoresOptions } from './lib/resolve-options.js';
+import type { RedisClient, RedisStoresOptions } from './lib/resolve-options.js';
 import { createRedisOAuthStateStore } from './oauth-state-store.js';
 import { createRedisOneTimeTokenStore } from './one-time-token-store.js';
 import { createRedisRateLimiterFactory } from './rate-limiter-factory.js';
@@ -12,19 +11,24 @@ import { createRedisRevocationStore } from './revocation-store.js';
 import { createRedisSessionStore } from './session-store.js';
 
 /**
- * Every portcullis store on one Redis client, under one key prefix. Revocations, sessions, refresh tokens,
- * rate counters, spent OAuth states and one-time tokens expire by themselves; API keys, the keyring and
- * sign-in identities never do, so Redis must be persistent (AOF or RDB) if they live here — or take those
- * three from `@portcullis/postgres` instead (a lost identity unlinks a user from their provider account). In
- * every case run Redis with `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a
- * token.
+ * Every portcullis store on one Redis client — a standalone or Sentinel `Redis`, or a Redis Cluster
+ * `Cluster` — under one key prefix. Revocations, sessions, refresh tokens, rate counters, spent OAuth states
+ * and one-time tokens expire by themselves; API keys, the keyring and sign-in identities never do, so Redis
+ * must be persistent (AOF or RDB) if they live here — or take those three from `@portcullis/postgres`
+ * instead (a lost identity unlinks a user from their provider account). In every case run Redis (every node
+ * of a cluster) with `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a token.
  *
  * @example
  * const redis = new Redis(process.env.REDIS_URL, { ...recommendedRedisOptions, lazyConnect: true });
  * await redis.connect();
  * const auth = await createAuth({ stores: createRedisStores(redis, { prefix: 'myapp:' }), ... });
+ *
+ * @example
+ * const redis = new Cluster([{ host: 'redis-1', port: 6379 }], { ...recommendedClusterOptions, lazyConnect: true });
+ * await redis.connect();
+ * const auth = await createAuth({ stores: createRedisStores(redis), ... });
  */
-export function createRedisStores(redis: Redis, options?: RedisStoresOptions): AuthStores {
+export function createRedisStores(redis: RedisClient, options?: RedisStoresOptions): AuthStores {
   return {
     keyring: createRedisKeyringStore(redis, options),
     refreshTokens: createRedisRefreshTokenStore(redis, options),

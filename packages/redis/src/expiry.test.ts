@@ -75,8 +75,8 @@ describe.skipIf(!redis.available)('Redis keys expire with what they hold', () =>
     const now = Date.now();
     const subject = uniqueId('user');
     const idHash = uniqueId('sid');
-    const key = `${prefix}sess:id:${idHash}`;
-    const subjectKey = `${prefix}sess:subject:${subject}`;
+    const key = `${prefix}session:id:${idHash}`;
+    const subjectKey = `${prefix}session:subject:${subject}`;
     await stores.sessions.create({
       idHash,
       subject,
@@ -86,12 +86,12 @@ describe.skipIf(!redis.available)('Redis keys expire with what they hold', () =>
       data: {},
     });
     await expectExpiresAt(key, now + 30 * MINUTE, now);
-    await expectExpiresAt(subjectKey, now + 30 * MINUTE, now);
-    expect(await client.zscore(subjectKey, idHash)).toBe(String(now + 30 * MINUTE));
+    // The subject's index holds the session until its absolute expiry, which no touch can pass.
+    await expectExpiresAt(subjectKey, now + 12 * HOUR, now);
+    expect(await client.zscore(subjectKey, idHash)).toBe(String(now + 12 * HOUR));
 
     expect(await stores.sessions.touch(idHash, now + HOUR)).toBe(true);
     await expectExpiresAt(key, now + HOUR, now);
-    await expectExpiresAt(subjectKey, now + HOUR, now);
     expect(await stores.sessions.touch(idHash, now + 13 * HOUR)).toBe(true);
     await expectExpiresAt(key, now + 12 * HOUR, now);
     expect((await stores.sessions.get(idHash, now))?.data).toEqual({});
@@ -100,35 +100,58 @@ describe.skipIf(!redis.available)('Redis keys expire with what they hold', () =>
     expect(await client.exists(key, subjectKey)).toBe(0);
   });
 
-  it('keeps a subject’s session set as long as its longest session, and removes it with deleteBySubject', async () => {
+  it('keeps a subject’s session set as long as its longest-bound session, and removes it with deleteBySubject', async () => {
     const now = Date.now();
     const subject = uniqueId('user');
-    const subjectKey = `${prefix}sess:subject:${subject}`;
-    const session = (idle: number) => ({
+    const subjectKey = `${prefix}session:subject:${subject}`;
+    const session = (absolute: number) => ({
       idHash: uniqueId('sid'),
       subject,
       createdAt: now,
-      absoluteExpiresAt: now + 12 * HOUR,
-      idleExpiresAt: now + idle,
+      absoluteExpiresAt: now + absolute,
+      idleExpiresAt: now + 10 * MINUTE,
       data: { roles: ['user'] },
     });
-    const [short, long] = [session(10 * MINUTE), session(2 * HOUR)];
+    const [short, long] = [session(HOUR), session(2 * HOUR)];
     await stores.sessions.create(long);
     await stores.sessions.create(short);
     await expectExpiresAt(subjectKey, now + 2 * HOUR, now);
     await stores.sessions.deleteBySubject(subject);
-    expect(await keysUnder(client, `${prefix}sess:`)).toEqual([]);
+    expect(await keysUnder(client, `${prefix}session:`)).toEqual([]);
   });
 
-  it('drops members of a subject set whose session has expired', async () => {
+  it('keeps an index member whose session is missing — a create may be under way — until its absolute expiry', async () => {
     const now = Date.now();
     const subject = uniqueId('user');
-    const subjectKey = `${prefix}sess:subject:${subject}`;
-    const base = { subject, createdAt: now, absoluteExpiresAt: now + HOUR, data: {} };
-    const gone = { ...base, idHash: uniqueId('sid'), idleExpiresAt: now - 1 };
-    const live = { ...base, idHash: uniqueId('sid'), idleExpiresAt: now + HOUR };
+    const subjectKey = `${prefix}session:subject:${subject}`;
+    const record = {
+      idHash: uniqueId('sid'),
+      subject,
+      createdAt: now,
+      absoluteExpiresAt: now + HOUR,
+      idleExpiresAt: now + 10 * MINUTE,
+      data: {},
+    };
+    await stores.sessions.create(record);
+    // As if deleteBySubject ran between create's two steps: indexed, session not stored yet.
+    await client.del(`${prefix}session:id:${record.idHash}`);
+    await stores.sessions.deleteBySubject(subject);
+    expect(await client.zrange(subjectKey, '0', '-1')).toEqual([record.idHash]);
+    await stores.sessions.create(record);
+    await stores.sessions.deleteBySubject(subject);
+    expect(await stores.sessions.get(record.idHash, now)).toBeNull();
+    expect(await keysUnder(client, `${prefix}session:`)).toEqual([]);
+  });
+
+  it('drops members of a subject set whose session is past its absolute expiry', async () => {
+    const now = Date.now();
+    const subject = uniqueId('user');
+    const subjectKey = `${prefix}session:subject:${subject}`;
+    const base = { subject, createdAt: now - 2 * HOUR, idleExpiresAt: now + HOUR, data: {} };
+    const gone = { ...base, idHash: uniqueId('sid'), absoluteExpiresAt: now - 1 };
+    const live = { ...base, idHash: uniqueId('sid'), absoluteExpiresAt: now + HOUR };
     await stores.sessions.create(gone);
-    expect(await client.exists(`${prefix}sess:id:${gone.idHash}`, subjectKey)).toBe(0);
+    expect(await client.exists(`${prefix}session:id:${gone.idHash}`, subjectKey)).toBe(0);
     await stores.sessions.create(live);
     expect(await client.zrange(subjectKey, '0', '-1')).toEqual([live.idHash]);
   });
@@ -147,19 +170,23 @@ describe.skipIf(!redis.available)('Redis keys expire with what they hold', () =>
     const [t1, t2] = [uniqueId('h'), uniqueId('h')];
     await stores.refreshTokens.createFamily(family, t1, now + HOUR);
     expect((await stores.refreshTokens.rotate(t1, t2, now + 2 * HOUR, now + 1)).outcome).toBe('rotated');
+    const group = `${prefix}rt:{family:${family.id}}`;
     for (const key of [
-      `${prefix}rt:family:${family.id}`,
-      `${prefix}rt:token:${t1}`,
-      `${prefix}rt:token:${t2}`,
-      `${prefix}rt:subject:${subject}`,
+      group,
+      `${group}:token:${t1}`,
+      `${group}:token:${t2}`,
+      `${prefix}rt:token-family:${t1}`,
+      `${prefix}rt:token-family:${t2}`,
+      `${prefix}rt:families:${subject}`,
     ]) {
       await expectExpiresAt(key, family.expiresAt, now);
     }
-    expect(await client.hget(`${prefix}rt:token:${t2}`, 'expiresAt')).toBe(String(now + 2 * HOUR));
+    expect(await client.hget(`${group}:token:${t2}`, 'expiresAt')).toBe(String(now + 2 * HOUR));
+    expect(await keysUnder(client, prefix)).toHaveLength(6);
     expect((await stores.refreshTokens.findFamily(family.id))?.data).toEqual({});
   });
 
-  it('expires a one-time token with itself, and its subject index with the longest-lived token', async () => {
+  it('expires a subject’s one-time tokens with the longest-lived, and each lookup with its token', async () => {
     const now = Date.now();
     const subject = uniqueId('user');
     const token = (purpose: 'verify_email' | 'reset_password', lifetime: number) => ({
@@ -173,23 +200,21 @@ describe.skipIf(!redis.available)('Redis keys expire with what they hold', () =>
     const [verify, reset] = [token('verify_email', 2 * HOUR), token('reset_password', HOUR)];
     await stores.oneTimeTokens.issue(verify);
     await stores.oneTimeTokens.issue(reset);
-    const subjectKey = `${prefix}ott:subject:${subject}`;
-    await expectExpiresAt(`${prefix}ott:token:${verify.hash}`, verify.expiresAt, now);
-    await expectExpiresAt(`${prefix}ott:token:${reset.hash}`, reset.expiresAt, now);
-    await expectExpiresAt(subjectKey, verify.expiresAt, now);
-    expect(await client.hgetall(subjectKey)).toEqual({
-      verify_email: verify.hash,
-      reset_password: reset.hash,
-    });
+    const tokensKey = `${prefix}ott:tokens:${subject}`;
+    await expectExpiresAt(tokensKey, verify.expiresAt, now);
+    await expectExpiresAt(`${prefix}ott:token-subject:${verify.hash}`, verify.expiresAt, now);
+    await expectExpiresAt(`${prefix}ott:token-subject:${reset.hash}`, reset.expiresAt, now);
+    expect(Object.keys(await client.hgetall(tokensKey)).sort()).toEqual(['reset_password', 'verify_email']);
 
-    // A replacement deletes its predecessor's key; a spent token leaves its subject's index.
-    const newer = token('verify_email', HOUR);
+    // A replacement overwrites its predecessor, and the hash then lives as long as its longest token left.
+    const newer = token('verify_email', 30 * MINUTE);
     await stores.oneTimeTokens.issue(newer);
-    expect(await client.exists(`${prefix}ott:token:${verify.hash}`)).toBe(0);
+    await expectExpiresAt(tokensKey, reset.expiresAt, now);
+    expect(await stores.oneTimeTokens.consume(verify.hash, 'verify_email', now)).toBeNull();
     expect(await stores.oneTimeTokens.consume(reset.hash, 'reset_password', now)).toEqual(reset);
-    expect(await client.hgetall(subjectKey)).toEqual({ verify_email: newer.hash });
+    expect(Object.keys(await client.hgetall(tokensKey))).toEqual(['verify_email']);
     await stores.oneTimeTokens.revokeSubject(subject);
-    expect(await keysUnder(client, `${prefix}ott:`)).toEqual([]);
+    expect(await client.exists(tokensKey)).toBe(0);
   });
 
   it('never expires identities, and leaves no key behind once they are unlinked', async () => {
@@ -206,14 +231,16 @@ describe.skipIf(!redis.available)('Redis keys expire with what they hold', () =>
     const [a, b] = [identity(uniqueId('sub')), identity(uniqueId('sub'))];
     await stores.identities.link(a);
     await stores.identities.link(b);
-    const keys = await keysUnder(client, `${prefix}id:`);
+    const keys = await keysUnder(client, prefix);
     expect(keys).toHaveLength(3);
     for (const key of keys) expect(await client.pttl(key)).toBe(-1);
+    // One hash tag for the whole store, so that a link and its user's set change in one script.
+    for (const key of keys) expect(key.startsWith(`${prefix}{${prefix}id}:`)).toBe(true);
     // Pair keys are digests: neither the issuer nor the subject shows in a key name.
     expect(keys.some((key) => key.includes(a.subject) || key.includes('idp.example'))).toBe(false);
     expect(await stores.identities.unlink(a.issuer, a.subject)).toBe(true);
     expect(await stores.identities.unlink(b.issuer, b.subject)).toBe(true);
-    expect(await keysUnder(client, `${prefix}id:`)).toEqual([]);
+    expect(await keysUnder(client, prefix)).toEqual([]);
   });
 
   it('never expires API keys or the keyring', async () => {
@@ -259,8 +286,8 @@ describe.skipIf(!redis.available)('Redis keys expire with what they hold', () =>
       idHash,
       subject: uniqueId('user'),
       createdAt: now,
-      absoluteExpiresAt: now + HOUR,
-      idleExpiresAt: now + 200,
+      absoluteExpiresAt: now + 200,
+      idleExpiresAt: now + HOUR,
       data: {},
     });
     expect(await keysUnder(client, prefix)).toHaveLength(3);

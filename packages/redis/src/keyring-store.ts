@@ -1,7 +1,6 @@
 import type { KeyringSnapshot, KeyringStore } from '@portcullis/core';
-import type { Redis } from 'ioredis';
 import { defineScript } from './lib/define-script.js';
-import { type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
+import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 
 // KEYS = keyring; ARGV = expectedRevision, new revision, snapshot JSON. Compare-and-set in one script.
 const SAVE = `
@@ -17,11 +16,13 @@ return 1
  * holds private keys and never expires: use a persistent Redis (AOF or RDB) with access control and TLS —
  * or, better, keep the keyring in PostgreSQL.
  *
+ * Slots (Redis Cluster): one key, so no tag; the keyring is read at start-up and on an unknown `kid`.
+ *
  * Key: `<prefix>keyring` (hash: revision, snapshot).
  *
  * @example const keyring = await createKeyring({ store: createRedisKeyringStore(redis) });
  */
-export function createRedisKeyringStore(redis: Redis, options?: RedisStoresOptions): KeyringStore {
+export function createRedisKeyringStore(redis: RedisClient, options?: RedisStoresOptions): KeyringStore {
   const { prefix } = resolveOptions(redis, options);
   const key = `${prefix}keyring`;
   const save = defineScript(redis, 'KeyringSave', 1, SAVE);

@@ -1,16 +1,19 @@
 import type { OAuthStateStore } from '@portcullis/core';
-import type { Redis } from 'ioredis';
-import { type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
+import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 import { encodeTime } from './lib/time.js';
 
 /**
  * An `OAuthStateStore` on Redis: `SET <prefix>oauth:state:<key> 1 NX PXAT expiresAt`, so that of any number
  * of callbacks with the same sign-in `state`, on any app instance, exactly one spends it. The entry expires
  * with the state it guards. Keys are a hash of the provider and state (core hashes them), never the state.
+ * Slots (Redis Cluster): one key per state, so no tag; states spread over the cluster.
  *
  * @example const oauthStates = createRedisOAuthStateStore(redis, { prefix: 'myapp:' });
  */
-export function createRedisOAuthStateStore(redis: Redis, options?: RedisStoresOptions): OAuthStateStore {
+export function createRedisOAuthStateStore(
+  redis: RedisClient,
+  options?: RedisStoresOptions,
+): OAuthStateStore {
   const { prefix } = resolveOptions(redis, options);
   return {
     async consume(key, expiresAt) {

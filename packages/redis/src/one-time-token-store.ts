@@ -1,103 +1,91 @@
-import type { OneTimeTokenStore } from '@portcullis/core';
-import type { Redis } from 'ioredis';
+import type { OneTimeTokenPurpose, OneTimeTokenStore } from '@portcullis/core';
 import { defineScript } from './lib/define-script.js';
 import { LUA_HELPERS } from './lib/lua.js';
-import { type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
-import { encodeTime } from './lib/time.js';
+import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
+import { encodeTime, pxat } from './lib/time.js';
 
-// KEYS = token, subject index; ARGV = hash, purpose, subject, email, createdAt, expiresAt, token key prefix.
-// The subject's index maps each purpose to its newest token: the one it held before is deleted (if it still
-// belongs to this subject and purpose), and the index lives as long as the longest-lived token it names.
+// What a subject's hash holds per purpose: its newest token, as JSON.
+interface StoredToken {
+  hash: string;
+  email: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+// KEYS = the subject's tokens; ARGV = purpose, token JSON. Replaces the purpose's token — the one before
+// it is gone in the same step — and lets the hash live as long as its longest-lived token.
 const ISSUE = `${LUA_HELPERS}
-local previous = redis.call('HGET', KEYS[2], ARGV[2])
-if previous and previous ~= ARGV[1] then
-  local key = ARGV[7] .. previous
-  local p = redis.call('HMGET', key, 'purpose', 'subject')
-  if p[1] == ARGV[2] and p[2] == ARGV[3] then redis.call('DEL', key) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local last = nil
+for _, value in ipairs(redis.call('HVALS', KEYS[1])) do
+  local expires_at = tonumber(cjson.decode(value).expiresAt)
+  if last == nil or expires_at > last then last = expires_at end
 end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'purpose', ARGV[2], 'subject', ARGV[3], 'email', ARGV[4], 'createdAt', ARGV[5],
-  'expiresAt', ARGV[6])
-redis.call('PEXPIREAT', KEYS[1], ms(ARGV[6]))
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
-local last = ARGV[6]
-for _, hash in ipairs(redis.call('HVALS', KEYS[2])) do
-  local expires_at = redis.call('HGET', ARGV[7] .. hash, 'expiresAt')
-  if expires_at and tonumber(expires_at) > tonumber(last) then last = expires_at end
-end
-redis.call('PEXPIREAT', KEYS[2], ms(last))
+redis.call('PEXPIREAT', KEYS[1], ms(last))
 return 1
 `;
 
-// KEYS = token; ARGV = hash, purpose, now, subject index prefix. Returns subject, email, createdAt,
-// expiresAt of the token it spent, or nil: a token of another purpose, or expired at `now`, stays as it is.
+// KEYS = the subject's tokens; ARGV = purpose, hash, now. Spends the purpose's token if it is this one and
+// live at `now`, and returns it as stored; otherwise nil, and nothing changes.
 const CONSUME = `
-local t = redis.call('HMGET', KEYS[1], 'purpose', 'subject', 'email', 'createdAt', 'expiresAt')
-if t[1] ~= ARGV[2] or not t[5] or tonumber(t[5]) <= tonumber(ARGV[3]) then return false end
-redis.call('DEL', KEYS[1])
-local index = ARGV[4] .. t[2]
-if redis.call('HGET', index, ARGV[2]) == ARGV[1] then redis.call('HDEL', index, ARGV[2]) end
-return {t[2], t[3], t[4], t[5]}
-`;
-
-// KEYS = subject index; ARGV = token key prefix, subject. A token is deleted only if it still belongs to the
-// subject.
-const REVOKE_SUBJECT = `
-for _, hash in ipairs(redis.call('HVALS', KEYS[1])) do
-  local key = ARGV[1] .. hash
-  if redis.call('HGET', key, 'subject') == ARGV[2] then redis.call('DEL', key) end
-end
-redis.call('DEL', KEYS[1])
-return 1
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if not value then return false end
+local token = cjson.decode(value)
+if token.hash ~= ARGV[2] or tonumber(token.expiresAt) <= tonumber(ARGV[3]) then return false end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return value
 `;
 
 /**
- * A `OneTimeTokenStore` on Redis. Each script runs atomically: `issue` stores the token and deletes the
- * subject's earlier token of the same purpose; `consume` checks purpose and expiry against its `now` and
- * deletes the token in one step, so of any number of concurrent uses, on any app instance, exactly one gets
- * the record. Every key expires (PEXPIREAT) with the token it holds; only the token's hash is ever stored.
+ * A `OneTimeTokenStore` on Redis. Each subject has one hash holding its newest token per purpose: `issue`
+ * overwrites the purpose's field, so the token it replaces is gone in the same step, and `consume` checks
+ * hash, purpose and expiry against its `now` and deletes the field in one script, so of any number of
+ * concurrent uses, on any app instance, exactly one gets the record. The hash expires (PEXPIREAT) with its
+ * longest-lived token; only the token's hash is ever stored.
  *
- * Keys: `<prefix>ott:token:<hash>` (hash: purpose, subject, email, createdAt, expiresAt),
- * `<prefix>ott:subject:<subject>` (hash: purpose → the hash of its newest token).
+ * Slots (Redis Cluster): no tag — every script touches the subject's hash alone, and subjects spread over
+ * the cluster. A token is presented by its hash, whose subject is unknown before reading: a lookup key per
+ * token (`ott:token-subject:<hash>`, in its own slot) names the subject. It is written before the token and
+ * never changes, and a lookup that outlives its token (replaced, spent, revoked) leads to a field that no
+ * longer holds that hash, which `consume` refuses.
+ *
+ * Keys: `<prefix>ott:tokens:<subject>` (hash: purpose → `{hash, email, createdAt, expiresAt}`),
+ * `<prefix>ott:token-subject:<hash>` (string: the subject).
  *
  * @example const oneTimeTokens = createRedisOneTimeTokenStore(redis, { prefix: 'myapp:' });
  */
-export function createRedisOneTimeTokenStore(redis: Redis, options?: RedisStoresOptions): OneTimeTokenStore {
-  const { prefix, scriptPrefix } = resolveOptions(redis, options);
-  const tokenKey = (hash: string) => `${prefix}ott:token:${hash}`;
-  const subjectKey = (subject: string) => `${prefix}ott:subject:${subject}`;
-  // Keys a script builds from what it has read: ioredis does not add the client's keyPrefix to those.
-  const tokenKeyPrefix = `${scriptPrefix}ott:token:`;
-  const subjectKeyPrefix = `${scriptPrefix}ott:subject:`;
-  const issue = defineScript(redis, 'OneTimeTokenIssue', 2, ISSUE);
+export function createRedisOneTimeTokenStore(
+  redis: RedisClient,
+  options?: RedisStoresOptions,
+): OneTimeTokenStore {
+  const { prefix } = resolveOptions(redis, options);
+  const tokensKey = (subject: string) => `${prefix}ott:tokens:${subject}`;
+  const lookupKey = (hash: string) => `${prefix}ott:token-subject:${hash}`;
+  const issue = defineScript(redis, 'OneTimeTokenIssue', 1, ISSUE);
   const consume = defineScript(redis, 'OneTimeTokenConsume', 1, CONSUME);
-  const revokeSubject = defineScript(redis, 'OneTimeTokenRevokeSubject', 1, REVOKE_SUBJECT);
 
   return {
     async issue(record) {
-      await issue(
-        [tokenKey(record.hash), subjectKey(record.subject)],
-        [
-          record.hash,
-          record.purpose,
-          record.subject,
-          record.email,
-          encodeTime(record.createdAt),
-          encodeTime(record.expiresAt),
-          tokenKeyPrefix,
-        ],
-      );
+      // The lookup first: should the token's own write fail, it leads nowhere, and expires with the token.
+      await redis.set(lookupKey(record.hash), record.subject, 'PXAT', pxat(record.expiresAt));
+      const token: StoredToken = {
+        hash: record.hash,
+        email: record.email,
+        createdAt: record.createdAt,
+        expiresAt: record.expiresAt,
+      };
+      await issue([tokensKey(record.subject)], [record.purpose, JSON.stringify(token)]);
     },
-    async consume(hash, purpose, now) {
-      const reply = (await consume([tokenKey(hash)], [hash, purpose, encodeTime(now), subjectKeyPrefix])) as
-        | [string, string, string, string]
-        | null;
-      if (reply === null) return null;
-      const [subject, email, createdAt, expiresAt] = reply;
-      return { hash, purpose, subject, email, createdAt: Number(createdAt), expiresAt: Number(expiresAt) };
+    async consume(hash, purpose: OneTimeTokenPurpose, now) {
+      const subject = await redis.get(lookupKey(hash));
+      if (subject === null) return null;
+      const spent = (await consume([tokensKey(subject)], [purpose, hash, encodeTime(now)])) as string | null;
+      if (spent === null) return null;
+      const { email, createdAt, expiresAt } = JSON.parse(spent) as StoredToken;
+      return { hash, purpose, subject, email, createdAt, expiresAt };
     },
     async revokeSubject(subject) {
-      await revokeSubject([subjectKey(subject)], [tokenKeyPrefix, subject]);
+      await redis.del(tokensKey(subject));
     },
   };
 }

@@ -1,8 +1,7 @@
 import type { RevocationStore } from '@portcullis/core';
-import type { Redis } from 'ioredis';
 import { defineScript } from './lib/define-script.js';
 import { LUA_HELPERS } from './lib/lua.js';
-import { type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
+import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 import { encodeTime } from './lib/time.js';
 
 // KEYS[1] = the entry; ARGV[1] = expiresAt. Keeps the later expiry when an entry is revoked twice.
@@ -29,15 +28,23 @@ return 1
 
 /**
  * A `RevocationStore` on Redis. Each entry is one string key that expires (PXAT) when the revoked tokens
- * would have expired anyway; `isRevoked` reads the token, session and subject entries with one MGET and
- * judges them against its `now` argument (the TTL only collects garbage).
+ * would have expired anyway; `isRevoked` reads the token, session and subject entries and judges them
+ * against its `now` argument (the TTL only collects garbage).
+ *
+ * Slots (Redis Cluster): no tag. `revokeToken` and `revokeSession` are given no subject, so an entry cannot
+ * be grouped with its subject's; and one slot for every entry would send every request's check to one node.
+ * Each entry has its own slot, and `isRevoked` reads its (at most three) entries with one GET each, sent
+ * together: one round trip — pipelined on one connection, or in parallel to their nodes on a cluster.
  *
  * Keys: `<prefix>rev:jti:<jti>`, `<prefix>rev:sid:<sid>` (value: expiresAt), `<prefix>rev:sub:<subject>`
  * (value: `before:expiresAt`).
  *
  * @example const revocations = createRedisRevocationStore(redis, { prefix: 'myapp:' });
  */
-export function createRedisRevocationStore(redis: Redis, options?: RedisStoresOptions): RevocationStore {
+export function createRedisRevocationStore(
+  redis: RedisClient,
+  options?: RedisStoresOptions,
+): RevocationStore {
   const { prefix } = resolveOptions(redis, options);
   const tokenKey = (jti: string) => `${prefix}rev:jti:${jti}`;
   const sessionKey = (sid: string) => `${prefix}rev:sid:${sid}`;
@@ -57,10 +64,10 @@ export function createRedisRevocationStore(redis: Redis, options?: RedisStoresOp
       await revokeSubject([subjectKey(subject)], [encodeTime(before), encodeTime(expiresAt)]);
     },
     async isRevoked(check, now) {
-      const keys = [subjectKey(check.subject)];
-      if (check.tokenId !== undefined) keys.push(tokenKey(check.tokenId));
-      if (check.sessionId !== undefined) keys.push(sessionKey(check.sessionId));
-      const [subject, ...others] = await redis.mget(keys);
+      const reads = [redis.get(subjectKey(check.subject))];
+      if (check.tokenId !== undefined) reads.push(redis.get(tokenKey(check.tokenId)));
+      if (check.sessionId !== undefined) reads.push(redis.get(sessionKey(check.sessionId)));
+      const [subject, ...others] = await Promise.all(reads);
       if (others.some((expiresAt) => live(expiresAt, now))) return true;
       if (subject == null) return false;
       const separator = subject.indexOf(':');

@@ -1,47 +1,37 @@
 import type { SessionRecord, SessionStore } from '@portcullis/core';
-import type { Redis } from 'ioredis';
 import { defineScript } from './lib/define-script.js';
-import { LUA_HELPERS } from './lib/lua.js';
-import { type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
+import { LUA_HELPERS, TRACK_SCRIPT } from './lib/lua.js';
+import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 import { encodeTime } from './lib/time.js';
 
-// KEYS = session, subject set; ARGV = idHash, subject, createdAt, absoluteExpiresAt, idleExpiresAt, data.
+// KEYS = session; ARGV = subject, createdAt, absoluteExpiresAt, idleExpiresAt, data.
 const CREATE = `${LUA_HELPERS}
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'subject', ARGV[2], 'createdAt', ARGV[3], 'absoluteExpiresAt', ARGV[4],
-  'idleExpiresAt', ARGV[5], 'data', ARGV[6])
-local expires_at = earliest(ARGV[4], ARGV[5])
-redis.call('PEXPIREAT', KEYS[1], ms(expires_at))
-track(KEYS[2], ARGV[1], expires_at)
+redis.call('HSET', KEYS[1], 'subject', ARGV[1], 'createdAt', ARGV[2], 'absoluteExpiresAt', ARGV[3],
+  'idleExpiresAt', ARGV[4], 'data', ARGV[5])
+redis.call('PEXPIREAT', KEYS[1], ms(earliest(ARGV[3], ARGV[4])))
 return 1
 `;
 
-// KEYS = session; ARGV = idleExpiresAt, subject-set key prefix, idHash.
+// KEYS = session; ARGV = idleExpiresAt.
 const TOUCH = `${LUA_HELPERS}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'idleExpiresAt', ARGV[1])
-local f = redis.call('HMGET', KEYS[1], 'absoluteExpiresAt', 'subject')
-local expires_at = earliest(ARGV[1], f[1])
-redis.call('PEXPIREAT', KEYS[1], ms(expires_at))
-track(ARGV[2] .. f[2], ARGV[3], expires_at)
+local absolute = redis.call('HGET', KEYS[1], 'absoluteExpiresAt')
+redis.call('PEXPIREAT', KEYS[1], ms(earliest(ARGV[1], absolute)))
 return 1
 `;
 
-// KEYS = session; ARGV = subject-set key prefix, idHash.
+// KEYS = session. Deletes it and returns its subject, or nil.
 const DELETE = `
 local subject = redis.call('HGET', KEYS[1], 'subject')
-redis.call('DEL', KEYS[1])
-if subject then redis.call('ZREM', ARGV[1] .. subject, ARGV[2]) end
-return 1
+if subject then redis.call('DEL', KEYS[1]) end
+return subject
 `;
 
-// KEYS = subject set; ARGV = session key prefix, subject. A member is deleted only if it still belongs to
-// the subject.
-const DELETE_BY_SUBJECT = `
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local key = ARGV[1] .. id
-  if redis.call('HGET', key, 'subject') == ARGV[2] then redis.call('DEL', key) end
-end
+// KEYS = session; ARGV = subject. Deletes the session only if it is the subject's.
+const DELETE_IF_SUBJECT = `
+if redis.call('HGET', KEYS[1], 'subject') ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 return 1
 `;
@@ -49,29 +39,38 @@ return 1
 /**
  * A `SessionStore` on Redis. A session is a hash that expires (PEXPIREAT) at
  * `min(idleExpiresAt, absoluteExpiresAt)`, re-armed by `touch`; `get` also judges both expiries against its
- * `now` argument. Each subject has a sorted set of its session hashes, scored by expiry, for
- * `deleteBySubject`: members are removed with their session, pruned as they expire, and the set expires with
- * its last session.
+ * `now` argument. Each subject has a sorted set of its session hashes, for `deleteBySubject`, scored by the
+ * session's absolute expiry — a bound its life never passes, however often it is touched — pruned as those
+ * pass; the set expires with its last session.
  *
- * Keys: `<prefix>sess:id:<idHash>` (hash), `<prefix>sess:subject:<subject>` (sorted set).
+ * Slots (Redis Cluster): no tag. A session is looked up by its hash on every request, so it lives in its own
+ * slot (one command, spread over the cluster); grouping it with its subject's index would cost every lookup
+ * a second round trip to find the subject first. So no operation writes both in one step: `create` adds to
+ * the index before it stores the session, a member leaves the index only once its session is gone for good
+ * (deleted, or past its absolute expiry), and `deleteBySubject` deletes the subject's sessions one script
+ * each — every session of the subject that exists when it starts is gone when it returns.
+ *
+ * Keys: `<prefix>session:id:<idHash>` (hash), `<prefix>session:subject:<subject>` (sorted set).
  *
  * @example const sessions = createRedisSessionStore(redis);
  */
-export function createRedisSessionStore(redis: Redis, options?: RedisStoresOptions): SessionStore {
-  const { prefix, scriptPrefix } = resolveOptions(redis, options);
-  const sessionPrefix = `${prefix}sess:id:`;
-  const subjectPrefix = `${prefix}sess:subject:`;
-  const create = defineScript(redis, 'SessionCreate', 2, CREATE);
+export function createRedisSessionStore(redis: RedisClient, options?: RedisStoresOptions): SessionStore {
+  const { prefix } = resolveOptions(redis, options);
+  const sessionKey = (idHash: string) => `${prefix}session:id:${idHash}`;
+  const indexKey = (subject: string) => `${prefix}session:subject:${subject}`;
+  const create = defineScript(redis, 'SessionCreate', 1, CREATE);
   const touch = defineScript(redis, 'SessionTouch', 1, TOUCH);
   const remove = defineScript(redis, 'SessionDelete', 1, DELETE);
-  const removeBySubject = defineScript(redis, 'SessionDeleteBySubject', 1, DELETE_BY_SUBJECT);
+  const removeIfSubject = defineScript(redis, 'SessionDeleteIfSubject', 1, DELETE_IF_SUBJECT);
+  const track = defineScript(redis, 'Track', 1, TRACK_SCRIPT);
 
   return {
     async create(record) {
+      // Indexed first: a session must never live on unreachable by deleteBySubject.
+      await track([indexKey(record.subject)], [record.idHash, encodeTime(record.absoluteExpiresAt)]);
       await create(
-        [sessionPrefix + record.idHash, subjectPrefix + record.subject],
+        [sessionKey(record.idHash)],
         [
-          record.idHash,
           record.subject,
           encodeTime(record.createdAt),
           encodeTime(record.absoluteExpiresAt),
@@ -81,7 +80,7 @@ export function createRedisSessionStore(redis: Redis, options?: RedisStoresOptio
       );
     },
     async get(idHash, now) {
-      const fields = await redis.hgetall(sessionPrefix + idHash);
+      const fields = await redis.hgetall(sessionKey(idHash));
       if (fields['subject'] === undefined) return null;
       const record: SessionRecord = {
         idHash,
@@ -94,17 +93,22 @@ export function createRedisSessionStore(redis: Redis, options?: RedisStoresOptio
       return record.idleExpiresAt > now && record.absoluteExpiresAt > now ? record : null;
     },
     async touch(idHash, idleExpiresAt) {
-      const touched = await touch(
-        [sessionPrefix + idHash],
-        [encodeTime(idleExpiresAt), scriptPrefix + 'sess:subject:', idHash],
-      );
-      return touched === 1;
+      return (await touch([sessionKey(idHash)], [encodeTime(idleExpiresAt)])) === 1;
     },
     async delete(idHash) {
-      await remove([sessionPrefix + idHash], [scriptPrefix + 'sess:subject:', idHash]);
+      const subject = (await remove([sessionKey(idHash)], [])) as string | null;
+      if (subject !== null) await redis.zrem(indexKey(subject), idHash);
     },
     async deleteBySubject(subject) {
-      await removeBySubject([subjectPrefix + subject], [scriptPrefix + 'sess:id:', subject]);
+      const index = indexKey(subject);
+      const members = await redis.zrange(index, 0, '-1');
+      const deleted = await Promise.all(
+        members.map((idHash) => removeIfSubject([sessionKey(idHash)], [subject])),
+      );
+      // A member whose session is missing stays: it may be a `create` still under way, which the next
+      // deleteBySubject must find. It leaves by expiring.
+      const gone = members.filter((_, i) => deleted[i] === 1);
+      if (gone.length > 0) await redis.zrem(index, ...gone);
     },
   };
 }

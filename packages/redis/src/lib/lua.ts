@@ -19,3 +19,12 @@ local function track(set, member, expires_at)
   if last[2] then redis.call('PEXPIREAT', set, ms(last[2])) end
 end
 `;
+
+/**
+ * Records `member` in a per-subject sorted set scored by when it expires (`track` above).
+ * KEYS = the set; ARGV = member, expiresAt.
+ */
+export const TRACK_SCRIPT = `${LUA_HELPERS}
+track(KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;

@@ -1,53 +1,80 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+
+/**
+ * The clients the stores accept: a standalone or Sentinel `Redis`, or a Redis Cluster `Cluster`. Every
+ * command and script of this package names its keys, all of them in one hash slot, so both run the same code.
+ */
+export type RedisClient = Redis | Cluster;
 
 /** Options shared by every Redis store factory. */
 export interface RedisStoresOptions {
   /**
    * Prefix of every key this package reads or writes. Default `portcullis:`. Give each application (or
-   * test run) its own prefix when they share one Redis database.
+   * test run) its own prefix when they share one Redis database. A prefix may hold a hash tag of its own
+   * (`{myapp}:`), which puts every key in one slot of a cluster; a `{` with no `}` after it is refused.
    */
   prefix?: string;
 }
 
 /** Options after validation: what the store factories close over. */
 export interface ResolvedOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of the keys this package names in commands (ioredis adds the client's own `keyPrefix` to these). */
   prefix: string;
-  /**
-   * Prefix of the keys a Lua script builds itself from an id it has read (a token's family): ioredis does not
-   * add the client's `keyPrefix` to those, so it is added here.
-   */
-  scriptPrefix: string;
 }
 
 export const DEFAULT_PREFIX = 'portcullis:';
 
 /**
  * Validates the client and options once, at start-up. A client that can make a store call wait forever
- * during an outage (offline queue on, unlimited retries, no command timeout) is refused: authentication must
- * fail closed with a 503, not hang.
+ * during an outage is refused: authentication must fail closed with a 503, not hang. For a standalone
+ * client that is offline queue on, unlimited retries and no command timeout; for a `Cluster`, its own
+ * offline queue, which holds commands while the cluster is down with no timeout at all (the nodes'
+ * `commandTimeout` starts only once a command is sent).
  */
-export function resolveOptions(redis: Redis, options: RedisStoresOptions = {}): ResolvedOptions {
+export function resolveOptions(redis: RedisClient, options: RedisStoresOptions = {}): ResolvedOptions {
   if (typeof redis !== 'object' || redis === null || typeof redis.defineCommand !== 'function') {
-    throw new TypeError('@portcullis/redis: expected an ioredis client (new Redis(...))');
-  }
-  if ((redis as { isCluster?: boolean }).isCluster === true) {
-    throw new TypeError(
-      '@portcullis/redis: Redis Cluster is not supported (its scripts touch keys in several slots); use a standalone or Sentinel client',
-    );
+    throw new TypeError('@portcullis/redis: expected an ioredis client (new Redis(...) or new Cluster(...))');
   }
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string') throw new TypeError('@portcullis/redis: `prefix` must be a string');
-  const clientOptions = redis.options ?? {};
+  const cluster = isCluster(redis) ? (redis.options as ClusterOptions) : undefined;
+  const nodeOptions: RedisOptions = cluster ? (cluster.redisOptions ?? {}) : ((redis as Redis).options ?? {});
+  if (cluster && cluster.enableOfflineQueue !== false) {
+    throw new TypeError(
+      '@portcullis/redis: this Cluster queues commands without any timeout while the cluster is down; create it with enableOfflineQueue: false (and redisOptions: recommendedRedisOptions)',
+    );
+  }
   if (
-    clientOptions.maxRetriesPerRequest === null &&
-    clientOptions.enableOfflineQueue !== false &&
-    clientOptions.commandTimeout === undefined
+    nodeOptions.maxRetriesPerRequest === null &&
+    nodeOptions.enableOfflineQueue !== false &&
+    nodeOptions.commandTimeout === undefined
   ) {
     throw new TypeError(
       '@portcullis/redis: this client can wait forever while Redis is down (maxRetriesPerRequest: null, offline queue on, no commandTimeout); set commandTimeout or use recommendedRedisOptions',
     );
   }
-  return { redis, prefix, scriptPrefix: (clientOptions.keyPrefix ?? '') + prefix };
+  const keyPrefix = (cluster ? cluster.keyPrefix : nodeOptions.keyPrefix) ?? '';
+  assertHashTagsIntact(`${keyPrefix}${prefix}`);
+  return { redis, prefix };
+}
+
+function isCluster(redis: RedisClient): redis is Cluster {
+  return (redis as { isCluster?: boolean }).isCluster === true;
+}
+
+/**
+ * Redis hashes only what lies between a key's first `{` and the next `}`. A prefix with a complete tag
+ * (`{myapp}:`) pins every key to that tag's slot, which is consistent; a prefix with a `{` and no `}` would
+ * make the tag end inside the store's own `{…}`, and `{}` would make Redis hash the whole key — either way
+ * two keys meant for one slot could land in two.
+ */
+function assertHashTagsIntact(fullPrefix: string): void {
+  const open = fullPrefix.indexOf('{');
+  if (open === -1) return;
+  const close = fullPrefix.indexOf('}', open + 1);
+  if (close > open + 1) return;
+  throw new TypeError(
+    `@portcullis/redis: the key prefix ${JSON.stringify(fullPrefix)} opens a hash tag it does not close with a non-empty {…}; use a prefix without braces, or a whole tag such as "{myapp}:"`,
+  );
 }

@@ -8,3 +8,11 @@ export function encodeTime(ms: number): string {
 export function decodeTime(value: string | null | undefined): number | null {
   return value === undefined || value === null || value === '' ? null : Number(value);
 }
+
+/**
+ * A `PXAT` argument for an entry that must last until `ms`: whole ms, rounded up so that it never lapses
+ * early, and at least 1 (Redis refuses 0; a time in the past makes the entry expire at once).
+ */
+export function pxat(ms: number): string {
+  return encodeTime(Math.max(1, Math.ceil(ms)));
+}
