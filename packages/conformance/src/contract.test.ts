@@ -10,6 +10,7 @@ import { createClient, freshClientAddress, type Request, secret, secretsSeen } f
 import { type ContractTarget, contractSteps } from './contract-steps.js';
 import { type DemoProcess, FRAMEWORKS, startDemo } from './demo-process.js';
 import { ACCESS, email, freshPassword, REFRESH, SID, sleep } from './fixtures.js';
+import { loginThrottlingTests, MAX_FAILURES_PER_ACCOUNT } from './login-throttling.js';
 import { expectError, expectSecurityHeaders } from './reply-expectations.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -47,6 +48,7 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
       if (!enabled) return;
       app = await startDemo(framework, {
         ADMIN_EMAILS,
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: String(MAX_FAILURES_PER_ACCOUNT),
         ...(storage.networked
           ? {
               DATABASE_URL,
@@ -547,6 +549,7 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
     );
 
     accountLifecycleTests(enabled, () => target);
+    loginThrottlingTests(enabled, () => target);
 
     it.skipIf(!enabled)('serves the browser page at / with a strict CSP and no inline script', async () => {
       const page = await http('GET', '/');
@@ -562,13 +565,13 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
       async () => {
         const output = app.output();
         expect(output).toContain('listening on');
+        // Every one-time token the app mailed counts too, whether or not a test followed its link.
+        const tokens = (await app.outbox.all()).flatMap((m) => (m.token === undefined ? [] : [m.token]));
+        expect(tokens.length).toBeGreaterThan(5);
+        for (const token of tokens) secret(token);
         expect(secretsSeen.size).toBeGreaterThan(20);
         const leaked = [...secretsSeen].filter((value) => output.includes(value));
         expect(leaked).toEqual([]);
-        // The mailed one-time tokens among them (the mail checks remember each one as a secret).
-        const tokens = (await app.outbox.all()).flatMap((m) => (m.token === undefined ? [] : [m.token]));
-        expect(tokens.length).toBeGreaterThan(5);
-        expect(tokens.filter((token) => !secretsSeen.has(token))).toEqual([]);
         // An Authorization value is a scheme and a credential: none may be printed (the start-up hint shows a placeholder).
         expect(output).not.toMatch(/bearer\s+[A-Za-z0-9._~+/-]{16,}/i);
       },
@@ -585,7 +588,12 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
       const b = await generateSigningKey('EdDSA');
       keys = [a.exportPrivateJwk(), b.exportPrivateJwk()];
       for (const jwk of keys) secret(jwk['d'] as string);
-      app = await startDemo(framework, { ADMIN_EMAILS: ADMIN, SIGNING_KEYS: JSON.stringify({ keys }) });
+      // REGISTER_MAX_PER_IP=3 here (the other demos lift it): the registration-flood row below runs on it.
+      app = await startDemo(framework, {
+        ADMIN_EMAILS: ADMIN,
+        SIGNING_KEYS: JSON.stringify({ keys }),
+        REGISTER_MAX_PER_IP: '3',
+      });
       http = createClient(app.url);
     }, 90_000);
     afterAll(() => app?.stop());
@@ -617,6 +625,22 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
         'conflict',
       );
       expect(app.output()).not.toContain(keys[0]!['d'] as string);
+    });
+
+    it('attack: registrations past REGISTER_MAX_PER_IP from one address → 429 before any password is checked', async () => {
+      const client = createClient(app.url, { localAddress: freshClientAddress() });
+      const register = (address: string, password = PASSWORD) =>
+        client('POST', '/auth/register', { body: { email: address, password } });
+      for (let i = 0; i < 3; i++) expect((await register(email('flood'))).status).toBe(201);
+      // A weak password would be 400 if it were looked at: the limit comes first.
+      const flooded = await register(email('flood'), 'weak');
+      expectError(flooded, 429, 'rate_limited');
+      expect(Number(flooded.headers.get('retry-after'))).toBeGreaterThan(0);
+      const elsewhere = createClient(app.url, { localAddress: freshClientAddress() });
+      expect(
+        (await elsewhere('POST', '/auth/register', { body: { email: email('flood'), password: PASSWORD } }))
+          .status,
+      ).toBe(201);
     });
   });
 

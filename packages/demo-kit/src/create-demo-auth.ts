@@ -129,6 +129,7 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     apiKeyScopes: DEMO_API_KEY_SCOPES,
     policy: DEMO_POLICY,
     registration: config.registration,
+    accounts: { registerLimit: config.registerMaxPerIp },
     // Links go to the demo's page at `<APP_ORIGIN>/` (core's default), which reads the token from the fragment.
     mail: { mailer: mail.mailer, appName: 'portcullis demo' },
     ...(signingKeys === undefined ? {} : { signingKeys }),
@@ -138,6 +139,7 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     refreshTokenTtl: config.refreshTokenTtl,
     keyRetirement: Math.max(86_400, config.accessTokenTtl),
     loginMaxFailures: config.loginMaxFailures,
+    loginMaxFailuresPerAccount: config.loginMaxFailuresPerAccount,
     loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
     loginWindow: config.loginWindow,
     // Core asks only once the e-mail is verified: registering an ADMIN_EMAILS address grants nothing.

@@ -27,7 +27,9 @@ export interface DemoConfig {
   accessTokenTtl: number;
   refreshTokenTtl: number;
   loginMaxFailures: number;
+  loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
+  registerMaxPerIp: number;
   loginWindow: number;
   appOrigin: string | undefined;
   apiKeyPepper: string | undefined;
@@ -102,7 +104,9 @@ export function readDemoConfig(app: string, env: NodeJS.ProcessEnv = process.env
     accessTokenTtl: duration(env, 'ACCESS_TOKEN_TTL', '15m'),
     refreshTokenTtl: duration(env, 'REFRESH_TOKEN_TTL', '7d'),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1),
+    loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 50, 1),
     loginMaxFailuresPerIp: integer(env, 'LOGIN_MAX_FAILURES_PER_IP', 100, 1),
+    registerMaxPerIp: integer(env, 'REGISTER_MAX_PER_IP', 10, 1),
     loginWindow: duration(env, 'LOGIN_WINDOW', '15m'),
     appOrigin: optional(env, 'APP_ORIGIN'),
     apiKeyPepper: optional(env, 'API_KEY_PEPPER'),

@@ -29,7 +29,14 @@ export async function startInstance(env: Record<string, string>, timeoutMs = 30_
   const instance = await spawnUntilReady({
     script: join(here, 'instance.ts'),
     cwd: join(here, '..'), // where `tsx` resolves from
-    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SMTP_URL: '', ...env },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SMTP_URL: '',
+      REGISTER_MAX_PER_IP: '100000',
+      ...env,
+    },
     ready: /ready (http:\/\/\S+)/,
     timeoutMs,
   });
