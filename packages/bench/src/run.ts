@@ -3,6 +3,7 @@
 import { cpus, loadavg } from 'node:os';
 import { apiKeysBench, memoryApiKeyStores } from './apikeys.js';
 import { cacheHeapBench } from './cache-heap.js';
+import { floodBench } from './flood.js';
 import { forgotBench } from './forgot.js';
 import { printHeading } from './format.js';
 import { httpBench } from './http/index.js';
@@ -60,6 +61,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'passwords', title: 'Password hashing: argon2id and legacy bcrypt', run: passwordsBench },
   { name: 'forgot', title: 'Password reset requests: known vs unknown e-mail timing', run: forgotBench },
   { name: 'loop-delay', title: 'Event-loop delay under concurrent logins', run: loopDelayBench },
+  { name: 'flood', title: 'Login latency under a registration flood', run: floodBench },
   { name: 'http', title: 'HTTP frameworks: bare vs portcullis vs peer (autocannon)', run: httpBench },
 ];
 
