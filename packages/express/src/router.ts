@@ -23,9 +23,10 @@ async function bodyOf(req: Request): Promise<unknown> {
 /** One Express handler per core route; a failure to read the body goes to `next(err)`. */
 function handlerFor(handle: AdapterAuth['routes'][number]['handle']): RequestHandler {
   return function portcullisRoute(req, res, next) {
-    // Translated first, the address included: reading stops at the limit and destroys the stream, after
-    // which `req.ip` is gone. (Auth routes need it: login throttling counts per client address.)
-    const request = { ...toAuthRequest(req), ip: req.ip };
+    // Translated first, the socket's address included: a body past the discard budget is cut off, and a
+    // destroyed socket no longer knows its peer. (Login, registration and reset limits count per address.)
+    const neutral = toAuthRequest(req);
+    const request = { ...neutral, remoteAddress: neutral.remoteAddress };
     bodyOf(req)
       .then((body) => handle({ ...request, body }))
       .then((response) => sendAuthResponse(res, response))

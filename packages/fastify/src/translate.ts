@@ -10,18 +10,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 /**
  * The neutral request core takes, built from a Fastify request: the URL as received (query string
  * included), headers through `headersFromNode` (a second `Authorization` header is seen and refused),
- * Fastify's `request.ip` (its `trustProxy` setting applies) and route parameters.
+ * route parameters, and the socket's address — core resolves the client under `createAuth({ trustProxy })`,
+ * so Fastify's own `trustProxy` (and `request.ip`) play no part.
  *
  * @example const principal = await auth.authenticate(toAuthRequest(request));
  */
 export function toAuthRequest(request: FastifyRequest, body?: unknown): AuthRequest {
   const { method, url, raw } = request;
   const params = request.params as Readonly<Record<string, string>>;
-  return new NodeAuthRequest(method, url, headersFromNode(raw), params, request, ipOf, body);
+  return new NodeAuthRequest(method, url, headersFromNode(raw), params, raw, remoteAddressOf, body);
 }
 
-/** With `trustProxy`, Fastify works the address out on every access: read only when core asks. */
-const ipOf = (request: FastifyRequest) => request.ip;
+/** The socket's peer (a `getpeername` call the first time): read only when core asks. */
+const remoteAddressOf = (raw: FastifyRequest['raw']) => raw.socket?.remoteAddress;
 
 /**
  * Copies a neutral response onto a Fastify reply: status, headers, every `Set-Cookie`, and the JSON body

@@ -82,7 +82,7 @@ function recordingRoutes() {
 }
 
 describe('authRoutes translation', () => {
-  it('hands core the method, URL with query, every header, raw body, decoded params and the client address', async () => {
+  it('hands core the method, URL with query, every header, raw body, decoded params and the socket address', async () => {
     const { seen, source } = recordingRoutes();
     const app = new Hono();
     const getConnInfo = () => ({ remote: { address: '203.0.113.7', addressType: 'IPv4' as const } });
@@ -106,15 +106,28 @@ describe('authRoutes translation', () => {
       url: `${ORIGIN}/things/a%20b/echo?x=1&y=%2F`,
       body: '{"a":1}',
       params: { id: 'a b' },
-      ip: '203.0.113.7',
+      remoteAddress: '203.0.113.7',
     });
     expect(seen[0]!.headers['x-custom']).toBe('yes');
     expect(seen[0]!.headers['authorization']).toEqual(['Bearer a', 'Bearer b']);
   });
 
+  it('hands core no address, rather than failing, when getConnInfo cannot tell', async () => {
+    const { seen, source } = recordingRoutes();
+    const app = new Hono();
+    // The @hono/node-server getConnInfo under app.request(): there is no Node request to read.
+    const nodeOnly = () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'incoming')");
+    };
+    app.route('/', authRoutes(source, { getConnInfo: nodeOnly }));
+    const response = await app.request('/things/1/echo', { method: 'POST', body: '{}' });
+    expect(response.status).toBe(201);
+    expect(seen[0]!.remoteAddress).toBeUndefined();
+  });
+
   it('answers 204 with an empty body', async () => {
     const { source } = recordingRoutes();
-    const app = new Hono().route('/', authRoutes(source));
+    const app = new Hono().route('/', authRoutes(source, { getConnInfo: loopback }));
     const response = await app.request('/things/1', { method: 'DELETE' });
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
@@ -147,7 +160,7 @@ describe('authRoutes translation', () => {
     const { seen, source } = recordingRoutes();
     const app = new Hono();
     app.use(validator('json', (value) => value));
-    app.route('/', authRoutes(source));
+    app.route('/', authRoutes(source, { getConnInfo: loopback }));
     const response = await app.request('/things/1/echo', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -239,6 +252,12 @@ describe('options are checked at start-up', () => {
     [
       'a getConnInfo that is not a function',
       () => authRoutes({ routes: [], errorResponse }, { getConnInfo: 1 as never }),
+    ],
+    // No address to count clients by: one client could lock everyone out, so it never starts.
+    ['no getConnInfo', () => authRoutes({ routes: [], errorResponse }, {} as never)],
+    [
+      'no options at all',
+      () => (authRoutes as (source: AuthRouteSource) => unknown)({ routes: [], errorResponse }),
     ],
   ])('throws TypeError for %s', (_label, build) => {
     expect(build).toThrow(TypeError);

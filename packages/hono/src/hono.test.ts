@@ -1,4 +1,10 @@
-import { type Auth, createAuth, createMemoryStores, createMemoryUserDirectory } from '@portcullis/core';
+import {
+  type Auth,
+  createAuth,
+  createMemoryMailer,
+  createMemoryStores,
+  createMemoryUserDirectory,
+} from '@portcullis/core';
 import { AuthError } from '@portcullis/core/errors';
 import { requireScopes as requireScopesOf } from '@portcullis/core/policy';
 import { type CreateTestApp, fetchInject, runAdapterSuite } from '@portcullis/testkit';
@@ -32,7 +38,8 @@ function testApp(form: 'middleware' | 'protect'): CreateTestApp {
   return async (auth, userCount) => {
     const app = new Hono();
     app.use(securityHeaders());
-    app.route('/', authRoutes(auth));
+    // app.request() has no socket: the connection's address as @hono/node-server reports a loopback client.
+    app.route('/', authRoutes(auth, { getConnInfo: () => ({ remote: { address: '127.0.0.1' } }) }));
     const reports: Handler = (c) => c.json({ reports: [], key_id: c.get('auth').tokenId });
     if (form === 'middleware') {
       app.get('/me', authenticate(auth), me(auth));
@@ -102,5 +109,55 @@ describe('protect()', () => {
     };
     expect(() => protect(auth, undefined as never)).toThrow(TypeError);
     expect(() => protect(auth, (c) => c.text('x'), { via: [] })).toThrow(TypeError);
+  });
+});
+
+describe('the client address behind a proxy', () => {
+  const PASSWORD = 'correct horse battery staple';
+  const PROXY = '10.0.0.2';
+
+  async function proxiedApp() {
+    const auth = await createAuth({
+      stores: createMemoryStores(),
+      users: createMemoryUserDirectory(),
+      issuer: 'https://api.example',
+      audience: 'api',
+      appOrigin: 'https://app.example',
+      apiKeyPepper: 'pepper-0123456789abcdef0123456789abcdef',
+      registration: 'open',
+      mail: { mailer: createMemoryMailer() },
+      passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
+      trustProxy: 1,
+    });
+    const app = new Hono();
+    // Every request arrives from the proxy's socket, as behind nginx or a load balancer.
+    app.route('/', authRoutes(auth, { getConnInfo: () => ({ remote: { address: PROXY } }) }));
+    const login = (password: string, forwardedFor: string) =>
+      app.request('https://api.example/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ email: 'owner@example.com', password }),
+      });
+    await app.request('https://api.example/auth/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.1' },
+      body: JSON.stringify({ email: 'owner@example.com', password: PASSWORD }),
+    });
+    return login;
+  }
+
+  it("attack: one client's failures do not lock out another client behind the same proxy", async () => {
+    const login = await proxiedApp();
+    for (let i = 0; i < 5; i++) expect((await login('wrong password!!', '203.0.113.66')).status).toBe(401);
+    expect((await login(PASSWORD, '203.0.113.66')).status).toBe(429);
+    // A spoofed leftmost entry does not make the attacker someone else…
+    expect((await login(PASSWORD, '198.51.100.9, 203.0.113.66')).status).toBe(429);
+    // …and the owner, another client of the same proxy, still gets in.
+    expect((await login(PASSWORD, '203.0.113.7')).status).toBe(200);
+  });
+
+  it('attack: no getConnInfo is a start-up error, never one counter shared by every client', () => {
+    const source = { routes: [], errorResponse: () => ({ status: 500, headers: {}, cookies: [] }) };
+    expect(() => authRoutes(source, {} as never)).toThrow(/getConnInfo/);
   });
 });

@@ -50,7 +50,7 @@ export function createNodeListener(auth: Auth, userCount: () => Promise<number>)
       method,
       url,
       headers: headersFromRawHeaders(req.rawHeaders),
-      ip: req.socket.remoteAddress ?? '',
+      remoteAddress: req.socket.remoteAddress,
     };
     try {
       for (const { route, names, pattern } of matchers) {

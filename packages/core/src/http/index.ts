@@ -15,6 +15,8 @@ export {
   responseBodyText,
 } from './node-request.js';
 export { SECURITY_HEADERS } from './security-headers.js';
+export type { ClientRequest, ProxyTrust, TrustProxy } from './trust-proxy.js';
+export { createProxyTrust, requireClientAddress, withClientAddress } from './trust-proxy.js';
 export type { AuthRequest, AuthResponse, RequestHeaders } from './types.js';
 export { assertNoCredentialsInUrl, URL_CREDENTIAL_PARAMETERS } from './url-credentials.js';
 export { challengeFor } from './www-authenticate.js';

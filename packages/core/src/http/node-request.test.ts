@@ -146,14 +146,14 @@ describe('neutral request helpers', () => {
 });
 
 describe('NodeAuthRequest', () => {
-  it('holds the fields it was given and reads the client address only when asked', () => {
+  it("holds the fields it was given and reads the socket's address only when asked", () => {
     let lookups = 0;
     const source = { address: '203.0.113.7' };
-    const readIp = (s: typeof source) => {
+    const readRemoteAddress = (s: typeof source) => {
       lookups++;
       return s.address;
     };
-    const request = new NodeAuthRequest('GET', '/me?x=1', { host: 'a' }, { id: '1' }, source, readIp);
+    const request = new NodeAuthRequest('GET', '/me?x=1', { host: 'a' }, { id: '1' }, source, readRemoteAddress);
     expect(request).toMatchObject({
       method: 'GET',
       url: '/me?x=1',
@@ -161,7 +161,7 @@ describe('NodeAuthRequest', () => {
       params: { id: '1' },
     });
     expect(lookups).toBe(0);
-    expect(request.ip).toBe('203.0.113.7');
+    expect(request.remoteAddress).toBe('203.0.113.7');
     expect(lookups).toBe(1);
   });
 });

@@ -159,16 +159,16 @@ export function responseBodyText(response: { body?: unknown }): string | undefin
 
 /**
  * Core's neutral request over a Node-based framework's request, for adapters: the fields are read once,
- * the client address only when core asks for it (login throttling) — the framework's proxy-aware lookup
- * costs on every access. A class with a getter on its prototype: one small object per request, no closure.
+ * the socket's address only when core asks for it (login throttling). A class with a getter on its
+ * prototype: one small object per request, no closure.
  *
  * @example
- * const ipOf = (req: Request) => req.ip; // at module level
- * new NodeAuthRequest(req.method, req.originalUrl, headersFromNode(req), req.params, req, ipOf);
+ * const remoteAddressOf = (req: Request) => req.socket.remoteAddress; // at module level
+ * new NodeAuthRequest(req.method, req.originalUrl, headersFromNode(req), req.params, req, remoteAddressOf);
  */
 export class NodeAuthRequest<Source> implements AuthRequest {
   readonly #source: Source;
-  readonly #readIp: (source: Source) => string | undefined;
+  readonly #readRemoteAddress: (source: Source) => string | undefined;
 
   constructor(
     readonly method: string,
@@ -176,15 +176,15 @@ export class NodeAuthRequest<Source> implements AuthRequest {
     readonly headers: RequestHeaders,
     readonly params: Readonly<Record<string, string>>,
     source: Source,
-    /** A module-level function, so that no closure is made per request. */
-    readIp: (source: Source) => string | undefined,
+    /** Reads the socket's peer address: a module-level function, so that no closure is made per request. */
+    readRemoteAddress: (source: Source) => string | undefined,
     readonly body?: unknown,
   ) {
     this.#source = source;
-    this.#readIp = readIp;
+    this.#readRemoteAddress = readRemoteAddress;
   }
 
-  get ip(): string | undefined {
-    return this.#readIp(this.#source);
+  get remoteAddress(): string | undefined {
+    return this.#readRemoteAddress(this.#source);
   }
 }

@@ -19,7 +19,16 @@ export interface AuthRequest {
   body?: unknown;
   /** Route parameters, e.g. `{ id }` for `/api-keys/:id`. */
   params?: Readonly<Record<string, string>>;
-  /** The client's address as the framework determined it (its proxy-trust settings apply). */
+  /**
+   * The address of the socket's peer (Node's `socket.remoteAddress`, a runtime's `getConnInfo`): never a
+   * framework's proxy-aware guess. Core works out the client from it and the headers under
+   * `createAuth({ trustProxy })`, the same way on every framework.
+   */
+  remoteAddress?: string;
+  /**
+   * The client's address as core resolved it: set by core for its route handlers (which read it), not by
+   * adapters. A request built by hand with `ip` and no `remoteAddress` has `ip` read as the socket's address.
+   */
   ip?: string;
 }
 

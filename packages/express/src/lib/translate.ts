@@ -11,16 +11,17 @@ import type { Request, Response } from 'express';
 /**
  * Express's request as core's neutral request. Headers through `headersFromNode`: `req.headers` keeps only one
  * `Authorization` header, and a doubled one must reach core to be refused. The URL is `originalUrl`, with
- * the query string as received and any mount path; the IP is `req.ip`, so Express's `trust proxy` applies.
+ * the query string as received and any mount path. The address is the socket's: core resolves the client
+ * under `createAuth({ trustProxy })`, so Express's `trust proxy` (and `req.ip`) play no part.
  */
 export function toAuthRequest(req: Request): AuthRequest {
   // Only `:name` segments are mounted, never Express 5's `*splat` (which would give arrays).
   const params = req.params as Record<string, string>;
-  return new NodeAuthRequest(req.method, req.originalUrl, headersFromNode(req), params, req, ipOf);
+  return new NodeAuthRequest(req.method, req.originalUrl, headersFromNode(req), params, req, remoteAddressOf);
 }
 
-/** `req.ip` runs proxy-addr on every access: read only when core asks. */
-const ipOf = (req: Request) => req.ip;
+/** The socket's peer (a `getpeername` call the first time): read only when core asks. */
+const remoteAddressOf = (req: Request) => req.socket.remoteAddress;
 
 /** Applies the contract's security headers and drops `X-Powered-By`. */
 export function applySecurityHeaders(res: Response): void {

@@ -17,10 +17,10 @@ export function mountAuthRoutes(adapter: HttpServer, auth: AdapterAuth): void {
     adapter[REGISTER[route.method]](route.path, async (request: PlatformRequest, response: unknown) => {
       let out: AuthResponse;
       try {
-        // Translated (the client address included) before the body is read: reading stops at the limit and
-        // may destroy the stream.
+        // Translated (the socket's address included) before the body is read: a body past the discard
+        // budget is cut off, and a destroyed socket no longer knows its peer.
         const neutral = toAuthRequest(request);
-        const translated = { ...neutral, ip: neutral.ip };
+        const translated = { ...neutral, remoteAddress: neutral.remoteAddress };
         const body = route.method === 'GET' ? undefined : await bodyOf(request);
         out = await route.handle({ ...translated, body });
       } catch (error) {

@@ -16,7 +16,6 @@ import {
 /** What this adapter reads of an Express request, or of a Fastify one (which keeps Node's in `raw`). */
 export interface PlatformRequest {
   raw?: IncomingMessage;
-  ip?: string;
   params?: Record<string, string>;
   body?: unknown;
   /** Kept by both platforms under `NestFactory.create(AppModule, { rawBody: true })`. */
@@ -28,16 +27,20 @@ function nodeRequest(request: PlatformRequest): IncomingMessage & { originalUrl?
   return request.raw ?? (request as IncomingMessage);
 }
 
-/** Core's neutral request: the URL as received, headers through `headersFromNode` (repeated credentials are seen). */
+/**
+ * Core's neutral request: the URL as received, headers through `headersFromNode` (repeated credentials are
+ * seen), and the socket's address — core resolves the client under `createAuth({ trustProxy })`, so the
+ * platform's own proxy setting (`app.set('trust proxy')`, Fastify's `trustProxy`) plays no part.
+ */
 export function toAuthRequest(request: PlatformRequest): AuthRequest {
   const node = nodeRequest(request);
   const url = node.originalUrl ?? node.url ?? '/';
   const headers = headersFromNode(node);
-  return new NodeAuthRequest(node.method ?? 'GET', url, headers, request.params ?? {}, request, ipOf);
+  return new NodeAuthRequest(node.method ?? 'GET', url, headers, request.params ?? {}, node, remoteAddressOf);
 }
 
-/** The platform's proxy-aware lookup costs on every access: read only when core asks. */
-const ipOf = (request: PlatformRequest) => request.ip ?? nodeRequest(request).socket?.remoteAddress ?? '';
+/** The socket's peer (a `getpeername` call the first time): read only when core asks. */
+const remoteAddressOf = (node: IncomingMessage) => node.socket?.remoteAddress;
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 

@@ -84,6 +84,8 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
         mail: { mailer },
         passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
         roleFor: (email) => (email.startsWith('admin') ? 'admin' : 'user'),
+        // Every harness connects from loopback (supertest, Fastify's inject, Hono's getConnInfo stub): a proxy.
+        trustProxy: ['loopback'],
       });
       const app = await createApp(auth, async () => users.count());
       inject = app.inject;
@@ -439,6 +441,36 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
         401,
         'invalid_token',
       );
+    });
+
+    it('resolves the client from X-Forwarded-For identically: failures count per client behind a proxy', async () => {
+      const email = 'proxied@example.com';
+      const from = (forwardedFor: string) => ({ 'x-forwarded-for': forwardedFor });
+      expect(
+        (await post('/auth/register', { email, password: PASSWORD }, from('198.51.100.20'))).status,
+      ).toBe(201);
+      const attempt = (password: string, forwardedFor: string) =>
+        post('/auth/login', { email, password }, from(forwardedFor));
+      for (let i = 0; i < 5; i++)
+        expectError(await attempt('wrong password here', '203.0.113.66'), 401, 'invalid_credentials');
+      // The same client however the header spells it: a spoofed leftmost entry, a port, IPv4-mapped IPv6.
+      for (const spelling of [
+        '198.51.100.9, 203.0.113.66',
+        '203.0.113.66:4711',
+        '[::ffff:203.0.113.66]:80',
+      ]) {
+        const refused = await attempt(PASSWORD, spelling);
+        expectError(refused, 429, 'rate_limited');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      }
+      // Another client of the same proxy is not locked out, nor is a direct client (no header).
+      expect((await attempt(PASSWORD, '203.0.113.67')).status).toBe(200);
+      expect((await post('/auth/login', { email, password: PASSWORD })).status).toBe(200);
+      // IPv6 clients count per /64: the same network is one client, the next network another.
+      for (let i = 1; i <= 5; i++)
+        expectError(await attempt('wrong password here', `2001:db8:7:7::${i}`), 401, 'invalid_credentials');
+      expectError(await attempt(PASSWORD, '2001:db8:7:7:ffff::1'), 429, 'rate_limited');
+      expect((await attempt(PASSWORD, '2001:db8:7:8::1')).status).toBe(200);
     });
 
     it('answers bad input with 400 and oversized bodies with 413, and keeps serving', async () => {
