@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort, isReachable, uniqueId } from '@portcullis/testkit';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import type { RedisClient } from './lib/resolve-options.js';
+import { recommendedClusterOptions } from './recommended-cluster-options.js';
 import { recommendedRedisOptions } from './recommended-redis-options.js';
 
 /** The shared Redis the integration tests use. Never flushed: tests write under their own prefix only. */
@@ -21,29 +23,58 @@ export async function connect(url = REDIS_URL, options: RedisOptions = {}): Prom
   return redis;
 }
 
-/** Deletes every key under `prefix` (SCAN + UNLINK; never FLUSHDB — the server is shared). */
-export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  // SCAN's pattern is not given the client's keyPrefix by ioredis, and UNLINK's keys would be: strip it.
-  const clientPrefix = redis.options.keyPrefix ?? '';
-  const pattern = `${(clientPrefix + prefix).replace(/[*?[\]\\]/g, '\\$&')}*`;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys.map((key) => key.slice(clientPrefix.length)));
-  } while (cursor !== '0');
+/** A connected Cluster client with the recommended options, on a cluster's startup nodes. */
+export async function connectCluster(
+  nodes: readonly { host: string; port: number }[],
+  options: ClusterOptions = {},
+): Promise<Cluster> {
+  const cluster = new Cluster([...nodes], { ...recommendedClusterOptions, lazyConnect: true, ...options });
+  cluster.on('error', () => undefined);
+  cluster.on('node error', () => undefined);
+  await cluster.connect();
+  return cluster;
 }
 
-/** Every key under `prefix`, for assertions. */
-export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+/** The servers whose keys make up the client's data: itself, or every master of a cluster. */
+function servers(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
+
+/** The client's own keyPrefix, which SCAN replies carry and key arguments must not. */
+function clientPrefix(redis: RedisClient): string {
+  return redis.options.keyPrefix ?? '';
+}
+
+/** Every key under `pattern` on one server (SCAN's pattern is not given the client's keyPrefix by ioredis). */
+async function scan(server: Redis, pattern: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
     cursor = next;
     found.push(...keys);
   } while (cursor !== '0');
-  return found.sort();
+  return found;
+}
+
+/** Deletes every key under `prefix` (SCAN + UNLINK; never FLUSHDB — the server is shared). */
+export async function deleteByPrefix(redis: RedisClient, prefix: string): Promise<void> {
+  // UNLINK's keys are given the client's keyPrefix by ioredis: strip it from what SCAN found. One key per
+  // UNLINK, since a cluster refuses one command on keys of several slots.
+  const own = clientPrefix(redis);
+  const pattern = `${(own + prefix).replace(/[*?[\]\\]/g, '\\$&')}*`;
+  const keys = (await Promise.all(servers(redis).map((server) => scan(server, pattern)))).flat();
+  await Promise.all(keys.map((key) => redis.unlink(key.slice(own.length))));
+}
+
+/** Every key under `prefix`, for assertions, on every server of the client (with its keyPrefix, if any). */
+export async function keysUnder(redis: RedisClient, prefix: string): Promise<string[]> {
+  return (await keysByServer(redis, prefix)).flat().sort();
+}
+
+/** The keys under `prefix` on each server of the client: one list per cluster master. */
+export async function keysByServer(redis: RedisClient, prefix: string): Promise<string[][]> {
+  return Promise.all(servers(redis).map((server) => scan(server, `${prefix}*`)));
 }
 
 /** A throwaway `redis-server` of this test's own (no persistence), to kill and restart at will. */
