@@ -114,3 +114,33 @@ describe('asBearerContext', () => {
     expect(Object.isFrozen(context)).toBe(true);
   });
 });
+
+describe('a token with look-alike characters', () => {
+  // Node's latin1 encoding keeps the low byte of each UTF-16 unit: U+0170 'Ű' signs and verifies as 'p' (0x70).
+  const lookAlike = (token: string) => {
+    const at = token.lastIndexOf('p', token.lastIndexOf('.') - 1);
+    if (at < 0) throw new Error('no "p" before the signature in this token');
+    return `${token.slice(0, at)}\u0170${token.slice(at + 1)}`;
+  };
+  const ACCESS = '__Host-portcullis-access';
+
+  it('is refused on every path: access cookie, bearer header, logout, and the verifier itself', async () => {
+    const fixture = await authFixture();
+    // A token whose header or payload holds a 'p' (most do: "typ", "exp"…).
+    const { accessToken } = await fixture.registerAndLogin();
+    const forged = lookAlike(accessToken);
+    expect(forged).not.toBe(accessToken);
+    const get = (headers: Record<string, string>): AuthRequest => ({ method: 'GET', url: '/me', headers });
+    await expect(fixture.auth.authenticate(get({ cookie: `${ACCESS}=${forged}` }))).rejects.toMatchObject({
+      code: 'invalid_token',
+    });
+    await expect(fixture.auth.authenticate(get(bearer(forged)))).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    await expect(fixture.auth.verifier.verify(forged)).rejects.toMatchObject({
+      code: 'invalid_token',
+      reason: 'malformed_jws',
+    });
+    expect((await fixture.call('POST', '/auth/logout', { headers: bearer(forged) })).status).toBe(401);
+  });
+});

@@ -10,12 +10,18 @@ export function invalidToken(reason: string, cause?: unknown): AuthError {
   return new AuthError('invalid_token', MESSAGES.invalidToken, { challenge: 'Bearer', reason, cause });
 }
 
+/** A JWS in compact form: three base64url segments joined by dots (also a token68, RFC 7235). */
+export const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 /**
  * The positions of the two dots of a compact JWS (RFC 7515 §7.1); refuses anything but three non-empty
- * segments. The header and payload are covered by the signature byte for byte, so a stray character there
- * fails verification; the signature segment itself is checked with `isCanonicalBase64Url`.
+ * base64url segments, before anything is decoded or signed. The character check matters: signing input is
+ * hashed as latin1, which keeps only the low byte of each UTF-16 unit, so `Ű` (U+0170) would verify as `p`
+ * (0x70) — a different token string carrying a valid signature. The signature segment itself is checked
+ * for its canonical spelling by `decodeSignature`.
  */
 export function splitCompactJws(token: string): [firstDot: number, secondDot: number] {
+  if (!COMPACT_JWS.test(token)) throw invalidToken('malformed_jws');
   const firstDot = token.indexOf('.');
   const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1);
   if (

@@ -114,10 +114,10 @@ describe('verified-token cache', () => {
     expect(verifier.cacheSize).toBe(1);
   });
 
-  it('never caches a signed token with characters outside base64url, so a hit is always a token68', async () => {
+  it('refuses (and so never caches) a signed token with characters outside base64url: a hit is a token68', async () => {
     const { keyring, verifier, claims, header } = await tokenSetup('HS256', nodeCryptoBackend);
-    // Valid JWS, but its payload segment carries padding ('=' is base64, not base64url): Node's decoder
-    // accepts it and the signature covers it, yet it is no token68 and the HTTP layer must refuse it.
+    // A correctly signed JWS, but its payload segment carries padding ('=' is base64, not base64url): Node's
+    // decoder would accept it and the signature covers it, yet it is no compact JWS.
     const unpadded = await signRaw(nodeCryptoBackend, keyring.current(), header(), claims());
     const [h, p] = unpadded.split('.') as [string, string];
     const input = `${h}.${p}==`;
@@ -125,8 +125,8 @@ describe('verified-token cache', () => {
       'base64url',
     );
     const padded = `${input}.${signature}`;
-    await verifier.verify(padded);
-    await verifier.verify(padded);
+    await expect(verifier.verify(padded)).rejects.toMatchObject({ reason: 'malformed_jws' });
+    await expect(verifier.verify(padded)).rejects.toMatchObject({ reason: 'malformed_jws' });
     expect(verifier.cacheSize).toBe(0);
     expect(verifier.verifyCached(padded)).toBeUndefined();
   });

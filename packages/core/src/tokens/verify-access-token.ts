@@ -84,9 +84,6 @@ const HEADER_CACHE_SIZE = 64;
  */
 const CACHE_KEY_CHARS = 24;
 
-/** A JWS in compact form as a cache holds it: base64url segments and dots only (also a token68, RFC 7235). */
-const COMPACT_CHARS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
 interface CachedToken {
   token: string;
   principal: AccessTokenPrincipal;
@@ -243,12 +240,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     // Cached only until exp: an entry can never outlive the token's own validity. Admitted on a token's
     // second sighting only: a token presented once would cost an insertion and an eviction for nothing.
     // Never admitted when a key went away while it was being verified: its key may be the one withdrawn.
-    if (
-      cache !== undefined &&
-      sightings!.seenBefore(token) &&
-      COMPACT_CHARS.test(token) &&
-      keys.revision === revision
-    ) {
+    if (cache !== undefined && sightings!.seenBefore(token) && keys.revision === revision) {
       const expiresAtMs = principal.expiresAt.getTime() + rules.clockTolerance * 1000;
       cache.set(cacheKey(token), { token, principal }, expiresAtMs);
     }
