@@ -3,6 +3,8 @@ export { createRedisStores } from './create-redis-stores.js';
 export { createRedisIdentityStore } from './identity-store.js';
 export { createRedisKeyringStore } from './keyring-store.js';
 export type { RedisClient, RedisStoresOptions } from './lib/resolve-options.js';
+export type { IdentityMigration } from './migrate-identities.js';
+export { migrateRedisIdentities } from './migrate-identities.js';
 export { createRedisOAuthStateStore } from './oauth-state-store.js';
 export { createRedisOneTimeTokenStore } from './one-time-token-store.js';
 export { createRedisRateLimiterFactory } from './rate-limiter-factory.js';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort, isReachable, uniqueId } from '@portcullis/testkit';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
-import type { RedisClient } from './lib/resolve-options.js';
+import { isCluster, type RedisClient } from './lib/resolve-options.js';
 import { recommendedClusterOptions } from './recommended-cluster-options.js';
 import { recommendedRedisOptions } from './recommended-redis-options.js';
 
@@ -37,7 +37,7 @@ export async function connectCluster(
 
 /** The servers whose keys make up the client's data: itself, or every master of a cluster. */
 function servers(redis: RedisClient): Redis[] {
-  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+  return isCluster(redis) ? redis.nodes('master') : [redis];
 }
 
 /** The client's own keyPrefix, which SCAN replies carry and key arguments must not. */

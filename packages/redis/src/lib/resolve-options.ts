@@ -59,7 +59,8 @@ export function resolveOptions(redis: RedisClient, options: RedisStoresOptions =
   return { redis, prefix };
 }
 
-function isCluster(redis: RedisClient): redis is Cluster {
+/** Whether the client is a Redis Cluster client (by ioredis's own flag: `instanceof` fails across copies). */
+export function isCluster(redis: RedisClient): redis is Cluster {
   return (redis as { isCluster?: boolean }).isCluster === true;
 }
 
