@@ -24,7 +24,7 @@ const pc = portcullis(auth);
 
 const app = express();
 app.disable('x-powered-by');
-if (config.trustProxy) app.set('trust proxy', 1);
+// No `trust proxy`: portcullis resolves the client (and HTTPS) from TRUST_PROXY itself, in core.
 app.use((req, res, next) => {
   const started = performance.now();
   res.on('finish', () =>
@@ -34,7 +34,8 @@ app.use((req, res, next) => {
 });
 app.use(securityHeaders());
 app.use((req, _res, next) => {
-  routes.guard(req.originalUrl, Boolean((req.socket as TLSSocket).encrypted), req.get('x-forwarded-proto'));
+  const encrypted = Boolean((req.socket as TLSSocket).encrypted);
+  routes.guard(req.originalUrl, { encrypted, remoteAddress: req.socket.remoteAddress, headers: req.headers });
   next();
 });
 app.use(pc.router);

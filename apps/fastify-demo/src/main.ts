@@ -23,14 +23,14 @@ const routes = demoRoutes(demo);
 
 const app: FastifyInstance = Fastify({
   logger: false,
-  trustProxy: config.trustProxy,
+  // No `trustProxy`: portcullis resolves the client (and HTTPS) from TRUST_PROXY itself, in core.
   frameworkErrors: (error, req, reply) => app.portcullis.errorHandler(error, req, reply),
 });
 await app.register(portcullis, { auth });
 app.addHook('onRequest', async (req) => {
   (req as { startedAt?: number }).startedAt = performance.now();
   const encrypted = Boolean((req.raw.socket as TLSSocket).encrypted);
-  routes.guard(req.url, encrypted, req.headers['x-forwarded-proto'] as string | undefined);
+  routes.guard(req.url, { encrypted, remoteAddress: req.raw.socket.remoteAddress, headers: req.headers });
 });
 app.addHook('onResponse', async (req, reply) => {
   console.log(

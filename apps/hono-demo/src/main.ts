@@ -39,8 +39,12 @@ app.use(async function log(c, next) {
 });
 app.use(securityHeaders());
 app.use(async function guard(c, next) {
-  const encrypted = Boolean((c.env.incoming.socket as TLSSocket).encrypted);
-  routes.guard(c.req.url, encrypted, c.req.header('x-forwarded-proto'));
+  const { socket, headers } = c.env.incoming;
+  routes.guard(c.req.url, {
+    encrypted: Boolean((socket as TLSSocket).encrypted),
+    remoteAddress: socket.remoteAddress,
+    headers,
+  });
   await next();
 });
 

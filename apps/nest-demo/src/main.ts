@@ -90,11 +90,11 @@ function guardAndLog(req: Request, res: Response, next: NextFunction) {
     console.log(requestLogLine('nest', req.method, req.originalUrl, res.statusCode, started)),
   );
   try {
-    demoRoutes(demo).guard(
-      req.originalUrl,
-      Boolean((req.socket as TLSSocket).encrypted),
-      req.get('x-forwarded-proto'),
-    );
+    demoRoutes(demo).guard(req.originalUrl, {
+      encrypted: Boolean((req.socket as TLSSocket).encrypted),
+      remoteAddress: req.socket.remoteAddress,
+      headers: req.headers,
+    });
   } catch (error) {
     return next(error);
   }
@@ -116,7 +116,7 @@ const app = await NestFactory.create<NestExpressApplication>(AppModule, {
   logger: ['error', 'warn'],
   rawBody: true,
 });
-if (demo.config.trustProxy) app.set('trust proxy', 1);
+// No `trust proxy`: portcullis resolves the client (and HTTPS) from TRUST_PROXY itself, in core.
 app.enableShutdownHooks();
 await app.listen(demo.port, demo.config.host);
 for (const line of readyLines('nest', demo)) console.log(line);

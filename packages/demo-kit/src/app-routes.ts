@@ -1,13 +1,13 @@
 import { AuthError, assertNoCredentialsInUrl } from '@portcullis/core';
 import type { DemoAuth } from './create-demo-auth.js';
-import { plainHttpRefusal } from './https-only.js';
+import { type Connection, plainHttpRefusal } from './https-only.js';
 import { SAMPLE_REPORTS } from './reports.js';
 
 /**
  * The contract's app routes and request guard, as plain functions each demo calls from its framework's
  * handlers: the frameworks differ in how they are wired, not in what they answer.
  */
-export function demoRoutes(demo: Pick<DemoAuth, 'users' | 'config'>) {
+export function demoRoutes(demo: Pick<DemoAuth, 'auth' | 'users' | 'config'>) {
   return {
     /** `GET /me` → `{id,email,role,email_verified}` of the authenticated subject. */
     async me(subject: string) {
@@ -28,8 +28,8 @@ export function demoRoutes(demo: Pick<DemoAuth, 'users' | 'config'>) {
      * Runs first on every request: plain HTTP is refused in production, and a credential in the URL is
      * refused on every route, the static page included (the auth routes and middleware check it too).
      */
-    guard(url: string, encrypted: boolean, forwardedProto: string | undefined) {
-      const plainHttp = plainHttpRefusal(demo.config, encrypted, forwardedProto);
+    guard(url: string, connection: Connection) {
+      const plainHttp = plainHttpRefusal(demo.config, demo.auth.proxyTrust, connection);
       if (plainHttp) throw plainHttp;
       assertNoCredentialsInUrl(url);
     },

@@ -142,6 +142,8 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     loginMaxFailuresPerAccount: config.loginMaxFailuresPerAccount,
     loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
     loginWindow: config.loginWindow,
+    // The client address (and HTTPS) behind TRUST_PROXY proxies, the same on every framework.
+    trustProxy: config.trustProxy,
     // Core asks only once the e-mail is verified: registering an ADMIN_EMAILS address grants nothing.
     roleFor: (email) => (config.adminEmails.has(email) ? 'admin' : 'user'),
     oauthProviders,

@@ -29,3 +29,16 @@ describe('readDemoConfig: account mail and registration (contract v2)', () => {
       );
   });
 });
+
+describe('readDemoConfig: TRUST_PROXY (contract v2)', () => {
+  it('is a number of proxies, 0 by default', () => {
+    expect(readDemoConfig('hono', {}).trustProxy).toBe(0);
+    expect(readDemoConfig('hono', { TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(readDemoConfig('hono', { TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
+  it('refuses anything but a whole number, naming the variable', () => {
+    for (const value of ['true', 'yes', '-1', '1.5'])
+      expect(() => readDemoConfig('hono', { TRUST_PROXY: value })).toThrow(/^TRUST_PROXY must be an integer/);
+  });
+});

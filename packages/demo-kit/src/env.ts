@@ -38,7 +38,8 @@ export interface DemoConfig {
   oidc: { issuer: string; clientId: string; clientSecret: string } | undefined;
   google: { clientId: string; clientSecret: string } | undefined;
   production: boolean;
-  trustProxy: boolean;
+  /** `TRUST_PROXY`: reverse proxies in front of the app, handed to `createAuth({ trustProxy })`. */
+  trustProxy: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -124,6 +125,7 @@ export function readDemoConfig(app: string, env: NodeJS.ProcessEnv = process.env
         ? undefined
         : { clientId: googleId, clientSecret: optional(env, 'GOOGLE_CLIENT_SECRET') ?? '' },
     production: nodeEnv === 'production',
-    trustProxy: env['TRUST_PROXY'] === '1',
+    // A count, not a switch: `true` or `yes` stops start-up rather than silently trusting nothing (or all).
+    trustProxy: integer(env, 'TRUST_PROXY', 0),
   };
 }

@@ -6,6 +6,7 @@ export { createDemoMailer } from './demo-mailer.js';
 export { DEMO_API_KEY_SCOPES, DEMO_POLICY } from './demo-policy.js';
 export type { DemoConfig } from './env.js';
 export { readDemoConfig } from './env.js';
+export type { Connection } from './https-only.js';
 export { plainHttpRefusal } from './https-only.js';
 export { DEMO_CSS, DEMO_JS, demoPage, PAGE_HEADERS, SCRIPT_HEADERS, STYLE_HEADERS } from './page.js';
 export { SAMPLE_REPORTS } from './reports.js';
