@@ -39,7 +39,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('createHashingQueue', () => {
   it('runs at most maxConcurrent jobs, keeps at most maxQueued waiting and refuses the next at once', async () => {
-    const queue = createHashingQueue({ maxConcurrent: 2, maxQueued: 2 });
+    const queue = createHashingQueue({ maxConcurrent: 2, maxConcurrentHashes: 1, maxQueued: 2 });
     const { log, outcomes, submit } = gatedJobs(queue);
     for (const name of ['v1', 'v2', 'v3', 'v4', 'v5']) void submit(name, 'verify');
     await settle();
@@ -56,7 +56,7 @@ describe('createHashingQueue', () => {
   });
 
   it('starts a waiting login before a waiting hash', async () => {
-    const queue = createHashingQueue({ maxConcurrent: 1, maxQueued: 10 });
+    const queue = createHashingQueue({ maxConcurrent: 1, maxConcurrentHashes: 1, maxQueued: 10 });
     const { log, submit, release } = gatedJobs(queue);
     void submit('h1', 'hash');
     void submit('h2', 'hash');
@@ -69,8 +69,8 @@ describe('createHashingQueue', () => {
     expect(log).toEqual(['start h1', 'done h1', 'start v1', 'done v1', 'start h2', 'done h2', 'start h3']);
   });
 
-  it('keeps one slot from hashes, so a login starts while hashes fill the rest', async () => {
-    const queue = createHashingQueue({ maxConcurrent: 3, maxQueued: 10 });
+  it('keeps slots from hashes, so a login starts while hashes fill the rest', async () => {
+    const queue = createHashingQueue({ maxConcurrent: 3, maxConcurrentHashes: 2, maxQueued: 10 });
     const { log, submit } = gatedJobs(queue);
     for (const name of ['h1', 'h2', 'h3', 'h4']) void submit(name, 'hash');
     await settle();
@@ -83,7 +83,7 @@ describe('createHashingQueue', () => {
   });
 
   it('lets a login that finds the wait list full take the place of the newest waiting hash', async () => {
-    const queue = createHashingQueue({ maxConcurrent: 1, maxQueued: 2 });
+    const queue = createHashingQueue({ maxConcurrent: 1, maxConcurrentHashes: 1, maxQueued: 2 });
     const { log, outcomes, submit, release } = gatedJobs(queue);
     for (const name of ['h1', 'h2', 'h3']) void submit(name, 'hash');
     await settle();
@@ -102,7 +102,7 @@ describe('createHashingQueue', () => {
   });
 
   it('starts a waiting hash after eight logins went ahead of it', async () => {
-    const queue = createHashingQueue({ maxConcurrent: 1, maxQueued: 20 });
+    const queue = createHashingQueue({ maxConcurrent: 1, maxConcurrentHashes: 1, maxQueued: 20 });
     const { log, submit, release } = gatedJobs(queue);
     void submit('v0', 'verify');
     void submit('h1', 'hash');
@@ -117,7 +117,7 @@ describe('createHashingQueue', () => {
   });
 
   it('frees the slot of a job that fails, and passes the failure on', async () => {
-    const queue = createHashingQueue({ maxConcurrent: 1, maxQueued: 1 });
+    const queue = createHashingQueue({ maxConcurrent: 1, maxConcurrentHashes: 1, maxQueued: 1 });
     const failing = queue.run('verify', () => Promise.reject(new Error('native failure')));
     const next = queue.run('verify', async () => 'ran');
     await expect(failing).rejects.toThrow('native failure');
@@ -130,7 +130,7 @@ describe('createHashingQueue', () => {
   });
 
   it('refuses every job that cannot start at once when maxQueued is 0', async () => {
-    const queue = createHashingQueue({ maxConcurrent: 1, maxQueued: 0 });
+    const queue = createHashingQueue({ maxConcurrent: 1, maxConcurrentHashes: 1, maxQueued: 0 });
     const { log, submit } = gatedJobs(queue);
     void submit('v1', 'verify');
     void submit('v2', 'verify');
@@ -140,7 +140,12 @@ describe('createHashingQueue', () => {
 
   it('estimates Retry-After from the recent pace of jobs and the length of the line', async () => {
     let clock = 0;
-    const queue = createHashingQueue({ maxConcurrent: 1, maxQueued: 3, now: () => clock });
+    const queue = createHashingQueue({
+      maxConcurrent: 1,
+      maxConcurrentHashes: 1,
+      maxQueued: 3,
+      now: () => clock,
+    });
     const { outcomes, submit, release } = gatedJobs(queue);
     void submit('v1', 'verify');
     await settle();

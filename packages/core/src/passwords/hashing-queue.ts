@@ -6,6 +6,8 @@ export type HashingJob = 'verify' | 'hash';
 export interface HashingQueueOptions {
   /** Jobs running at once; each holds one libuv thread (and argon2's memory) while it runs. */
   maxConcurrent: number;
+  /** Of those, new-password hashes running at once (at most `maxConcurrent`); logins may use every slot. */
+  maxConcurrentHashes: number;
   /** Jobs waiting for a slot; one more is refused at once with 503. */
   maxQueued: number;
   /** Milliseconds since some origin; `performance.now` unless a test passes its own. */
@@ -47,18 +49,19 @@ interface Waiter {
  * - at most `maxConcurrent` jobs run, and at most `maxQueued` wait; past that a job is refused at once with
  *   503 `temporarily_unavailable` and a `Retry-After` estimated from the queue's recent pace;
  * - a waiting login starts before a waiting hash (but see `LOGINS_AHEAD_OF_A_HASH`);
- * - hashes hold at most `maxConcurrent − 1` slots, so a login never waits for a registration to finish;
+ * - hashes hold at most `maxConcurrentHashes` slots: with fewer than `maxConcurrent`, a login never waits for
+ *   a registration to finish;
  * - a login that finds the wait list full takes the place of the newest waiting hash, which is refused.
  * A flood of registrations thus costs logins at most a share of the CPU, never a place in line.
  *
  * @example
- * const queue = createHashingQueue({ maxConcurrent: 4, maxQueued: 32 });
+ * const queue = createHashingQueue({ maxConcurrent: 4, maxConcurrentHashes: 3, maxQueued: 32 });
  * const stored = await queue.run('hash', () => argon2Hash(password, options));
  */
 export function createHashingQueue(options: HashingQueueOptions): HashingQueue {
   const { maxConcurrent, maxQueued } = options;
   const now = options.now ?? (() => performance.now());
-  const hashSlots = maxConcurrent > 1 ? maxConcurrent - 1 : 1;
+  const hashSlots = Math.min(options.maxConcurrentHashes, maxConcurrent);
   const waiting: Record<HashingJob, Waiter[]> = { verify: [], hash: [] };
   let running = 0;
   let runningHashes = 0;

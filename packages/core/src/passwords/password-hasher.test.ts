@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
@@ -159,12 +160,23 @@ describe('createPasswordHasher', () => {
     }
   });
 
-  it('runs as many hashes at once as the libuv threadpool has threads, and lets 8 per thread wait', () => {
+  it('runs as many computations at once as the libuv threadpool has threads, and lets 8 per thread wait', () => {
     const threads = Number(process.env['UV_THREADPOOL_SIZE'] ?? 4);
-    expect(hasher.load()).toEqual({ running: 0, queued: 0, maxConcurrent: threads, maxQueued: 8 * threads });
+    expect(hasher.load()).toEqual({
+      running: 0,
+      queued: 0,
+      maxConcurrent: threads,
+      // One thread, and one core, left to logins.
+      maxConcurrentHashes: Math.max(1, Math.min(threads, availableParallelism()) - 1),
+      maxQueued: 8 * threads,
+    });
     const sized = createPasswordHasher({ argon2: FAST_ARGON2, maxConcurrent: 2, maxQueued: 0 });
-    expect(sized.load()).toMatchObject({ maxConcurrent: 2, maxQueued: 0 });
+    expect(sized.load()).toMatchObject({ maxConcurrent: 2, maxConcurrentHashes: 1, maxQueued: 0 });
     expect(createPasswordHasher({ maxConcurrent: 3 }).load()).toMatchObject({ maxQueued: 24 });
+    expect(createPasswordHasher({ maxConcurrent: 1 }).load()).toMatchObject({ maxConcurrentHashes: 1 });
+    expect(createPasswordHasher({ maxConcurrent: 8, maxConcurrentHashes: 8 }).load()).toMatchObject({
+      maxConcurrentHashes: 8,
+    });
   });
 
   it('refuses a non-string stored hash with a TypeError', async () => {
@@ -181,6 +193,8 @@ describe('createPasswordHasher', () => {
     [{ maxConcurrent: 0 }, /maxConcurrent/],
     [{ maxConcurrent: 2.5 }, /maxConcurrent/],
     [{ maxConcurrent: '4' }, /maxConcurrent/],
+    [{ maxConcurrent: 4, maxConcurrentHashes: 5 }, /maxConcurrentHashes/],
+    [{ maxConcurrentHashes: 0 }, /maxConcurrentHashes/],
     [{ maxQueued: -1 }, /maxQueued/],
     [{ maxQueued: 10_001 }, /maxQueued/],
   ])('refuses options %j with a TypeError', (options, message) => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, verify as argon2Verify, type Options } from '@node-rs/argon2';
 import {
   ARGON2_OUTPUT_LENGTH,
@@ -49,6 +50,12 @@ export interface PasswordHasherOptions {
    */
   maxConcurrent?: number;
   /**
+   * Of those, new-password hashes (registration, password change, wrapping) running at once. Default: one
+   * fewer than `maxConcurrent` and one fewer than the CPUs (at least 1), so that a flood of registrations
+   * leaves logins a thread and a core to share with the event loop.
+   */
+  maxConcurrentHashes?: number;
+  /**
    * Computations waiting for a slot; past that, one is refused at once with 503 `temporarily_unavailable`
    * and `Retry-After`. Default `8 × maxConcurrent`: the last in line then waits about eight computations'
    * time, beyond which a client is better told to come back than left waiting towards a proxy's timeout.
@@ -71,6 +78,7 @@ export interface PasswordHasherLoad {
   readonly running: number;
   readonly queued: number;
   readonly maxConcurrent: number;
+  readonly maxConcurrentHashes: number;
   readonly maxQueued: number;
 }
 
@@ -165,6 +173,13 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   const policy = createPasswordPolicy(options.policy);
   const legacy = resolveLegacyBcryptOptions(options.bcrypt);
   const maxConcurrent = boundOption('maxConcurrent', options.maxConcurrent, libuvThreadpoolSize(), 1, 1024);
+  const maxConcurrentHashes = boundOption(
+    'maxConcurrentHashes',
+    options.maxConcurrentHashes,
+    Math.max(1, Math.min(maxConcurrent, availableParallelism()) - 1),
+    1,
+    maxConcurrent,
+  );
   const maxQueued = boundOption(
     'maxQueued',
     options.maxQueued,
@@ -172,7 +187,7 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     0,
     MAX_MAX_QUEUED,
   );
-  const queue = createHashingQueue({ maxConcurrent, maxQueued });
+  const queue = createHashingQueue({ maxConcurrent, maxConcurrentHashes, maxQueued });
   const hashOptions: Options = Object.freeze({
     algorithm: ARGON2ID,
     version: ARGON2_VERSION_0x13,
@@ -282,6 +297,6 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
       const wrapped = await queue.run('hash', () => argon2Hash(bcryptHash, hashOptions));
       return formatWrappedBcrypt(info, wrapped);
     },
-    load: () => Object.freeze({ ...queue.load(), maxConcurrent, maxQueued }),
+    load: () => Object.freeze({ ...queue.load(), maxConcurrent, maxConcurrentHashes, maxQueued }),
   });
 }
