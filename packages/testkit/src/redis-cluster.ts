@@ -68,16 +68,17 @@ export async function startRedisCluster(
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 30_000);
   const dir = await mkdtemp(join(tmpdir(), 'portcullis-redis-cluster-'));
-  const nodes: ClusterNode[] = [];
+  // Every process spawned, for cleanup — including one that lost its port and was replaced.
+  const spawned: ClusterNode[] = [];
   const killAll = () => {
-    for (const node of nodes) if (isRunning(node.process)) node.process.kill('SIGKILL');
+    for (const node of spawned) if (isRunning(node.process)) node.process.kill('SIGKILL');
   };
   process.once('exit', killAll);
 
   async function stop() {
     process.removeListener('exit', killAll);
     await Promise.all(
-      nodes.map(async ({ process: child }) => {
+      spawned.map(async ({ process: child }) => {
         if (!isRunning(child)) return;
         const exited = once(child, 'exit');
         child.kill('SIGKILL');
@@ -87,10 +88,13 @@ export async function startRedisCluster(
     await rm(dir, { recursive: true, force: true });
   }
 
+  let nodes: ClusterNode[] = [];
   try {
-    const ports = await clusterPorts(masters);
-    nodes.push(...ports.map((port) => spawnNode(dir, port)));
-    await Promise.all(nodes.map((node) => untilListening(node, deadline)));
+    const taken = new Set<number>();
+    nodes = await Promise.all(
+      Array.from({ length: masters }, () => startNode(dir, taken, deadline, spawned)),
+    );
+    const ports = nodes.map((node) => node.port);
     await run(
       'redis-cli',
       [
@@ -105,7 +109,7 @@ export async function startRedisCluster(
     );
     await Promise.all(nodes.map((node) => untilClusterOk(node, deadline)));
   } catch (error) {
-    const output = nodes.map((node) => `--- node ${node.port}\n${node.output()}`).join('\n');
+    const output = spawned.map((node) => `--- node ${node.port}\n${node.output()}`).join('\n');
     await stop();
     throw new Error(`startRedisCluster: ${(error as Error).message}\n${output}`);
   }
@@ -160,18 +164,41 @@ function spawnNode(dir: string, port: number): ClusterNode {
   return { port, process: child, output: () => output };
 }
 
-/** `count` distinct free ports whose cluster-bus ports (port + 10000) are free too. */
-async function clusterPorts(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  for (let attempt = 0; ports.length < count && attempt < 100; attempt++) {
+/**
+ * Spawns a node on a free port pair and waits until it listens. Another process may take the port between
+ * the check and the node's bind, and the node then exits: it is tried again on another pair, up to 3 times.
+ */
+async function startNode(
+  dir: string,
+  taken: Set<number>,
+  deadline: number,
+  spawned: ClusterNode[],
+): Promise<ClusterNode> {
+  for (let attempt = 1; ; attempt++) {
+    const node = spawnNode(dir, await clusterPort(taken));
+    spawned.push(node);
+    try {
+      await untilListening(node, deadline);
+      return node;
+    } catch (error) {
+      if (isRunning(node.process) || attempt === 3) throw error;
+    }
+  }
+}
+
+/** A free port whose cluster-bus port (port + 10000) is free too, and neither in `taken`; adds both. */
+async function clusterPort(taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
     const port = await freePort(HOST);
     const bus = port + BUS_OFFSET;
-    const taken = [...ports, ...ports.map((p) => p + BUS_OFFSET)];
-    if (bus > 65_535 || SHARED_PORTS.has(port) || taken.includes(port) || taken.includes(bus)) continue;
-    if (await canListen(bus)) ports.push(port);
+    if (bus > 65_535 || [port, bus].some((p) => SHARED_PORTS.has(p) || taken.has(p))) continue;
+    // Claimed before the await, so that nodes starting at once never pick the same pair.
+    taken.add(port).add(bus);
+    if (await canListen(bus)) return port;
+    taken.delete(port);
+    taken.delete(bus);
   }
-  if (ports.length < count) throw new Error(`no ${count} free port pairs (port, port + ${BUS_OFFSET})`);
-  return ports;
+  throw new Error(`no free port pair (port, port + ${BUS_OFFSET}) after 100 tries`);
 }
 
 function canListen(port: number): Promise<boolean> {
