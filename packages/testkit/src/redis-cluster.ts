@@ -55,7 +55,7 @@ export function probeRedisCluster(): ServiceProbe {
  *
  * @example
  * const cluster = await startRedisCluster({ masters: 3 });
- * const redis = new Cluster([...cluster.nodes], { redisOptions: recommendedRedisOptions, lazyConnect: true });
+ * const redis = new Cluster([...cluster.nodes], { ...recommendedClusterOptions, lazyConnect: true }); // @portcullis/redis
  * afterAll(() => cluster.stop());
  */
 export async function startRedisCluster(
