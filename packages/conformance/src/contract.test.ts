@@ -408,10 +408,10 @@ describe.each(FRAMEWORKS)('%s demo', (framework) => {
         expect(reports.json).toEqual({ reports: expect.any(Array), key_id: created.json['id'] });
         const writeOnly = (await post('/api-keys', { name: 'w', scopes: ['reports:write'] }, owner.bearer))
           .json['key'] as string;
-        expectError(
-          await http('GET', '/service/reports', { headers: { 'x-api-key': writeOnly } }),
-          403,
-          'insufficient_scope',
+        const forbidden = await http('GET', '/service/reports', { headers: { 'x-api-key': writeOnly } });
+        expectError(forbidden, 403, 'insufficient_scope');
+        expect(forbidden.headers.get('www-authenticate')).toMatch(
+          /^ApiKey realm="portcullis", error="insufficient_scope"/,
         );
         expect((await http('GET', '/service/reports')).status).toBe(401);
         expect((await http('GET', '/service/reports', { headers: owner.bearer })).status).toBe(401);

@@ -19,6 +19,8 @@ import type { UserDirectory } from './user-directory.js';
 export type AuthEvent =
   | { type: 'login.succeeded'; subject: string; method: 'password' | 'session' | 'oauth' }
   | { type: 'login.failed'; reason: 'invalid_credentials' | 'rate_limited' }
+  /** An access token, API key or session presented and refused (`reason`: `expired`, `revoked`, `bad_signature`…). */
+  | { type: 'token.refused'; reason: string }
   /**
    * A sign-in through a provider refused (callback) or impossible (start: provider unreachable);
    * `reason` is portcullis's own word for why (e.g. `state_replayed`), never the provider's text.

@@ -506,3 +506,49 @@ describe('lockout abuse and registration floods', () => {
     expect(users.count()).toBe(3);
   });
 });
+
+describe('smaller mends', () => {
+  it('names apiKeyPepper, and the command that makes one, when it is missing or weak', async () => {
+    for (const apiKeyPepper of [undefined, 'changeme'] as const) {
+      const error = await authFixture({ apiKeyPepper: apiKeyPepper as never }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/^createAuth: apiKeyPepper/);
+      expect((error as Error).message).toContain("randomBytes(32).toString('base64url')");
+    }
+  });
+
+  it('says an expired access token expired (RFC 6750), and reports every refusal to onEvent', async () => {
+    const { auth, registerAndLogin, clock, events } = await authFixture();
+    const { accessToken } = await registerAndLogin();
+    clock.advance(15 * 60 + 6); // past exp and the 5-second tolerance
+    const error = await auth
+      .authenticate({ method: 'GET', url: '/me', headers: bearer(accessToken) })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'invalid_token',
+      message: 'The access token expired',
+      reason: 'expired',
+    });
+    const response = auth.errorResponse(error);
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="portcullis", error="invalid_token", error_description="The access token expired"',
+    );
+    expect(events).toContainEqual({ type: 'token.refused', reason: 'expired' });
+    // A forgery is never told "expired": its signature is checked first.
+    const [h, p] = accessToken.split('.');
+    await expect(
+      auth.authenticate({ method: 'GET', url: '/me', headers: bearer(`${h}.${p}.${'A'.repeat(86)}`) }),
+    ).rejects.toMatchObject({ message: 'Invalid token', reason: 'bad_signature' });
+    expect(events).toContainEqual({ type: 'token.refused', reason: 'bad_signature' });
+  });
+
+  it('lets a user created with a mixed-case e-mail in the memory directory log in', async () => {
+    const { call, users, auth } = await authFixture();
+    const passwordHash = await auth.passwords.hash(PASSWORD);
+    await users.create({ email: 'Mixed@Example.COM', passwordHash, role: 'user', emailVerified: true });
+    const login = await call('POST', '/auth/login', {
+      body: { email: 'mixed@example.com', password: PASSWORD },
+    });
+    expect(login.status).toBe(200);
+  });
+});

@@ -4,17 +4,22 @@ import type { AuthCookieNames } from '../cookies/cookie-names.js';
 import { createCsrfGuard } from '../csrf/csrf-guard.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { errorResponse } from '../http/error-response.js';
-import { createProxyTrust, type ProxyTrust, type TrustProxy, withClientAddress } from '../http/trust-proxy.js';
+import {
+  createProxyTrust,
+  type ProxyTrust,
+  type TrustProxy,
+  withClientAddress,
+} from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
-import { hmacSecretBytes } from '../keys/hmac-secret.js';
+import { assertStrongHmacSecret, GENERATE_HINT, hmacSecretBytes } from '../keys/hmac-secret.js';
 import { createKeyring } from '../keys/keyring.js';
 import { type KeyRotationOptions, parseRotationSchedule } from '../keys/rotation-schedule.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
-import { asCallback, asPromise, type Callback } from '../lib/maybe-promise.js';
+import { asCallback, asPromise, type Callback, isThenable } from '../lib/maybe-promise.js';
 import { configureOAuthLogin, type OAuthSettings } from '../oauth/configure-login.js';
 import type { OAuthProviderConfig } from '../oauth/provider-config.js';
 import { createPasswordHasher, type PasswordHasherOptions } from '../passwords/password-hasher.js';
@@ -185,6 +190,46 @@ export interface Auth extends AuthParts {
   logoutEverywhere(subject: string): Promise<void>;
 }
 
+/**
+ * Refuses a missing or weak `apiKeyPepper` at start-up, naming the option: it keys the API-key hashes and
+ * the OAuth-state and device cookies, so nothing works without it.
+ */
+function assertApiKeyPepper(pepper: unknown): void {
+  if (typeof pepper !== 'string' && !(pepper instanceof Uint8Array)) {
+    throw new TypeError(
+      `createAuth: apiKeyPepper is required: a server secret of at least 32 random bytes, kept outside the database, that keys API-key hashes and the OAuth-state and device cookies. ${GENERATE_HINT}`,
+    );
+  }
+  try {
+    assertStrongHmacSecret(hmacSecretBytes(pepper));
+  } catch (error) {
+    throw new TypeError(`createAuth: apiKeyPepper: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * `authenticate` that also reports each refused token to `onEvent` (`token.refused` with its reason). Only
+ * the refusal path pays: a synchronous answer stays synchronous.
+ */
+function reportingRefusals(
+  parts: AuthParts,
+  authenticate: ReturnType<typeof createAuthenticate>,
+): ReturnType<typeof createAuthenticate> {
+  const report = (error: unknown): never => {
+    if (isAuthError(error) && error.code === 'invalid_token')
+      parts.emit({ type: 'token.refused', reason: error.reason ?? 'invalid_token' });
+    throw error;
+  };
+  return (request, options) => {
+    try {
+      const context = authenticate(request, options);
+      return isThenable(context) ? context.then(undefined, report) : context;
+    } catch (error) {
+      return report(error);
+    }
+  };
+}
+
 /** How long a browser's device cookie exempts it from lockouts caused by strangers (contract v2: 180 days). */
 const DEVICE_COOKIE_MAX_AGE = 180 * 86_400;
 
@@ -211,6 +256,7 @@ function assertSomeRoleGrants(policy: PolicyDefinition | undefined, scopes: Read
  *   audience: 'portcullis-demo', appOrigin: 'http://127.0.0.1:3000', apiKeyPepper: process.env.API_KEY_PEPPER! });
  */
 export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
+  assertApiKeyPepper(options.apiKeyPepper);
   const clock = options.clock ?? systemClock;
   const proxyTrust = createProxyTrust(options.trustProxy);
   const stores = {
@@ -370,7 +416,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     clock,
   });
 
-  const authenticateMaybeSync = createAuthenticate(parts);
+  const authenticateMaybeSync = reportingRefusals(parts, createAuthenticate(parts));
   const authenticate: Authenticate = asPromise(authenticateMaybeSync);
   const respondToError = (error: unknown): AuthResponse => {
     if (!isAuthError(error))
@@ -445,7 +491,10 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     authenticate,
     authenticateCallback: asCallback(authenticateMaybeSync),
     authorize: (principal: Principal, requirement: Requirement) =>
-      parts.policy.enforce(principal, requirement),
+      parts.policy.enforce(principal, requirement, {
+        // A 403 answers with the scheme the request authenticated with: an API-key client gets `ApiKey`.
+        challenge: (principal as Partial<AuthContext>).method === 'apiKey' ? 'ApiKey' : 'Bearer',
+      }),
     errorResponse: respondToError,
     logoutEverywhere: (subject: string) => endEverySession(parts, subject),
     proxyTrust,

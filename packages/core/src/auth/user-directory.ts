@@ -54,7 +54,8 @@ export function meetsPrecondition(user: AuthUser, expected: UserPrecondition = {
 }
 
 /**
- * An in-memory `UserDirectory`, for tests and examples. Bounded: a full directory refuses new users.
+ * An in-memory `UserDirectory`, for tests and examples. E-mails are stored trimmed and lower-cased, as core
+ * normalises the ones it looks up. Bounded: a full directory refuses new users.
  *
  * @example const users = createMemoryUserDirectory();
  */
@@ -64,10 +65,12 @@ export function createMemoryUserDirectory(
   const maxEntries = options.maxEntries ?? 100_000;
   const byId = new Map<string, AuthUser>();
   const byEmail = new Map<string, AuthUser>();
+  // Stored trimmed and lower-cased, as core looks e-mails up: a user created as "Alice@Example.com" logs in.
+  const normalise = (email: string) => email.trim().toLowerCase();
   let next = 1;
   return {
     async findByEmail(email) {
-      const user = byEmail.get(email);
+      const user = byEmail.get(normalise(email));
       return user === undefined ? null : { ...user };
     },
     async findById(id) {
@@ -75,11 +78,12 @@ export function createMemoryUserDirectory(
       return user === undefined ? null : { ...user };
     },
     async create(input) {
-      if (byEmail.has(input.email)) return null;
+      const email = normalise(input.email);
+      if (byEmail.has(email)) return null;
       if (byId.size >= maxEntries) throw new Error(`memory user directory is full (${maxEntries} users)`);
       const user: AuthUser = {
         id: String(next++),
-        email: input.email,
+        email,
         role: input.role,
         passwordHash: input.passwordHash,
         emailVerified: input.emailVerified,

@@ -1,4 +1,5 @@
-const GENERATE_HINT =
+/** The command that makes a good secret, for start-up errors about a missing or weak one. */
+export const GENERATE_HINT =
   "Generate one with: node -e \"console.log(require('node:crypto').randomBytes(32).toString('base64url'))\"";
 
 // Values that appear in tutorials, .env.example files and jwt.io. Compared after lower-casing and stripping

@@ -43,4 +43,24 @@ describe('guardStore', () => {
   it('lets an AuthError through unchanged', async () => {
     await expect(guarded.refuses()).rejects.toMatchObject({ code: 'not_found', status: 404 });
   });
+
+  it('keeps the methods of a class-based store (on its prototype), bound to the instance', async () => {
+    class Base {
+      protected readonly rows = new Map<string, number>([['a', 1]]);
+      async find(id: string) {
+        return this.rows.get(id) ?? null;
+      }
+    }
+    class MyStore extends Base {
+      async fails(): Promise<never> {
+        throw new Error('connect ECONNREFUSED 10.0.0.1:5432');
+      }
+    }
+    const guardedClass = guardStore(new MyStore());
+    await expect(guardedClass.find('a')).resolves.toBe(1);
+    await expect(guardedClass.fails()).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+      status: 503,
+    });
+  });
 });

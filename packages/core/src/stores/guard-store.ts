@@ -15,9 +15,28 @@ function rethrowAsStoreError(error: unknown): never {
   throw asStoreError(error);
 }
 
+/**
+ * The names of a store's own properties and of the methods it inherits from its class (up to, not
+ * including, `Object.prototype`): a store written as a class keeps its methods on the prototype.
+ */
+function memberNames(store: object): string[] {
+  const names = new Set(Object.keys(store));
+  for (
+    let proto = Object.getPrototypeOf(store);
+    proto !== null && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function')
+        names.add(name);
+    }
+  }
+  return [...names];
+}
+
 export function guardStore<T extends object>(store: T): T {
   const guarded: Record<string, unknown> = {};
-  for (const name of Object.keys(store) as (keyof T & string)[]) {
+  for (const name of memberNames(store) as (keyof T & string)[]) {
     const member = store[name];
     if (typeof member !== 'function') {
       guarded[name] = member;

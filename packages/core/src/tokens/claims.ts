@@ -1,3 +1,5 @@
+import { AuthError } from '../errors/auth-error.js';
+import { MESSAGES } from '../errors/messages.js';
 import { invalidToken } from './compact.js';
 import type { AccessTokenPrincipal } from './principal.js';
 
@@ -55,7 +57,9 @@ export function principalFromClaims(
   const tolerance = rules.clockTolerance;
   const exp = claims['exp'];
   if (!isNumericDate(exp)) throw invalidToken('malformed_exp');
-  if (exp <= nowSeconds - tolerance) throw invalidToken('expired');
+  // Only reached for a token whose signature verified: saying "expired" tells nothing to a forger.
+  if (exp <= nowSeconds - tolerance)
+    throw new AuthError('invalid_token', MESSAGES.expiredToken, { challenge: 'Bearer', reason: 'expired' });
   const nbf = claims['nbf'];
   if (nbf !== undefined && (!isNumericDate(nbf) || nbf > nowSeconds + tolerance))
     throw invalidToken('not_yet_valid');

@@ -140,7 +140,10 @@ describe.each([nodeCryptoBackend, webCryptoBackend])('access tokens on the $name
       clock.advance(900 + 4);
       await expect(verifier.verify(token)).resolves.toBeDefined(); // inside the default 5 s tolerance
       clock.advance(1);
-      await expectRefused(verifier.verify(token), 'expired');
+      const expired = await refusal(verifier.verify(token));
+      // RFC 6750 §3's wording, so that a client knows to refresh rather than to log in again.
+      expect(expired).toMatchObject({ code: 'invalid_token', status: 401, reason: 'expired' });
+      expect(expired.message).toBe('The access token expired');
 
       const now = Math.floor(clock() / 1000);
       const early = await signRaw(backend, keyring.current(), header(), claims({ nbf: now + 60 }));

@@ -309,14 +309,15 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
       expect(json(reports)).toEqual({ reports: expect.any(Array), key_id: key['id'] });
 
       const writeOnly = json(await post('/api-keys', { name: 'w', scopes: ['reports:write'] }, bearer));
-      expectError(
-        await inject({
-          method: 'GET',
-          url: '/service/reports',
-          headers: { 'x-api-key': writeOnly['key'] as string },
-        }),
-        403,
-        'insufficient_scope',
+      const forbidden = await inject({
+        method: 'GET',
+        url: '/service/reports',
+        headers: { 'x-api-key': writeOnly['key'] as string },
+      });
+      expectError(forbidden, 403, 'insufficient_scope');
+      // The challenge names the scheme the request used: an API key, not a bearer token.
+      expect(forbidden.headers['www-authenticate']).toBe(
+        'ApiKey realm="portcullis", error="insufficient_scope", error_description="Insufficient privileges"',
       );
       expectError(await inject({ method: 'GET', url: '/service/reports' }), 401, 'invalid_request');
       expectError(
