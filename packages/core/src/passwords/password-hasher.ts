@@ -146,8 +146,13 @@ function boundOption(name: string, value: unknown, fallback: number, min: number
 type StoredHash =
   | { readonly kind: 'none' }
   | { readonly kind: 'argon2'; readonly hash: string }
-  | { readonly kind: 'bcrypt'; readonly hash: string; readonly info: BcryptHashInfo }
-  | { readonly kind: 'wrapped'; readonly argon2: string; readonly info: BcryptHashInfo };
+  | { readonly kind: 'bcrypt'; readonly hash: string; readonly refused: boolean }
+  | {
+      readonly kind: 'wrapped';
+      readonly argon2: string;
+      readonly info: BcryptHashInfo;
+      readonly refused: boolean;
+    };
 
 const NO_HASH: StoredHash = Object.freeze({ kind: 'none' });
 
@@ -197,6 +202,11 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   const dummyHash = createDummyHash(hashOptions);
   const dummyBcryptHash = legacy && createDummyBcryptHash(legacy.cost);
 
+  /** Whether a legacy hash is one portcullis will not vouch for: too cheap, or crypt_blowfish's `$2x$`. */
+  function refuses(info: BcryptHashInfo, minCost: number): boolean {
+    return info.version === 'x' || info.cost < minCost;
+  }
+
   function read(storedHash: string | null | undefined): StoredHash {
     if (storedHash === null || storedHash === undefined) return NO_HASH;
     if (isArgon2Family(storedHash)) return { kind: 'argon2', hash: storedHash };
@@ -204,13 +214,14 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
       const wrapped = parseWrappedBcrypt(storedHash);
       if (wrapped === undefined) throw unrecognisedHash();
       if (legacy === undefined) throw bcryptIsOff();
-      return { kind: 'wrapped', argon2: wrapped.argon2, info: wrapped.bcrypt };
+      const { argon2: inner, bcrypt: info } = wrapped;
+      return { kind: 'wrapped', argon2: inner, info, refused: refuses(info, legacy.minCost) };
     }
     if (isBcryptFamily(storedHash)) {
       const info = parseBcryptHash(storedHash);
       if (info === undefined) throw unrecognisedHash();
       if (legacy === undefined) throw bcryptIsOff();
-      return { kind: 'bcrypt', hash: storedHash, info };
+      return { kind: 'bcrypt', hash: storedHash, refused: refuses(info, legacy.minCost) };
     }
     throw unrecognisedHash();
   }
@@ -253,8 +264,7 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
       if (!(await argon2Matches(stored.hash, normalized))) return INVALID;
       return argon2NeedsRehash(stored.hash, argon2) ? upgrade(normalized) : VALID;
     }
-    // A legacy hash, so `legacy` is set: `read` throws for one while bcrypt is off.
-    if (stored.info.version === 'x' || stored.info.cost < (legacy?.minCost ?? Number.POSITIVE_INFINITY)) {
+    if (stored.refused) {
       await dummyBcrypt(legacyText);
       return dummyArgon2(normalized);
     }
