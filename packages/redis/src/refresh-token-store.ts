@@ -89,8 +89,9 @@ function toFamily(id: string, reply: FamilyReply): RefreshFamily {
  * is unknown before reading: a lookup key per token (`rt:token-family:<hash>`, in its own slot) names it.
  * It never changes once written, and is written before the script that stores the token — a failure in
  * between leaves a lookup to nothing, which the script treats as unknown. Each subject's index of families
- * (`rt:families:<subject>`) lives in its own slot too: `revokeSubject` revokes the families one script each,
- * not in one step, which "log out everywhere" does not need — a family created meanwhile is after it.
+ * (`rt:families:<subject>`) lives in its own slot too, written before the family and pruned only as families
+ * expire: `revokeSubject` revokes every family that existed when it started, one script each. "Log out
+ * everywhere" needs no more than that — a login that completes meanwhile is one that came after it.
  *
  * Keys: `<prefix>rt:{family:<id>}` (hash: subject, createdAt, expiresAt, revokedAt, data),
  * `<prefix>rt:{family:<id>}:token:<tokenHash>` (hash: expiresAt, spentAt), `<prefix>rt:token-family:<tokenHash>`
