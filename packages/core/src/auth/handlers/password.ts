@@ -88,7 +88,9 @@ export async function resetPassword(
     // Checked again with the e-mail as context (zxcvbn's user inputs, when a minimum score is set).
     passwordHash = await parts.passwords.hash(password, { userInputs: [user.email] });
   } catch (error) {
-    if (isAuthError(error) && error.code === 'weak_password') await flow.tokens.restore(record);
+    // A weak password, or a full hashing queue (503): the link is not used up by a reset that did not happen.
+    if (isAuthError(error) && (error.code === 'weak_password' || error.code === 'temporarily_unavailable'))
+      await flow.tokens.restore(record);
     throw error;
   }
   let updated: AuthUser | null;
