@@ -6,7 +6,8 @@ export interface KeyRotationOptions {
   every: number | string;
   /**
    * How long a new key is published in the JWKS before it signs, so that resource servers' JWKS caches
-   * already hold it when the first token names it. Shorter than `every`. Default `"1d"`.
+   * already hold it when the first token names it: at least their JWKS cache lifetime (portcullis's JWKS
+   * says `max-age=300`). Shorter than `every`. Default `"1d"`.
    */
   prePublish?: number | string;
 }
