@@ -42,7 +42,10 @@ async function startIssuer() {
         .sign(privateKey as CryptoKey);
     return { jwk, sign };
   }
-  return { issuer, key, publish: (next: JWK[]) => void (keys = next) };
+  const publish = (next: JWK[]) => {
+    keys = next;
+  };
+  return { issuer, key, publish };
 }
 
 describe('createResourceServer with a discovered JWKS', () => {
