@@ -1,0 +1,204 @@
+// Fuzzes every route of `createAuth` in-process: generated methods, URLs, headers, cookies and bodies,
+// mixed with real credentials of a fresh world per run, and checks that each answer keeps the contract and
+// that the stores are still consistent afterwards. Bounded by runs and by time; a fixed seed in CI
+// (FUZZ_SEED=<n> replays a run that failed elsewhere: fast-check prints the seed and the path).
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrustProxy } from '../http/trust-proxy.js';
+import type { AuthRequest, AuthResponse } from '../http/types.js';
+import { checkAnswer, createLedger, type Exchange, type Ledger, Violation } from './test-fuzz-checks.js';
+import { materialise, type RouteShape, type Step, stepsArbitrary } from './test-fuzz-requests.js';
+import { ADMIN, ALICE, APP_ROUTES, createWorld, settle, type World } from './test-fuzz-world.js';
+
+const NUM_RUNS = 300;
+const MAX_STEPS = 8;
+/** The property stops starting new runs after this long (the file must stay well under a minute). */
+const TIME_BUDGET_MS = 30_000;
+/** Fewer runs than this means the budget was eaten by something else: fail rather than pass on nothing. */
+const MIN_RUNS = 20;
+const seedFromEnv = process.env['FUZZ_SEED'] ?? (process.env['CI'] ? '20261215' : undefined);
+
+const PROTOTYPE_MEMBERS = Object.getOwnPropertyNames(Object.prototype).sort();
+
+function expectUnpolluted(): void {
+  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_MEMBERS);
+  const probe: Record<string, unknown> = {};
+  for (const name of ['polluted', 'role', 'email', 'password', 'isAdmin'])
+    expect(probe[name], `Object.prototype.${name}`).toBeUndefined();
+}
+
+function routeShapes(world: World): RouteShape[] {
+  return [
+    ...world.auth.routes.map((route, index) => ({
+      target: { kind: 'route' as const, index },
+      method: route.method,
+      path: route.path,
+    })),
+    ...APP_ROUTES.map((route) => ({ target: { kind: 'app' as const, name: route.path }, ...route })),
+  ];
+}
+
+const sameTarget = (a: RouteShape['target'], b: RouteShape['target']) =>
+  a.kind === 'route' ? b.kind === 'route' && a.index === b.index : b.kind === 'app' && a.name === b.name;
+
+async function exchange(
+  world: World,
+  route: RouteShape,
+  request: AuthRequest,
+  secretsBefore: readonly string[],
+): Promise<Exchange> {
+  let response: AuthResponse;
+  try {
+    response = await world.deliver(route.target, request);
+  } catch (error) {
+    throw new Violation(`${route.method} ${route.path} threw instead of answering: ${String(error)}`);
+  }
+  return { route, request, response, secretsBefore };
+}
+
+/** Answers by route and status, printed with FUZZ_STATS=1 to see how deep the fuzzer gets. */
+const statusCounts = new Map<string, Map<number, number>>();
+function count({ route, response }: Exchange): void {
+  const name = `${route.method} ${route.path}`;
+  const byStatus = statusCounts.get(name) ?? new Map<number, number>();
+  byStatus.set(response.status, (byStatus.get(response.status) ?? 0) + 1);
+  statusCounts.set(name, byStatus);
+}
+
+async function runSteps(world: World, routes: readonly RouteShape[], ledger: Ledger, steps: Step[]) {
+  for (const step of steps) {
+    if (step.kind === 'advance') {
+      world.fixture.clock.advance(step.seconds);
+      continue;
+    }
+    const secretsBefore = world.knownSecrets();
+    const exchanges = await Promise.all(
+      step.requests.map((spec) => {
+        const route = routes.find((r) => sameTarget(r.target, spec.target))!;
+        return exchange(world, route, materialise(world, route, spec), secretsBefore);
+      }),
+    );
+    for (const answered of exchanges) {
+      count(answered);
+      checkAnswer(answered);
+    }
+    ledger.recordStep(exchanges);
+    for (const answered of exchanges) world.harvest(answered.response);
+  }
+}
+
+/** The end state: the accounts, refresh rotation and API keys still work as they should. */
+async function expectConsistent(world: World, ledger: Ledger): Promise<void> {
+  for (const email of [ALICE, ADMIN]) {
+    let signedIn: Awaited<ReturnType<World['call']>> | undefined;
+    for (const password of ledger.passwordsOf(email)) {
+      const login = await world.call('POST', '/auth/login', { body: { email, password } });
+      if (login.status === 200) signedIn = login;
+    }
+    expect(signedIn?.status, `${email} signs in with the password the ledger says`).toBe(200);
+    const wrong = await world.call('POST', '/auth/login', {
+      body: { email, password: 'not the password at all' },
+    });
+    expect(wrong.status, `${email} with a wrong password`).toBe(401);
+  }
+
+  const signIn = async () => {
+    for (const password of ledger.passwordsOf(ALICE)) {
+      const login = await world.call('POST', '/auth/login', { body: { email: ALICE, password } });
+      if (login.status === 200) return login;
+    }
+    throw new Error('alice cannot sign in');
+  };
+  const refreshToken = (await signIn()).cookie('__Host-portcullis-refresh');
+  expect(refreshToken, 'a fresh login sets a refresh cookie').toBeTruthy();
+  const rotated = await world.call('POST', '/auth/refresh', { body: { refresh_token: refreshToken } });
+  expect(rotated.status, 'a fresh refresh token rotates').toBe(200);
+  const replay = await world.call('POST', '/auth/refresh', { body: { refresh_token: refreshToken } });
+  expect([replay.status, (replay.body as { error?: string }).error], 'a replay is refused').toEqual([
+    401,
+    'invalid_grant',
+  ]);
+
+  // Another login: the replay above rightly revoked the first one's family, access token included.
+  const access = ((await signIn()).body as { access_token: string }).access_token;
+  const created = await world.call('POST', '/api-keys', {
+    headers: { authorization: `Bearer ${access}` },
+    body: { name: 'after the fuzz', scopes: ['reports:read'] },
+  });
+  expect(created.status, 'a fresh API key is created').toBe(201);
+  const key = created.body as { id: string; key: string };
+  const reports = await world.deliver(
+    { kind: 'app', name: '/service/reports' },
+    {
+      method: 'GET',
+      url: '/service/reports',
+      headers: { 'x-api-key': key.key },
+      remoteAddress: '198.51.100.250',
+    },
+  );
+  expect(
+    [reports.status, (reports.body as { key_id?: string }).key_id],
+    'the fresh API key verifies',
+  ).toEqual([200, key.id]);
+}
+
+describe('createAuth routes under fuzzing', () => {
+  const escaped: unknown[] = [];
+  const onEscaped = (reason: unknown) => escaped.push(reason);
+  beforeAll(() => {
+    process.on('unhandledRejection', onEscaped);
+    process.on('uncaughtException', onEscaped);
+  });
+  afterAll(() => {
+    process.off('unhandledRejection', onEscaped);
+    process.off('uncaughtException', onEscaped);
+  });
+
+  it('answers every generated request within the contract and leaves the stores consistent', async () => {
+    const probe = await createWorld({ trustProxy: 0 });
+    const routes = routeShapes(probe);
+    const shapes = routes.map((r) => `${r.method} ${r.path}`);
+    let runs = 0;
+    const property = fc.asyncProperty(
+      fc.constantFrom<TrustProxy>(0, 1, ['loopback']),
+      stepsArbitrary(routes, MAX_STEPS),
+      async (trustProxy, steps) => {
+        runs += 1;
+        const world = await createWorld({ trustProxy });
+        expect(routeShapes(world).map((r) => `${r.method} ${r.path}`)).toEqual(shapes);
+        const ledger = createLedger(world);
+        await runSteps(world, routes, ledger, steps);
+        await settle(); // work scheduled after an answer (a reset mail) must not fail either
+        expect(escaped, 'unhandled rejections or uncaught exceptions').toEqual([]);
+        expectUnpolluted();
+        await expectConsistent(world, ledger);
+      },
+    );
+    const details = await fc.check(property, {
+      numRuns: NUM_RUNS,
+      interruptAfterTimeLimit: TIME_BUDGET_MS,
+      markInterruptAsFailure: false,
+      ...(seedFromEnv === undefined ? {} : { seed: Number(seedFromEnv) }),
+    });
+    if (details.failed) {
+      const cause = details.errorInstance;
+      throw new Error(
+        `${fc.defaultReportMessage(details)}\n${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+    if (process.env['FUZZ_STATS'])
+      for (const [name, byStatus] of statusCounts)
+        console.info(
+          name.padEnd(36),
+          [...byStatus]
+            .sort(([a], [b]) => a - b)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' '),
+        );
+    console.info(`routes fuzz: ${details.numRuns} runs (seed ${details.seed}) over ${shapes.length} routes`);
+    expect(details.numRuns).toBeGreaterThanOrEqual(MIN_RUNS);
+    expect(runs).toBeGreaterThanOrEqual(details.numRuns);
+    expectUnpolluted();
+  }, 90_000);
+});
