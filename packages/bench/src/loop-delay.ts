@@ -119,7 +119,8 @@ export async function loopDelayBench(): Promise<void> {
     ]),
   );
   console.log(
-    `the threadpool runs at most ${threadpool ?? 4} hashes at once (each holding ${hasher.argon2.memoryCost} KiB); ` +
-      `the other logins queue, and on few cores the hashing threads compete with the main thread for CPU`,
+    `the hasher runs at most ${hasher.load().maxConcurrent} hashes at once (passwords.maxConcurrent, the threadpool ` +
+      `size; each holding ${hasher.argon2.memoryCost} KiB); the other logins wait in its queue, and on few cores ` +
+      'the hashing threads compete with the main thread for CPU',
   );
 }
