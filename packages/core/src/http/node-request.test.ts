@@ -153,7 +153,14 @@ describe('NodeAuthRequest', () => {
       lookups++;
       return s.address;
     };
-    const request = new NodeAuthRequest('GET', '/me?x=1', { host: 'a' }, { id: '1' }, source, readRemoteAddress);
+    const request = new NodeAuthRequest(
+      'GET',
+      '/me?x=1',
+      { host: 'a' },
+      { id: '1' },
+      source,
+      readRemoteAddress,
+    );
     expect(request).toMatchObject({
       method: 'GET',
       url: '/me?x=1',
