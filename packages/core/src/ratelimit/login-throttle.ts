@@ -41,7 +41,7 @@ export interface LoginThrottleOptions {
 /** Who is trying to log in: the e-mail as typed, the client address, and the browser's device cookie. */
 export interface LoginAttempt {
   readonly email: string;
-  /** The client's address after trusted-proxy resolution (`req.ip`), never a raw `X-Forwarded-For`. */
+  /** The client's address as core resolved it (`AuthRequest.ip`, after `trustProxy`), never a raw `X-Forwarded-For`. */
   readonly ip: string;
   /**
    * The device id of a genuine device cookie earned for this e-mail's account (`DeviceCookies.verify`), or
@@ -87,7 +87,7 @@ type CounterName = 'pair' | 'account' | 'ip' | 'device';
  *
  * @example
  * const throttle = createLoginThrottle({ maxFailures: 5, maxFailuresPerAccount: 50, window: '15m' });
- * const attempt = { email, ip: req.ip, device: devices.verify(cookies.device, email) };
+ * const attempt = { email, ip: request.ip, device: devices.verify(cookies.device, email) };
  * await throttle.attempt(attempt);                   // 429 here when blocked
  * const user = await verifyPassword(email, password); // 401 on failure: the attempt stays counted
  * await throttle.recordSuccess(attempt);
