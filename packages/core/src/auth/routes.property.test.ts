@@ -10,10 +10,11 @@ import { checkAnswer, createLedger, type Exchange, type Ledger, Violation } from
 import { materialise, type RouteShape, type Step, stepsArbitrary } from './test-fuzz-requests.js';
 import { ADMIN, ALICE, APP_ROUTES, createWorld, settle, type World } from './test-fuzz-world.js';
 
-const NUM_RUNS = 300;
+// FUZZ_RUNS and FUZZ_BUDGET_MS run it longer by hand; CI keeps the defaults.
+const NUM_RUNS = Number(process.env['FUZZ_RUNS'] ?? 300);
 const MAX_STEPS = 8;
 /** The property stops starting new runs after this long (the file must stay well under a minute). */
-const TIME_BUDGET_MS = 30_000;
+const TIME_BUDGET_MS = Number(process.env['FUZZ_BUDGET_MS'] ?? 30_000);
 /** Fewer runs than this means the budget was eaten by something else: fail rather than pass on nothing. */
 const MIN_RUNS = 20;
 const seedFromEnv = process.env['FUZZ_SEED'] ?? (process.env['CI'] ? '20261215' : undefined);
@@ -154,51 +155,192 @@ describe('createAuth routes under fuzzing', () => {
     process.off('uncaughtException', onEscaped);
   });
 
-  it('answers every generated request within the contract and leaves the stores consistent', async () => {
-    const probe = await createWorld({ trustProxy: 0 });
-    const routes = routeShapes(probe);
-    const shapes = routes.map((r) => `${r.method} ${r.path}`);
-    let runs = 0;
-    const property = fc.asyncProperty(
-      fc.constantFrom<TrustProxy>(0, 1, ['loopback']),
-      stepsArbitrary(routes, MAX_STEPS),
-      async (trustProxy, steps) => {
-        runs += 1;
-        const world = await createWorld({ trustProxy });
-        expect(routeShapes(world).map((r) => `${r.method} ${r.path}`)).toEqual(shapes);
-        const ledger = createLedger(world);
-        await runSteps(world, routes, ledger, steps);
-        await settle(); // work scheduled after an answer (a reset mail) must not fail either
-        expect(escaped, 'unhandled rejections or uncaught exceptions').toEqual([]);
-        expectUnpolluted();
-        await expectConsistent(world, ledger);
-      },
-    );
-    const details = await fc.check(property, {
-      numRuns: NUM_RUNS,
-      interruptAfterTimeLimit: TIME_BUDGET_MS,
-      markInterruptAsFailure: false,
-      ...(seedFromEnv === undefined ? {} : { seed: Number(seedFromEnv) }),
-    });
-    if (details.failed) {
-      const cause = details.errorInstance;
-      throw new Error(
-        `${fc.defaultReportMessage(details)}\n${cause instanceof Error ? cause.message : String(cause)}`,
-        { cause },
+  it(
+    'answers every generated request within the contract and leaves the stores consistent',
+    async () => {
+      const probe = await createWorld({ trustProxy: 0 });
+      const routes = routeShapes(probe);
+      const shapes = routes.map((r) => `${r.method} ${r.path}`);
+      let runs = 0;
+      const property = fc.asyncProperty(
+        fc.constantFrom<TrustProxy>(0, 1, ['loopback']),
+        stepsArbitrary(routes, MAX_STEPS),
+        async (trustProxy, steps) => {
+          runs += 1;
+          const world = await createWorld({ trustProxy });
+          expect(routeShapes(world).map((r) => `${r.method} ${r.path}`)).toEqual(shapes);
+          const ledger = createLedger(world);
+          await runSteps(world, routes, ledger, steps);
+          await settle(); // work scheduled after an answer (a reset mail) must not fail either
+          expect(escaped, 'unhandled rejections or uncaught exceptions').toEqual([]);
+          expectUnpolluted();
+          await expectConsistent(world, ledger);
+        },
       );
-    }
-    if (process.env['FUZZ_STATS'])
-      for (const [name, byStatus] of statusCounts)
-        console.info(
-          name.padEnd(36),
-          [...byStatus]
-            .sort(([a], [b]) => a - b)
-            .map(([s, n]) => `${s}×${n}`)
-            .join(' '),
+      const details = await fc.check(property, {
+        numRuns: NUM_RUNS,
+        interruptAfterTimeLimit: TIME_BUDGET_MS,
+        markInterruptAsFailure: false,
+        ...(seedFromEnv === undefined ? {} : { seed: Number(seedFromEnv) }),
+      });
+      if (details.failed) {
+        const cause = details.errorInstance;
+        throw new Error(
+          `${fc.defaultReportMessage(details)}\n${cause instanceof Error ? cause.message : String(cause)}`,
+          { cause },
         );
-    console.info(`routes fuzz: ${details.numRuns} runs (seed ${details.seed}) over ${shapes.length} routes`);
-    expect(details.numRuns).toBeGreaterThanOrEqual(MIN_RUNS);
-    expect(runs).toBeGreaterThanOrEqual(details.numRuns);
-    expectUnpolluted();
-  }, 90_000);
+      }
+      if (process.env['FUZZ_STATS'])
+        for (const [name, byStatus] of statusCounts)
+          console.info(
+            name.padEnd(36),
+            [...byStatus]
+              .sort(([a], [b]) => a - b)
+              .map(([s, n]) => `${s}×${n}`)
+              .join(' '),
+          );
+      console.info(
+        `routes fuzz: ${details.numRuns} runs (seed ${details.seed}) over ${shapes.length} routes`,
+      );
+      expect(details.numRuns).toBeGreaterThanOrEqual(MIN_RUNS);
+      expect(runs).toBeGreaterThanOrEqual(details.numRuns);
+      expectUnpolluted();
+    },
+    TIME_BUDGET_MS + 60_000,
+  );
+});
+
+describe('the fuzzer’s checks', () => {
+  // Each property above must be able to fail: these are answers a broken core could give.
+  const login: RouteShape = { target: { kind: 'route', index: 0 }, method: 'POST', path: '/auth/login' };
+  const refresh: RouteShape = { target: { kind: 'route', index: 0 }, method: 'POST', path: '/auth/refresh' };
+  const request = (extra: Partial<AuthRequest> = {}): AuthRequest => ({
+    method: 'POST',
+    url: '/auth/login',
+    headers: {},
+    ...extra,
+  });
+  const json = (status: number, body: unknown, extra: Partial<AuthResponse> = {}): AuthResponse => ({
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    cookies: [],
+    body,
+    ...extra,
+  });
+  const error = (status: number, code: string) => json(status, { error: code, error_description: 'x' });
+
+  it.each<[string, Partial<Exchange>]>([
+    ['a 500', { response: error(500, 'server_error') }],
+    ['a 503', { response: error(503, 'temporarily_unavailable') }],
+    ['a 4xx without error_description', { response: json(400, { error: 'invalid_request' }) }],
+    ['a 4xx with an unknown code', { response: error(400, 'oops') }],
+    [
+      'a 4xx without no-store',
+      { response: { ...error(400, 'invalid_request'), headers: { 'content-type': 'application/json' } } },
+    ],
+    ['a 200 without no-store', { response: { ...json(200, {}), headers: {} } }],
+    ['a credential in the URL answered 200', { request: request({ url: '/auth/login?Access_Token=x' }) }],
+    [
+      'an error that sets a cookie',
+      {
+        response: {
+          ...error(401, 'invalid_credentials'),
+          cookies: ['__Host-portcullis-access=abc; Path=/'],
+        },
+      },
+    ],
+    ['invalid_token without a challenge', { response: error(401, 'invalid_token') }],
+    ['a 429 without Retry-After', { response: error(429, 'rate_limited') }],
+    [
+      'a secret the request did not carry',
+      {
+        response: json(200, { echo: 'refresh-secret-0123456789' }),
+        secretsBefore: ['refresh-secret-0123456789'],
+      },
+    ],
+    [
+      'a cookie refresh without Origin',
+      {
+        route: refresh,
+        request: request({ url: '/auth/refresh', headers: { cookie: '__Host-portcullis-refresh=r' } }),
+      },
+    ],
+    [
+      'a cookie refresh from another origin',
+      {
+        route: refresh,
+        request: request({
+          url: '/auth/refresh',
+          headers: { cookie: '__Host-portcullis-refresh=r', origin: 'http://evil.example' },
+        }),
+      },
+    ],
+  ])('refuse %s', (_label, exchange) => {
+    const answered: Exchange = {
+      route: login,
+      request: request(),
+      response: json(200, {}),
+      secretsBefore: [],
+      ...exchange,
+    };
+    expect(() => checkAnswer(answered)).toThrow(Violation);
+  });
+
+  it('accept a secret the request carried itself, and a well-formed refusal', () => {
+    const secret = 'refresh-secret-0123456789';
+    expect(() =>
+      checkAnswer({
+        route: login,
+        request: request({ body: JSON.stringify({ password: secret }) }),
+        response: json(200, { echo: secret }),
+        secretsBefore: [secret],
+      }),
+    ).not.toThrow();
+    expect(() =>
+      checkAnswer({
+        route: login,
+        request: request(),
+        response: error(401, 'invalid_credentials'),
+        secretsBefore: [],
+      }),
+    ).not.toThrow();
+  });
+
+  it('refuse a login without the password, a refresh token spent twice, a revoked key that still works', async () => {
+    const world = await createWorld({ trustProxy: 0 });
+    const ledger = createLedger(world);
+    const secretsBefore = world.knownSecrets();
+    const wrongLogin: Exchange = {
+      route: login,
+      request: request({ body: JSON.stringify({ email: ALICE, password: 'guessed password 123' }) }),
+      response: json(200, {}),
+      secretsBefore,
+    };
+    expect(() => ledger.recordStep([wrongLogin])).toThrow(/without the password/);
+
+    const token = world.pools.refresh[0]!;
+    const spend: Exchange = {
+      route: refresh,
+      request: request({ url: '/auth/refresh', body: JSON.stringify({ refresh_token: token }) }),
+      response: json(200, {}),
+      secretsBefore,
+    };
+    expect(() => ledger.recordStep([spend, spend])).toThrow(/worked twice/);
+
+    const id = world.pools.apiKeyId[0]!;
+    const revoke: Exchange = {
+      route: { target: { kind: 'route', index: 0 }, method: 'DELETE', path: '/api-keys/:id' },
+      request: request({ method: 'DELETE', url: `/api-keys/${id}`, params: { id } }),
+      response: { status: 204, headers: { 'cache-control': 'no-store' }, cookies: [] },
+      secretsBefore,
+    };
+    ledger.recordStep([revoke]);
+    const used: Exchange = {
+      route: { target: { kind: 'app', name: '/service/reports' }, method: 'GET', path: '/service/reports' },
+      request: request({ method: 'GET', url: '/service/reports' }),
+      response: json(200, { key_id: id }),
+      secretsBefore,
+    };
+    expect(() => ledger.recordStep([used])).toThrow(/revoked API key/);
+  });
 });

@@ -134,9 +134,13 @@ export function checkAnswer({ route, request, response, secretsBefore }: Exchang
       fail('a 4xx that is not JSON', request, response);
     if (headers['cache-control'] !== 'no-store')
       fail('a 4xx without Cache-Control: no-store', request, response);
+    // The challenge names the error only when a credential was presented: an empty X-API-Key is not one
+    // (RFC 6750 §3.1 by analogy), though its body still says invalid_token.
     if (
       error.error === 'invalid_token' &&
-      !/^(Bearer|ApiKey) .*error="invalid_token"/.test(headers['www-authenticate'] ?? '')
+      !/^(Bearer|ApiKey) realm="portcullis"(, error="invalid_token"|$)/.test(
+        headers['www-authenticate'] ?? '',
+      )
     )
       fail('invalid_token without its WWW-Authenticate challenge', request, response);
     if (status === 429 && !/^[1-9]\d*$/.test(headers['retry-after'] ?? ''))
