@@ -84,7 +84,7 @@ async function runSteps(world: World, routes: readonly RouteShape[], ledger: Led
       checkAnswer(answered);
     }
     ledger.recordStep(exchanges);
-    for (const answered of exchanges) world.harvest(answered.response);
+    for (const answered of exchanges) world.harvest(answered.response, answered.request);
   }
 }
 
@@ -342,5 +342,54 @@ describe('the fuzzer’s checks', () => {
       secretsBefore,
     };
     expect(() => ledger.recordStep([used])).toThrow(/revoked API key/);
+  });
+
+  it('refuse a logged-out access token, and a session or refresh token from before a reset, that still work', async () => {
+    const world = await createWorld({ trustProxy: 0 });
+    const ledger = createLedger(world);
+    const secretsBefore = world.knownSecrets();
+    const [access] = world.pools.access;
+    const logout: Exchange = {
+      route: { target: { kind: 'route', index: 0 }, method: 'POST', path: '/auth/logout' },
+      request: request({ url: '/auth/logout', headers: { authorization: `Bearer ${access}` } }),
+      response: { status: 204, headers: { 'cache-control': 'no-store' }, cookies: [] },
+      secretsBefore,
+    };
+    ledger.recordStep([logout]);
+    const me = (headers: AuthRequest['headers']): Exchange => ({
+      route: { target: { kind: 'app', name: '/me' }, method: 'GET', path: '/me' },
+      request: request({ method: 'GET', url: '/me', headers }),
+      response: json(200, {}),
+      secretsBefore,
+    });
+    expect(() => ledger.recordStep([me({ authorization: `Bearer ${access}` })])).toThrow(
+      /ended access token/,
+    );
+
+    const reset: Exchange = {
+      route: { target: { kind: 'route', index: 0 }, method: 'POST', path: '/auth/password/reset' },
+      request: request({
+        url: '/auth/password/reset',
+        body: JSON.stringify({ token: world.pools.reset[0], password: 'a new password for alice' }),
+      }),
+      response: { status: 204, headers: { 'cache-control': 'no-store' }, cookies: [] },
+      secretsBefore,
+    };
+    ledger.recordStep([reset]);
+    expect(ledger.passwordsOf(ALICE)).toEqual(['a new password for alice']);
+    const session = world.pools.session[0]!;
+    expect(() => ledger.recordStep([me({ cookie: `__Host-portcullis-sid=${session}` })])).toThrow(
+      /ended access token or session/,
+    );
+    const refreshed: Exchange = {
+      route: refresh,
+      request: request({
+        url: '/auth/refresh',
+        body: JSON.stringify({ refresh_token: world.pools.refresh[0] }),
+      }),
+      response: json(200, {}),
+      secretsBefore,
+    };
+    expect(() => ledger.recordStep([refreshed])).toThrow(/ended family/);
   });
 });

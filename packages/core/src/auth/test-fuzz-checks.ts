@@ -4,7 +4,7 @@
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import { normaliseEmail } from './email.js';
 import type { RouteShape } from './test-fuzz-requests.js';
-import { ADMIN, OAUTH_PERSON, ORIGIN, type World } from './test-fuzz-world.js';
+import { ADMIN, OAUTH_PERSON, ORIGIN, subjectOf, type World } from './test-fuzz-world.js';
 
 /** The contract's error codes (contract v2, "Common rules"), and `conflict` for a rotation of configured keys. */
 const ERROR_CODES = new Set([
@@ -35,6 +35,9 @@ const COOKIE_GUARDED = new Set([
   'POST /api-keys/:id/roll',
   'DELETE /api-keys/:id',
 ]);
+
+/** Routes that answer 2xx only to an authenticated user. */
+const AUTHENTICATED = new Set(['GET /me', 'GET /admin/stats', 'GET /api-keys', ...COOKIE_GUARDED]);
 
 export class Violation extends Error {
   override name = 'Violation';
@@ -92,15 +95,6 @@ function hasCredentialInUrl(url: string): boolean {
 }
 
 const present = (value: unknown) => typeof value === 'string' || (Array.isArray(value) && value.length > 0);
-
-function subjectOf(accessToken: unknown): string | undefined {
-  if (typeof accessToken !== 'string') return undefined;
-  try {
-    return JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')).sub;
-  } catch {
-    return undefined;
-  }
-}
 
 /** One answered request, as the checks and the ledger see it. */
 export interface Exchange {
@@ -215,6 +209,8 @@ export function createLedger(world: World) {
   const verified = new Set([ADMIN]);
   const spent = new Set<string>();
   const revokedKeyIds = new Set<string>();
+  /** Access tokens, refresh tokens and session ids that a logout, a reset or a change ended. */
+  const ended = new Set<string>();
 
   /** The changes one step made: requests sent together may have landed in any order. */
   function changesOf(exchanges: readonly Exchange[]) {
@@ -224,6 +220,8 @@ export function createLedger(world: World) {
       changed.set(email, (changed.get(email) ?? new Set()).add(password));
     };
     const revoked: string[] = [];
+    const endedNow: string[] = [];
+    const everyoneOf: string[] = []; // users whose every earlier credential ends
     for (const { route, request, response } of exchanges) {
       const name = `${route.method} ${route.path}`;
       const body = effectiveBody(request);
@@ -234,13 +232,22 @@ export function createLedger(world: World) {
       }
       if (name === 'POST /auth/verify-email' && response.status === 200)
         verified.add(String(answer?.['email']));
-      if (name === 'POST /auth/password/change' && response.status === 200)
-        note(emailById.get(String(subjectOf(answer?.['access_token']))), body['new_password']);
+      if (name === 'POST /auth/password/change' && response.status === 200) {
+        const subject = String(subjectOf(answer?.['access_token']));
+        note(emailById.get(subject), body['new_password']);
+        everyoneOf.push(subject);
+      }
       if (name === 'POST /auth/password/reset' && response.status === 204) {
         const email = world.resetOwner.get(body['token'] as string);
         note(email, body['password']);
         if (email !== undefined) verified.add(email); // a reset link proves the address
+        const subject = [...emailById].find(([, known]) => known === email)?.[0];
+        if (subject !== undefined) everyoneOf.push(subject);
       }
+      // A logout with a bearer token ends that token (it was valid: an invalid one is refused with 401).
+      const authorization = request.headers['authorization'];
+      if (name === 'POST /auth/logout' && response.status === 204 && typeof authorization === 'string')
+        endedNow.push(authorization.slice('Bearer '.length));
       // A provider's sign-in takes over an unverified account of its address: the password is gone.
       if (
         name === 'GET /auth/oauth/:provider/callback' &&
@@ -257,12 +264,24 @@ export function createLedger(world: World) {
       )
         revoked.push(request.params['id']);
     }
-    return { changed, revoked };
+    // Everything issued to them before this step (the pools do not hold this step's answers yet).
+    for (const subject of everyoneOf)
+      for (const value of [...world.pools.access, ...world.pools.refresh, ...world.pools.session])
+        if (world.issuedTo.get(value) === subject) endedNow.push(value);
+    return { changed, revoked, endedNow };
+  }
+
+  /** The credential an authenticated request rode on, when it was exactly one bearer token or session. */
+  function soleCredential(request: AuthRequest): string | undefined {
+    const { authorization, cookie } = request.headers;
+    if (typeof authorization === 'string') return /^Bearer (\S+)$/.exec(authorization)?.[1];
+    if (authorization !== undefined && authorization.length > 0) return undefined;
+    return typeof cookie === 'string' ? /^__Host-portcullis-sid=([^;,\s"]+)$/.exec(cookie)?.[1] : undefined;
   }
 
   /** Checks the exchanges of one step against the ledger, then records what they changed. */
   function recordStep(exchanges: readonly Exchange[]): void {
-    const { changed, revoked } = changesOf(exchanges);
+    const { changed, revoked, endedNow } = changesOf(exchanges);
     for (const { route, request, response, secretsBefore } of exchanges) {
       const name = `${route.method} ${route.path}`;
       const body = effectiveBody(request);
@@ -278,6 +297,16 @@ export function createLedger(world: World) {
       }
       const refreshTokens = secretsBefore.filter((secret) => world.pools.refresh.includes(secret));
       const once = singleUse(name, response.status, request, refreshTokens);
+      if (once?.startsWith('refresh:') && ended.has(once.slice('refresh:'.length)))
+        fail('a refresh token of an ended family still rotates', request, response);
+      const credential = soleCredential(request);
+      if (
+        response.status < 300 &&
+        AUTHENTICATED.has(name) &&
+        credential !== undefined &&
+        ended.has(credential)
+      )
+        fail('an ended access token or session still authenticates', request, response);
       if (once !== undefined) {
         if (spent.has(once)) fail(`a single-use credential worked twice (${name})`, request, response);
         spent.add(once);
@@ -291,6 +320,7 @@ export function createLedger(world: World) {
     }
     for (const [email, candidates] of changed) passwords.set(email, candidates);
     for (const id of revoked) revokedKeyIds.add(id);
+    for (const value of endedNow) ended.add(value);
   }
 
   return {

@@ -6,6 +6,7 @@ import type { TrustProxy } from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import type { FetchLike } from '../oauth/provider-http.js';
 import { requireRoles, requireScopes } from '../policy/requirement.js';
+import { normaliseEmail } from './email.js';
 import { authFixture, ORIGIN } from './test-auth.js';
 
 export const ALICE = 'alice@example.com';
@@ -111,6 +112,20 @@ export async function createWorld(options: WorldOptions) {
   ]);
   const userIds = new Map<string, string>(); // id → e-mail
   const resetOwner = new Map<string, string>(); // reset token → e-mail
+  const issuedTo = new Map<string, string>(); // access token, refresh token or session id → user id
+
+  /** The tracked account a login request's body names (by its e-mail as core normalises it). */
+  function accountNamedBy(request: AuthRequest | undefined): string | undefined {
+    if (request === undefined || typeof request.body !== 'string') return undefined;
+    try {
+      const email = (JSON.parse(request.body) as { email?: unknown }).email;
+      if (typeof email !== 'string') return undefined;
+      const normalised = normaliseEmail(email);
+      return [...userIds].find(([, known]) => known === normalised)?.[0];
+    } catch {
+      return undefined;
+    }
+  }
   const pools = Object.fromEntries(POOL_NAMES.map((name) => [name, [] as string[]])) as Record<
     PoolName,
     string[]
@@ -144,12 +159,21 @@ export async function createWorld(options: WorldOptions) {
     }
   }
 
-  /** Takes every credential a response handed out, and every link mailed meanwhile, into the pools. */
-  function harvest(response: AuthResponse): void {
+  /**
+   * Takes every credential a response handed out, and every link mailed meanwhile, into the pools, and
+   * notes whose each access token, refresh token and session is: the subject of the access token issued
+   * with it, or for a session login (no access token) the account its request named.
+   */
+  function harvest(response: AuthResponse, request?: AuthRequest): void {
     const body = response.body as Record<string, unknown> | undefined;
+    const issued: string[] = [];
+    const take = (pool: PoolName, value: unknown) => {
+      add(pool, value);
+      if (typeof value === 'string' && value !== '') issued.push(value);
+    };
     if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
-      add('access', body['access_token']);
-      add('refresh', body['refresh_token']);
+      take('access', body['access_token']);
+      take('refresh', body['refresh_token']);
       if (typeof body['key'] === 'string') {
         add('apiKey', body['key']);
         add('apiKeyId', body['id']);
@@ -160,12 +184,14 @@ export async function createWorld(options: WorldOptions) {
       const equals = pair.indexOf('=');
       const name = pair.slice(0, equals);
       const value = decodeURIComponent(pair.slice(equals + 1));
-      if (name === '__Host-portcullis-access') add('access', value);
-      else if (name === '__Host-portcullis-refresh') add('refresh', value);
-      else if (name === '__Host-portcullis-sid') add('session', value);
+      if (name === '__Host-portcullis-access') take('access', value);
+      else if (name === '__Host-portcullis-refresh') take('refresh', value);
+      else if (name === '__Host-portcullis-sid') take('session', value);
       else if (name === '__Host-portcullis-device') add('device', value);
       else if (name === `__Host-portcullis-oauth-${PROVIDER}`) add('oauthCookie', value);
     }
+    const subject = issued.map(subjectOf).find((s) => s !== undefined) ?? accountNamedBy(request);
+    if (subject !== undefined) for (const value of issued) issuedTo.set(value, subject);
     const location = response.headers['location'];
     if (location !== undefined) {
       try {
@@ -216,7 +242,12 @@ export async function createWorld(options: WorldOptions) {
   const session = await call('POST', '/auth/session', {
     body: { email: ALICE, password: passwords.get(ALICE) },
   });
-  harvest(session);
+  harvest(session, {
+    method: 'POST',
+    url: '/auth/session',
+    headers: {},
+    body: JSON.stringify({ email: ALICE }),
+  });
   const created = await call('POST', '/api-keys', {
     headers: { authorization: `Bearer ${(aliceLogin.body as { access_token: string }).access_token}` },
     body: { name: 'fuzz', scopes: ['reports:read'] },
@@ -247,6 +278,7 @@ export async function createWorld(options: WorldOptions) {
     passwords,
     userIds,
     resetOwner,
+    issuedTo,
     deliver,
     harvest,
     call,
@@ -261,6 +293,17 @@ export async function createWorld(options: WorldOptions) {
 export type Target =
   | { kind: 'route'; index: number }
   | { kind: 'app'; name: (typeof APP_ROUTES)[number]['path'] };
+
+/** The `sub` of an access token (read, not verified: for bookkeeping only). */
+export function subjectOf(accessToken: unknown): string | undefined {
+  if (typeof accessToken !== 'string') return undefined;
+  try {
+    const sub = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function ok(body: unknown): AuthResponse {
   return {
