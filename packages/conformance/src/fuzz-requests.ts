@@ -630,5 +630,6 @@ export function toWire(template: Template, pools: Pools, r: Random): WireRequest
     method: template.method,
     bytes: Buffer.concat([Buffer.from(headText, 'latin1'), payload]),
     wellFormed: isWellFormed(template) && !oversized && !nonAscii,
+    oversizedBody: payload.length > LIMIT,
   };
 }

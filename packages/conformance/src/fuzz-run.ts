@@ -73,14 +73,19 @@ function check(
   requests: readonly WireRequest[],
   outcomes: readonly WireOutcome[],
   report: FuzzReport,
+  pipelined: boolean,
 ): string[] {
   const found: string[] = [];
+  // Pipelined behind a malformed request (or a CONNECT), a good one may be cut off when the server
+  // refuses the other and closes: only an all-good pipeline must be answered in full.
+  const answerable = !pipelined || requests.every((request) => request.wellFormed);
   outcomes.forEach((outcome, i) => {
     const request = requests[i]!;
     const previous = outcomes[i - 1];
     // The contract's keep-alive rule is the app's: after the server's own refusal (of a request it found
     // malformed) the connection is the server's to close.
     const mustAnswer =
+      answerable &&
       request.wellFormed &&
       (i === 0 ||
         (requests[i - 1]!.wellFormed &&
@@ -92,9 +97,11 @@ function check(
         typeof previous === 'object' &&
         previous.headers[APP_HEADER] !== 'nosniff' &&
         !/close/i.test(previous.headers['connection'] ?? '');
-      if (mustAnswer)
+      if (mustAnswer && outcome === 'reset' && request.oversizedBody)
+        bump(report.unanswered, 'reset while an oversized body was still being sent');
+      else if (mustAnswer)
         found.push(
-          `${request.label} (head ${request.bytes.indexOf('\r\n\r\n') + 4} B): ${outcome} instead of an answer${
+          `${request.label} (${request.kind}, head ${request.bytes.indexOf('\r\n\r\n') + 4} B): ${outcome} instead of an answer${
             typeof previous === 'object'
               ? `, on the connection that had answered ${previous.status} to ${requests[i - 1]!.label} (${JSON.stringify(previous.headers)})`
               : ''
@@ -136,6 +143,14 @@ function check(
         );
     }
   });
+  if (found.length > 0 && process.env['FUZZ_DEBUG'])
+    console.info(
+      'violating connection',
+      requests.map((r) => `${r.kind}: ${r.label.slice(0, 70)}`),
+      outcomes.map((o) =>
+        typeof o === 'string' ? o : `${o.status} ${JSON.stringify(o.headers['connection'])}`,
+      ),
+    );
   return found;
 }
 
@@ -179,7 +194,7 @@ export async function runHttpFuzz(options: FuzzOptions): Promise<FuzzReport> {
         endAfterWrite: plan.endAfterWrite,
       });
       for (const outcome of outcomes) if (typeof outcome === 'object') harvest(options.pools, outcome);
-      report.violations.push(...check(requests, outcomes, report));
+      report.violations.push(...check(requests, outcomes, report, plan.pipeline));
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));

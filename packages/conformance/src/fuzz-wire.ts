@@ -12,6 +12,11 @@ export interface WireRequest {
   method: string;
   bytes: Buffer;
   /**
+   * A body over the 16 KiB limit: the server may answer 413 and close while the client is still sending,
+   * and the kernel's reset can then overtake the answer (no lingering close). Tolerated, and tallied.
+   */
+  oversizedBody?: boolean;
+  /**
    * Whether this is a complete, well-formed HTTP/1.1 request: a server must then answer it, and after an
    * answer without `Connection: close`, answer the next request on the connection too.
    */

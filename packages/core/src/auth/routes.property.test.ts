@@ -393,3 +393,22 @@ describe('the fuzzer’s checks', () => {
     expect(() => ledger.recordStep([refreshed])).toThrow(/ended family/);
   });
 });
+
+// ── Found by the fuzzer: core bugs, reported to the lead and NOT fixed here. These tests FAIL (red) until
+// core is fixed; they are not `it.fails`, so that a green run can only mean the bug is gone.
+describe('found by the fuzzer (failing until core is fixed)', () => {
+  it('GET /auth/oauth/:provider/callback with a real state cookie and a URL that does not parse → 400, not 500', async () => {
+    // Seed 764956634: `new URL(request.url, base)` in the OAuth finish throws a TypeError after the state
+    // was spent; `route.handle` promises never to throw and the contract never to answer 500.
+    const world = await createWorld({ trustProxy: 0 });
+    const callback = world.auth.routes.find((route) => route.path === '/auth/oauth/:provider/callback')!;
+    const response = await callback.handle({
+      method: 'GET',
+      url: `http://[?state=${world.pools.oauthState[0]}&code=abc`,
+      headers: { cookie: `__Host-portcullis-oauth-fuzzhub=${world.pools.oauthCookie[0]}` },
+      params: { provider: 'fuzzhub' },
+      remoteAddress: '127.0.0.1',
+    });
+    expect([response.status, (response.body as { error?: string }).error]).toEqual([400, 'invalid_request']);
+  });
+});
