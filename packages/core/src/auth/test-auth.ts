@@ -36,11 +36,11 @@ function withCookieAccess(response: AuthResponse): Result {
   };
 }
 
-export async function authFixture(
-  overrides: Partial<CreateAuthOptions> = {},
-  stores: AuthStores = createMemoryStores(),
-) {
+export async function authFixture(overrides: Partial<CreateAuthOptions> = {}, given?: AuthStores) {
   const clock = fakeClock();
+  // The stores read the same clock as core: an entry core dates by the fake clock (a spent OAuth state, a
+  // revocation) must not look long expired to a store reading the real one.
+  const stores = given ?? createMemoryStores({ clock });
   const users = createMemoryUserDirectory();
   const mailer = createTestMailer();
   const events: unknown[] = [];

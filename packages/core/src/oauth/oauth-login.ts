@@ -64,6 +64,17 @@ function checkedSubject(subject: unknown): string {
   return subject;
 }
 
+/**
+ * The query of a request target, read without `new URL()`: a target it cannot parse (`http://[?state=…`) would
+ * throw a `TypeError`, a 500, where any target must be a 400 at worst.
+ */
+function queryOf(target: string): URLSearchParams {
+  const start = target.indexOf('?');
+  if (start === -1) return new URLSearchParams();
+  const end = target.indexOf('#', start);
+  return new URLSearchParams(target.slice(start + 1, end === -1 ? undefined : end));
+}
+
 function single(params: URLSearchParams, name: string): string | undefined {
   const values = params.getAll(name);
   return values.length === 1 ? values[0] : undefined;
@@ -226,7 +237,7 @@ export function createOAuthLogin(options: OAuthLoginOptions): OAuthLogin {
       // Spent before anything else is looked at: a state is good for one attempt, successful or not.
       if (!(await options.spendState(sha256(`${name}:${record.state}`), record.expiresAt)))
         throw oauthRefusal('state_replayed');
-      const params = new URL(request.url, 'http://callback.invalid').searchParams;
+      const params = queryOf(request.url);
       const state = single(params, 'state');
       if (state === undefined || !constantTimeEqual(state, record.state))
         throw oauthRefusal('state_mismatch');
