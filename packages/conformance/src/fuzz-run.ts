@@ -68,8 +68,8 @@ function harvest(pools: Pools, response: WireResponse): void {
   }
 }
 
-/** What must hold of each outcome; returns the violations. */
-function check(
+/** What must hold of each outcome of one connection; tallies them into `report`, returns the violations. */
+export function checkOutcomes(
   requests: readonly WireRequest[],
   outcomes: readonly WireOutcome[],
   report: FuzzReport,
@@ -154,9 +154,8 @@ function check(
   return found;
 }
 
-/** Sends generated connections until `maxRequests` or `budgetMs`, `concurrency` at a time. */
-export async function runHttpFuzz(options: FuzzOptions): Promise<FuzzReport> {
-  const report: FuzzReport = {
+export function emptyReport(): FuzzReport {
+  return {
     sent: 0,
     elapsedMs: 0,
     app: new Map(),
@@ -165,6 +164,11 @@ export async function runHttpFuzz(options: FuzzOptions): Promise<FuzzReport> {
     unanswered: new Map(),
     violations: [],
   };
+}
+
+/** Sends generated connections until `maxRequests` or `budgetMs`, `concurrency` at a time. */
+export async function runHttpFuzz(options: FuzzOptions): Promise<FuzzReport> {
+  const report = emptyReport();
   const started = performance.now();
   const host = `127.0.0.1:${options.port}`;
   // Planned up front from the seed, in order, so that a seed replays the same requests.
@@ -194,7 +198,7 @@ export async function runHttpFuzz(options: FuzzOptions): Promise<FuzzReport> {
         endAfterWrite: plan.endAfterWrite,
       });
       for (const outcome of outcomes) if (typeof outcome === 'object') harvest(options.pools, outcome);
-      report.violations.push(...check(requests, outcomes, report, plan.pipeline));
+      report.violations.push(...checkOutcomes(requests, outcomes, report, plan.pipeline));
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
