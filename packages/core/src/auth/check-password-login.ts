@@ -35,8 +35,16 @@ export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest)
     parts.emit({ type: 'login.failed', reason: 'rate_limited' });
     throw error;
   }
-  const user = await parts.users.findByEmail(email);
-  const result = await parts.passwords.verify(user?.passwordHash ?? null, password);
+  let user: AuthUser | null;
+  let result: Awaited<ReturnType<typeof parts.passwords.verify>>;
+  try {
+    user = await parts.users.findByEmail(email);
+    result = await parts.passwords.verify(user?.passwordHash ?? null, password);
+  } catch (error) {
+    // No verdict on the password (the hashing queue was full, a store failed): not a failed guess.
+    await parts.loginThrottle.refund(attempt).catch(() => undefined);
+    throw error;
+  }
   if (user === null || !result.valid) {
     parts.emit({ type: 'login.failed', reason: 'invalid_credentials' });
     throw new AuthError('invalid_credentials', INVALID_CREDENTIALS);

@@ -552,3 +552,26 @@ describe('smaller mends', () => {
     expect(login.status).toBe(200);
   });
 });
+
+describe('a login the hashing queue turns away', () => {
+  it('answers 503 with Retry-After and does not count as a failed guess', async () => {
+    const { call, registerAndLogin } = await authFixture({
+      passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 }, maxConcurrent: 1, maxQueued: 1 },
+    });
+    await registerAndLogin('alice@example.com');
+    const wrong = (i: number) =>
+      call('POST', '/auth/login', {
+        body: { email: 'alice@example.com', password: `wrong guess number ${i}` },
+      });
+    const burst = await Promise.all(Array.from({ length: 5 }, (_, i) => wrong(i)));
+    const statuses = burst.map((r) => r.status).sort();
+    const busy = burst.filter((r) => r.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    for (const reply of busy) expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
+    // Only the guesses that were checked count: exactly 5 failures in all before the 429.
+    const checked = statuses.filter((s) => s === 401).length;
+    const more: number[] = [];
+    for (let i = 0; i < 6 - checked; i++) more.push((await wrong(100 + i)).status);
+    expect(more).toEqual([...Array(5 - checked).fill(401), 429]);
+  });
+});

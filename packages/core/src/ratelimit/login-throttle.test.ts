@@ -203,6 +203,15 @@ describe('login throttle', () => {
     );
   });
 
+  it('takes back an attempt that never reached a verdict (a busy server locks nobody out)', async () => {
+    const throttle = throttleWith({ maxFailures: 2 });
+    for (let i = 0; i < 5; i++) {
+      await throttle.attempt({ email: 'alice@example.com', ip: '192.0.2.1' });
+      await throttle.refund({ email: 'alice@example.com', ip: '192.0.2.1' });
+    }
+    expect(await fail(throttle, 3, 'alice@example.com', '192.0.2.1')).toEqual([401, 401, 429]);
+  });
+
   it('clears the e-mail count on success, so earlier typos do not shorten the next allowance', async () => {
     const throttle = throttleWith();
     expect(await fail(throttle, 4)).toEqual([401, 401, 401, 401]);

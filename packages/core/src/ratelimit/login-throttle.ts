@@ -63,6 +63,11 @@ export interface LoginThrottle {
    * back from the other counters (failures of other e-mails or of strangers stay).
    */
   recordSuccess(attempt: LoginAttempt): Promise<void>;
+  /**
+   * Call when the attempt never reached a verdict on the password (the hashing queue was full, a store
+   * failed): takes this attempt back from every counter, so that a busy server does not lock anyone out.
+   */
+  refund(attempt: LoginAttempt): Promise<void>;
 }
 
 /** What the client sees: the same whichever counter refused, and whether the e-mail exists or not. */
@@ -147,6 +152,11 @@ export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginTh
       );
       const msBeforeNext = Math.max(...refused.map(({ outcome }) => outcome.res.msBeforeNext));
       throw rateLimited(DESCRIPTION, msBeforeNext, `${refused[0]!.name}_blocked`);
+    },
+    async refund(attempt: LoginAttempt): Promise<void> {
+      await Promise.all(
+        countersOf(attempt).map(([name, key]) => storeCall(() => limiters[name].reward(key, 1))),
+      );
     },
     async recordSuccess(attempt: LoginAttempt): Promise<void> {
       // If a window ended in between, a refund credits the next window with one attempt: harmless.
