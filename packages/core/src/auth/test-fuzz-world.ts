@@ -6,6 +6,8 @@ import type { TrustProxy } from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import type { FetchLike } from '../oauth/provider-http.js';
 import { requireRoles, requireScopes } from '../policy/requirement.js';
+import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
+import { fakeClock } from '../tokens/test-fixtures.js';
 import { normaliseEmail } from './email.js';
 import { authFixture, ORIGIN } from './test-auth.js';
 
@@ -89,22 +91,30 @@ export type World = Awaited<ReturnType<typeof createWorld>>;
 
 /** One fresh auth with two real accounts (an unverified user, a verified admin) and their credentials. */
 export async function createWorld(options: WorldOptions) {
-  const fixture = await authFixture({
-    trustProxy: options.trustProxy,
-    oauthProviders: {
-      [PROVIDER]: {
-        type: 'oauth2',
-        issuer: 'https://fuzzhub.example',
-        authorizationEndpoint: 'https://fuzzhub.example/authorize',
-        tokenEndpoint: 'https://fuzzhub.example/token',
-        clientId: 'fuzz-client',
-        clientSecret: 'fuzz-client-secret-7Kq2vX9mR4tL8wZ3nB6c',
-        scopes: ['user:email'],
-        userEmail: async () => ({ email: OAUTH_PERSON, verified: true, subject: '4242' }),
+  // The stores keep time by the same fake clock as the auth: their expiries are computed from it (the
+  // fixture's default stores use the real clock, which runs ahead of the fake one once the date is past it).
+  const clock = fakeClock();
+  const stores = createMemoryStores({ clock });
+  const fixture = await authFixture(
+    {
+      clock,
+      trustProxy: options.trustProxy,
+      oauthProviders: {
+        [PROVIDER]: {
+          type: 'oauth2',
+          issuer: 'https://fuzzhub.example',
+          authorizationEndpoint: 'https://fuzzhub.example/authorize',
+          tokenEndpoint: 'https://fuzzhub.example/token',
+          clientId: 'fuzz-client',
+          clientSecret: 'fuzz-client-secret-7Kq2vX9mR4tL8wZ3nB6c',
+          scopes: ['user:email'],
+          userEmail: async () => ({ email: OAUTH_PERSON, verified: true, subject: '4242' }),
+        },
       },
+      oauth: { fetch: fakeProviderFetch, timeout: 2 },
     },
-    oauth: { fetch: fakeProviderFetch, timeout: 2 },
-  });
+    stores,
+  );
   const { auth, mailer } = fixture;
   const passwords = new Map<string, string>([
     [ALICE, strongPassword('alice')],
@@ -274,6 +284,8 @@ export async function createWorld(options: WorldOptions) {
   return {
     auth,
     fixture,
+    /** The clock of the auth and its stores (`fixture.clock` is the fixture's own, unused here). */
+    clock,
     pools,
     passwords,
     userIds,
