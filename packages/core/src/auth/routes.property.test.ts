@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrustProxy } from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
-import { checkAnswer, createLedger, type Exchange, type Ledger, Violation } from './test-fuzz-checks.js';
+import { checkAnswer, type Exchange, Violation } from './test-fuzz-checks.js';
+import { createLedger, type Ledger } from './test-fuzz-ledger.js';
 import { materialise, type RouteShape, type Step, stepsArbitrary } from './test-fuzz-requests.js';
 import { ADMIN, ALICE, APP_ROUTES, createWorld, settle, type World } from './test-fuzz-world.js';
 
