@@ -1,6 +1,6 @@
 // The HTTP fuzz's checks must be able to fail: outcomes a broken app or server could produce, without a demo.
 import { describe, expect, it } from 'vitest';
-import { fill, type Pools } from './fuzz-requests.js';
+import { fill, type Pools } from './fuzz-pools.js';
 import { checkOutcomes, emptyReport } from './fuzz-run.js';
 import type { WireOutcome, WireRequest, WireResponse } from './fuzz-wire.js';
 

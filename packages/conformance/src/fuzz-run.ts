@@ -2,8 +2,9 @@
 // request count or the time budget is spent. Checks every outcome as it comes and keeps a tally of who
 // answered what: the app (its security headers are on every answer it makes) or the HTTP server itself.
 import { secret } from './client.js';
+import type { Pools } from './fuzz-pools.js';
 import { createRandom, type Random } from './fuzz-random.js';
-import { type ConnectionPlan, type Pools, planConnection, toWire } from './fuzz-requests.js';
+import { type ConnectionPlan, planConnection, toWire } from './fuzz-requests.js';
 import { sendOnOneConnection, type WireOutcome, type WireRequest, type WireResponse } from './fuzz-wire.js';
 
 export interface FuzzOptions {

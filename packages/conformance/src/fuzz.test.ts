@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, freshClientAddress, type Request, secret, secretsSeen } from './client.js';
 import { type DemoProcess, FRAMEWORKS, type Framework, startDemo } from './demo-process.js';
 import { freshPassword, REFRESH } from './fixtures.js';
+import type { Pools } from './fuzz-pools.js';
 import { createRandom, fuzzSeed } from './fuzz-random.js';
-import type { Pools } from './fuzz-requests.js';
 import { describeReport, runHttpFuzz } from './fuzz-run.js';
 
 const REQUESTS_PER_DEMO = Number(process.env['FUZZ_REQUESTS'] ?? 800);

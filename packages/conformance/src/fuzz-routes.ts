@@ -1,0 +1,197 @@
+// The HTTP fuzz's routes: every route of the contract with a body it would accept, odd paths and queries
+// besides, and the other bodies a request may carry instead (wrong types, prototype pollution, around and
+// far over 16 KiB, deeply nested, not JSON, not UTF-8).
+import { junkText, madeUpPassword, poolRef } from './fuzz-pools.js';
+import type { Random } from './fuzz-random.js';
+
+export const LIMIT = 16 * 1024;
+
+export interface RouteTemplate {
+  method: string;
+  path: string;
+  body: (r: Random) => string | undefined;
+}
+
+const email = (r: Random) =>
+  r.weighted<() => string>([
+    [4, () => `{{email:${r.int(0, 3)}}}`],
+    [1, () => `fuzz-${r.int(0, 50)}@example.com`],
+    [1, () => junkText(r)],
+  ])();
+
+const json = (value: unknown) => JSON.stringify(value);
+
+export const ROUTES: RouteTemplate[] = [
+  { method: 'GET', path: '/healthz', body: () => undefined },
+  { method: 'GET', path: '/.well-known/jwks.json', body: () => undefined },
+  {
+    method: 'POST',
+    path: '/auth/register',
+    body: (r) => json({ email: email(r), password: r.chance(0.5) ? madeUpPassword(r) : 'short' }),
+  },
+  {
+    method: 'POST',
+    path: '/auth/login',
+    // Index 0 of both pools is the fuzz user and its password, so that some logins succeed and go deep.
+    body: (r) => {
+      const n = r.chance(0.5) ? 0 : r.int(0, 3);
+      return json({
+        email: `{{email:${n}}}`,
+        password: r.chance(0.7) ? `{{password:${n}}}` : madeUpPassword(r),
+      });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/auth/refresh',
+    body: (r) => (r.chance(0.5) ? json({ refresh_token: poolRef(r, 'refresh') }) : undefined),
+  },
+  { method: 'POST', path: '/auth/logout', body: () => undefined },
+  {
+    method: 'POST',
+    path: '/auth/session',
+    body: (r) =>
+      json({ email: '{{email:0}}', password: r.chance(0.7) ? '{{password:0}}' : madeUpPassword(r) }),
+  },
+  { method: 'DELETE', path: '/auth/session', body: () => undefined },
+  {
+    method: 'POST',
+    path: '/auth/password/change',
+    // Never the real current password: the fuzz must not lock its own user out of the final check.
+    body: (r) => json({ current_password: madeUpPassword(r), new_password: madeUpPassword(r) }),
+  },
+  { method: 'POST', path: '/auth/verify-email', body: (r) => json({ token: junkToken(r) }) },
+  { method: 'POST', path: '/auth/verify-email/resend', body: () => undefined },
+  { method: 'POST', path: '/auth/password/forgot', body: (r) => json({ email: email(r) }) },
+  {
+    method: 'POST',
+    path: '/auth/password/reset',
+    body: (r) => json({ token: junkToken(r), password: madeUpPassword(r) }),
+  },
+  { method: 'POST', path: '/admin/keys/rotate', body: () => undefined },
+  {
+    method: 'POST',
+    path: '/api-keys',
+    body: (r) =>
+      json({
+        name: r.pick(['fuzz key', '', 'x'.repeat(300), '\u0000']),
+        scopes: r.pick([
+          ['reports:read'],
+          ['reports:write', 'reports:read'],
+          ['admin:all'],
+          [],
+          'reports:read',
+          null,
+        ]),
+        ...(r.chance(0.5) ? { expires_in: r.pick([60, 0, -1, 1e308, 3600.5, '60', null]) } : {}),
+      }),
+  },
+  { method: 'GET', path: '/api-keys', body: () => undefined },
+  {
+    method: 'POST',
+    path: '/api-keys/{{apiKeyId:0}}/roll',
+    body: (r) => (r.chance(0.5) ? json({ grace_seconds: r.pick([0, 60, -5, 'x', 1e12]) }) : undefined),
+  },
+  { method: 'DELETE', path: '/api-keys/{{apiKeyId:1}}', body: () => undefined },
+  { method: 'GET', path: '/me', body: () => undefined },
+  { method: 'GET', path: '/admin/stats', body: () => undefined },
+  { method: 'GET', path: '/service/reports', body: () => undefined },
+  { method: 'GET', path: '/auth/oauth/oidc/start', body: () => undefined },
+  { method: 'GET', path: '/auth/oauth/google/callback?code=x&state=y', body: () => undefined },
+  { method: 'GET', path: '/', body: () => undefined },
+  { method: 'GET', path: '/demo.js', body: () => undefined },
+];
+
+export const ODD_PATHS = [
+  '/no/such/route',
+  '/auth//login',
+  '/AUTH/LOGIN',
+  '/auth/login/',
+  '/auth/login;jsessionid=1',
+  '/auth/login%00',
+  '/auth/oauth/%ZZ/start',
+  '/auth/oauth/%E0%A4%A/callback',
+  '/api-keys/%E0%A4%A/roll',
+  '/api-keys/%/roll',
+  '/api-keys/__proto__',
+  '/api-keys/constructor/roll',
+  '/%2e%2e/%2e%2e/etc/passwd',
+  '/..%2f..%2fhealthz',
+  '//healthz',
+  '/healthz/..',
+  '/me%2f',
+  `/${'a'.repeat(3000)}`,
+  '/\u00e9t\u00e9',
+  '/healthz#fragment',
+];
+
+/** Queries besides none (most requests have none: a credential in one is refused before anything else). */
+export const QUERIES = [
+  '?x=1',
+  '?access_token={{access:0}}',
+  '?api_key={{apiKey:0}}',
+  '?ToKeN=abc',
+  '?%74oken=abc',
+  '?a=%zz&b',
+  `?q=${'y'.repeat(5000)}`,
+];
+
+const junkToken = (r: Random) =>
+  r.pick(['A'.repeat(43), '', '{{refresh:0}}', '../../etc/passwd', 'x'.repeat(10_000), 'Zm9v', '\u0000']);
+
+/** The body: usually the route's own, otherwise anything from wrong types to a megabyte. */
+export function bodyFor(r: Random, route: RouteTemplate): string | Buffer | undefined {
+  const valid = route.body(r) ?? (route.method === 'GET' ? undefined : '{}');
+  return r.weighted<() => string | Buffer | undefined>([
+    [10, () => valid],
+    [2, () => undefined],
+    [
+      2,
+      () =>
+        json({
+          ...(JSON.parse(valid ?? '{}') as object),
+          [r.pick(['email', 'password', 'refresh_token', 'scopes', 'name', 'token'])]: r.pick([
+            1,
+            null,
+            [],
+            {},
+            true,
+            [['x']],
+          ]),
+        }),
+    ],
+    [
+      1,
+      () =>
+        `{"__proto__":{"role":"admin","polluted":"yes"},"constructor":{"prototype":{"isAdmin":true}}${valid !== undefined && valid.length > 2 ? `,${valid.slice(1)}` : '}'}`,
+    ],
+    [
+      1,
+      () => {
+        const target = r.pick([LIMIT - 10, LIMIT, LIMIT + 1, LIMIT + 100, 1024 * 1024]);
+        const unit = r.pick(['x', '\u20ac']);
+        const base = Buffer.byteLength(json({ pad: '' }));
+        return json({ pad: unit.repeat(Math.max(0, Math.floor((target - base) / Buffer.byteLength(unit)))) });
+      },
+    ],
+    [1, () => r.pick(['{', '{"email":', 'nul', '[]', '"x"', '42', '{}{}', '\ufeff{}', 'email=a&password=b'])],
+    [
+      1,
+      () => {
+        const depth = r.pick([1000, 8000, 100_000]);
+        return '['.repeat(depth) + ']'.repeat(depth);
+      },
+    ],
+    [
+      1,
+      () =>
+        Buffer.from(
+          r.pick([
+            [0xff, 0xfe, 0xfd],
+            [0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d],
+            [0xed, 0xa0, 0x80],
+          ]),
+        ),
+    ],
+  ])();
+}
