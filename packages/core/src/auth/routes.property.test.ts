@@ -348,11 +348,22 @@ describe('the fuzzer’s checks', () => {
     expect(() => ledger.recordStep([used])).toThrow(/revoked API key/);
   });
 
-  it('refuse a logged-out access token, and a session or refresh token from before a reset, that still work', async () => {
+  it('refuse a logged-out access token, a user passing an admin route, a session or refresh token from before a reset', async () => {
     const world = await createWorld({ trustProxy: 0 });
     const ledger = createLedger(world);
     const secretsBefore = world.knownSecrets();
     const [access] = world.pools.access;
+    const stats: Exchange = {
+      route: { target: { kind: 'app', name: '/admin/stats' }, method: 'GET', path: '/admin/stats' },
+      request: request({
+        method: 'GET',
+        url: '/admin/stats',
+        headers: { authorization: `Bearer ${access}` },
+      }),
+      response: json(200, { users: 2 }),
+      secretsBefore,
+    };
+    expect(() => ledger.recordStep([stats])).toThrow(/not the admin/);
     const logout: Exchange = {
       route: { target: { kind: 'route', index: 0 }, method: 'POST', path: '/auth/logout' },
       request: request({ url: '/auth/logout', headers: { authorization: `Bearer ${access}` } }),

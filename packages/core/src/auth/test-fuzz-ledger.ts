@@ -6,6 +6,8 @@ import { normaliseEmail } from './email.js';
 import { COOKIE_GUARDED, type Exchange, effectiveBody, fail, requestText } from './test-fuzz-checks.js';
 import { ADMIN, OAUTH_PERSON, subjectOf, type World } from './test-fuzz-world.js';
 
+const ADMIN_ONLY = new Set(['GET /admin/stats', 'POST /admin/keys/rotate']);
+
 /** Routes that answer 2xx only to an authenticated user. */
 const AUTHENTICATED = new Set(['GET /me', 'GET /admin/stats', 'GET /api-keys', ...COOKIE_GUARDED]);
 
@@ -144,6 +146,12 @@ export function createLedger(world: World) {
         ended.has(credential)
       )
         fail('an ended access token or session still authenticates', request, response);
+      // Only the admin (verified admin@example.com) passes an admin-only route, whatever the body says.
+      if (ADMIN_ONLY.has(name) && response.status < 300 && credential !== undefined) {
+        const subject = subjectOf(credential) ?? world.issuedTo.get(credential);
+        if (subject !== undefined && emailById.get(subject) !== ADMIN)
+          fail('an admin-only route answered an account that is not the admin', request, response);
+      }
       if (once !== undefined) {
         if (spent.has(once)) fail(`a single-use credential worked twice (${name})`, request, response);
         spent.add(once);
