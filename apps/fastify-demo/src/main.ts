@@ -14,7 +14,7 @@ import {
   SCRIPT_HEADERS,
   STYLE_HEADERS,
 } from '@portcullis/demo-kit';
-import { portcullis, portcullisRoutes } from '@portcullis/fastify';
+import { clientErrorHandler, portcullis, portcullisRoutes } from '@portcullis/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 const demo = await createDemoAuth('fastify');
@@ -25,6 +25,8 @@ const app: FastifyInstance = Fastify({
   logger: false,
   // No `trustProxy`: portcullis resolves the client (and HTTPS) from TRUST_PROXY itself, in core.
   frameworkErrors: (error, req, reply) => app.portcullis.errorHandler(error, req, reply),
+  // A request Node cannot parse is answered with the contract's error and `Connection: close`.
+  clientErrorHandler,
 });
 await app.register(portcullis, { auth });
 app.addHook('onRequest', async (req) => {

@@ -1,3 +1,4 @@
+export { clientErrorHandler } from './client-error.js';
 export type { Portcullis, PortcullisOptions } from './plugin.js';
 export { portcullis } from './plugin.js';
 export { portcullisRoutes } from './routes.js';
