@@ -1,7 +1,8 @@
 // The HTTP fuzz's transport: raw bytes on one TCP connection (so that request lines, framing and headers
 // can be as broken as the generator likes), and a reader of whatever comes back — responses, or how the
 // connection ended. Loopback only.
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import { type RawHttpResponse, type RawOutcome, ResponseReader } from '@portcullis/testkit';
 
 /** One request as bytes, and what the fuzzer knows about it. */
 export interface WireRequest {
@@ -23,127 +24,10 @@ export interface WireRequest {
   wellFormed: boolean;
 }
 
-export interface WireResponse {
-  status: number;
-  /** Lower-case names; repeated headers joined with ", ". */
-  headers: Record<string, string>;
-  body: string;
-}
+export type WireResponse = RawHttpResponse;
+export type WireOutcome = RawOutcome;
 
-export type WireOutcome = WireResponse | 'reset' | 'closed' | 'timeout';
-
-type Ended = 'reset' | 'closed' | 'timeout';
-const isEnded = (value: unknown): value is Ended =>
-  value === 'reset' || value === 'closed' || value === 'timeout';
-
-/** Reads HTTP/1.1 responses off a socket: status line, headers, a Content-Length, chunked, or to-close body. */
-class ResponseReader {
-  #buffer = Buffer.alloc(0);
-  #ended: Ended | undefined;
-  #wake: (() => void) | undefined;
-
-  constructor(socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.#buffer = Buffer.concat([this.#buffer, chunk]);
-      this.#wake?.();
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      this.#ended ??= error.code === 'ECONNRESET' || error.code === 'EPIPE' ? 'reset' : 'closed';
-      this.#wake?.();
-    });
-    socket.on('close', () => {
-      this.#ended ??= 'closed';
-      this.#wake?.();
-    });
-  }
-
-  timeOut(): void {
-    this.#ended ??= 'timeout';
-    this.#wake?.();
-  }
-
-  /** A fresh deadline for the next response (a timeout belongs to one response, not the connection). */
-  resetTimeout(): void {
-    if (this.#ended === 'timeout') this.#ended = undefined;
-  }
-
-  async #until<T>(ready: (buffer: Buffer) => T | undefined): Promise<T | Ended> {
-    for (;;) {
-      const found = ready(this.#buffer);
-      if (found !== undefined) return found;
-      if (this.#ended !== undefined) return this.#ended;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-  }
-
-  #take(length: number): Buffer {
-    const taken = this.#buffer.subarray(0, length);
-    this.#buffer = this.#buffer.subarray(length);
-    return taken;
-  }
-
-  async #line(): Promise<string | Ended> {
-    const end = await this.#until((buffer) => {
-      const index = buffer.indexOf('\r\n');
-      return index === -1 ? undefined : index;
-    });
-    if (isEnded(end)) return end;
-    const line = this.#take(end).toString('latin1');
-    this.#take(2);
-    return line;
-  }
-
-  async #bytes(length: number): Promise<Buffer | Ended> {
-    const ready = await this.#until((buffer) => (buffer.length >= length ? true : undefined));
-    return ready === true ? this.#take(length) : ready;
-  }
-
-  /** Everything until the server closes: the body of a response with neither length nor chunking. */
-  async #rest(): Promise<Buffer> {
-    await this.#until(() => undefined);
-    return this.#take(this.#buffer.length);
-  }
-
-  async read(method: string): Promise<WireOutcome> {
-    for (;;) {
-      const statusLine = await this.#line();
-      if (isEnded(statusLine)) return statusLine;
-      const status = Number(statusLine.split(' ')[1]);
-      const headers: Record<string, string> = {};
-      for (;;) {
-        const line = await this.#line();
-        if (isEnded(line)) return line;
-        if (line === '') break;
-        const colon = line.indexOf(':');
-        const name = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim();
-        headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-      }
-      if (status >= 100 && status < 200) continue; // 100 Continue: the final answer follows
-      if (method === 'HEAD' || status === 204 || status === 304) return { status, headers, body: '' };
-      if (headers['transfer-encoding']?.toLowerCase().includes('chunked')) {
-        const chunks: Buffer[] = [];
-        for (;;) {
-          const sizeLine = await this.#line();
-          if (isEnded(sizeLine)) return sizeLine;
-          const size = Number.parseInt(sizeLine.split(';')[0]!, 16);
-          const chunk = await this.#bytes(size + 2);
-          if (isEnded(chunk)) return chunk;
-          if (size === 0) break;
-          chunks.push(chunk.subarray(0, size));
-        }
-        return { status, headers, body: Buffer.concat(chunks).toString('utf8') };
-      }
-      if (headers['content-length'] === undefined)
-        return { status, headers, body: (await this.#rest()).toString('utf8') };
-      const body = await this.#bytes(Number(headers['content-length']));
-      if (isEnded(body)) return body;
-      return { status, headers, body: body.toString('utf8') };
-    }
-  }
-}
+const isEnded = (value: unknown): value is 'reset' | 'closed' | 'timeout' => typeof value === 'string';
 
 export interface ConnectionOptions {
   /** A loopback source address (127.x.y.z): the app sees another client, with limits of its own. */

@@ -1,6 +1,6 @@
 export { fetchInject } from './adapter-suite/fetch-inject.js';
 export type { RawHttpRequest, RawHttpResponse, RawOutcome } from './adapter-suite/raw-http.js';
-export { onOneConnection } from './adapter-suite/raw-http.js';
+export { onOneConnection, ResponseReader } from './adapter-suite/raw-http.js';
 export { runAdapterSuite, SUITE_ORIGIN } from './adapter-suite/run-adapter-suite.js';
 export type { ListenTestApp } from './adapter-suite/run-keep-alive-suite.js';
 export { runKeepAliveSuite } from './adapter-suite/run-keep-alive-suite.js';

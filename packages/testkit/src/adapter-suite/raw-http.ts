@@ -27,8 +27,12 @@ type Ended = 'reset' | 'closed' | 'timeout';
 const isEnded = (value: unknown): value is Ended =>
   value === 'reset' || value === 'closed' || value === 'timeout';
 
-/** A reader of HTTP/1.1 responses over one socket: status line, headers, Content-Length or chunked bodies. */
-class ResponseReader {
+/**
+ * Reads HTTP/1.1 responses off one socket, in order: status line, headers (names lower-case, repeats joined
+ * with ", "), then a Content-Length, chunked, or read-to-close body; 1xx interim answers are skipped. A response
+ * the connection ended before is `'reset'` (ECONNRESET/EPIPE) or `'closed'`; `timeOut()` makes it `'timeout'`.
+ */
+export class ResponseReader {
   #buffer = Buffer.alloc(0);
   #ended: Ended | undefined;
   #wake: (() => void) | undefined;
@@ -48,13 +52,16 @@ class ResponseReader {
     });
   }
 
-  /** Gives up waiting: the outcome of the response being read is `'timeout'`. */
   timeOut(): void {
     this.#ended ??= 'timeout';
     this.#wake?.();
   }
 
-  /** Waits until `ready` finds what it needs in the buffer; `undefined` once the connection has ended. */
+  /** A fresh deadline for the next response (a timeout belongs to one response, not the connection). */
+  resetTimeout(): void {
+    if (this.#ended === 'timeout') this.#ended = undefined;
+  }
+
   async #until<T>(ready: (buffer: Buffer) => T | undefined): Promise<T | Ended> {
     for (;;) {
       const found = ready(this.#buffer);
@@ -77,7 +84,7 @@ class ResponseReader {
       const index = buffer.indexOf('\r\n');
       return index === -1 ? undefined : index;
     });
-    if (typeof end !== 'number') return end;
+    if (isEnded(end)) return end;
     const line = this.#take(end).toString('latin1');
     this.#take(2);
     return line;
@@ -88,39 +95,48 @@ class ResponseReader {
     return ready === true ? this.#take(length) : ready;
   }
 
+  /** Everything until the server closes: the body of a response with neither length nor chunking. */
+  async #rest(): Promise<Buffer> {
+    await this.#until(() => undefined);
+    return this.#take(this.#buffer.length);
+  }
+
   async read(method: string): Promise<RawOutcome> {
-    const statusLine = await this.#line();
-    if (isEnded(statusLine)) return statusLine;
-    const status = Number(statusLine.split(' ')[1]);
-    const headers: Record<string, string> = {};
     for (;;) {
-      const line = await this.#line();
-      if (isEnded(line)) return line;
-      if (line === '') break;
-      const colon = line.indexOf(':');
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-    }
-    if (method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200))
-      return { status, headers, body: '' };
-    if (headers['transfer-encoding']?.toLowerCase().includes('chunked')) {
-      const chunks: Buffer[] = [];
+      const statusLine = await this.#line();
+      if (isEnded(statusLine)) return statusLine;
+      const status = Number(statusLine.split(' ')[1]);
+      const headers: Record<string, string> = {};
       for (;;) {
-        const sizeLine = await this.#line();
-        if (isEnded(sizeLine)) return sizeLine;
-        const size = Number.parseInt(sizeLine.split(';')[0]!, 16);
-        const chunk = await this.#bytes(size + 2);
-        if (isEnded(chunk)) return chunk;
-        if (size === 0) break;
-        chunks.push(chunk.subarray(0, size));
+        const line = await this.#line();
+        if (isEnded(line)) return line;
+        if (line === '') break;
+        const colon = line.indexOf(':');
+        const name = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
       }
-      return { status, headers, body: Buffer.concat(chunks).toString('utf8') };
+      if (status >= 100 && status < 200) continue; // 100 Continue: the final answer follows
+      if (method === 'HEAD' || status === 204 || status === 304) return { status, headers, body: '' };
+      if (headers['transfer-encoding']?.toLowerCase().includes('chunked')) {
+        const chunks: Buffer[] = [];
+        for (;;) {
+          const sizeLine = await this.#line();
+          if (isEnded(sizeLine)) return sizeLine;
+          const size = Number.parseInt(sizeLine.split(';')[0]!, 16);
+          const chunk = await this.#bytes(size + 2);
+          if (isEnded(chunk)) return chunk;
+          if (size === 0) break;
+          chunks.push(chunk.subarray(0, size));
+        }
+        return { status, headers, body: Buffer.concat(chunks).toString('utf8') };
+      }
+      if (headers['content-length'] === undefined)
+        return { status, headers, body: (await this.#rest()).toString('utf8') };
+      const body = await this.#bytes(Number(headers['content-length']));
+      if (isEnded(body)) return body;
+      return { status, headers, body: body.toString('utf8') };
     }
-    const length = Number(headers['content-length'] ?? 0);
-    const body = await this.#bytes(length);
-    if (isEnded(body)) return body;
-    return { status, headers, body: body.toString('utf8') };
   }
 }
 
@@ -167,6 +183,7 @@ export async function onOneConnection(
       }
       // A write to a connection the server already reset fails; the reader reports it as the outcome.
       socket.write(serialise(request, `${host}:${port}`), () => undefined);
+      reader.resetTimeout();
       const timer = setTimeout(() => reader.timeOut(), timeoutMs);
       outcomes.push(await reader.read(request.method));
       clearTimeout(timer);
