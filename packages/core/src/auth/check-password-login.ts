@@ -2,7 +2,7 @@ import { AuthError } from '../errors/auth-error.js';
 import { readRequestJson, stringField } from '../http/json-body.js';
 import type { AuthRequest } from '../http/types.js';
 import type { AuthParts } from './auth-parts.js';
-import { normaliseEmail } from './email.js';
+import { parseEmail } from './email.js';
 import type { AuthUser } from './user-directory.js';
 
 const INVALID_CREDENTIALS = 'Invalid e-mail or password';
@@ -21,7 +21,7 @@ export interface PasswordLogin {
 
 export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest): Promise<PasswordLogin> {
   const body = readRequestJson(request);
-  const email = normaliseEmail(stringField(body, 'email', 320));
+  const email = parseEmail(stringField(body, 'email', 320));
   const password = body['password'];
   if (typeof password !== 'string' || password.length === 0)
     throw new AuthError('invalid_request', '"password" must be a non-empty string');

@@ -3,8 +3,11 @@ import { AuthError } from '../errors/auth-error.js';
 // Deliberately loose (RFC 5321 allows far more than any strict pattern): one "@", no spaces, a dot in the domain.
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Trims and lower-cases an e-mail, as the contract counts and stores them; refuses one of impossible shape with 400. */
-export function normaliseEmail(email: string): string {
+/**
+ * The e-mail of a request as accounts are stored and looked up: trimmed and lower-cased; one of impossible
+ * shape is refused with 400. (Rate limits count a wider form: `emailForCounting`, which also applies NFKC.)
+ */
+export function parseEmail(email: string): string {
   const normalised = email.trim().toLowerCase();
   if (normalised.length > 254 || !EMAIL_SHAPE.test(normalised))
     throw new AuthError('invalid_request', '"email" must be an e-mail address');

@@ -22,7 +22,7 @@ const ERROR_CODES = new Set([
 ]);
 const STATUSES = new Set([200, 201, 202, 204, 302, 400, 401, 403, 404, 409, 413, 429]);
 const URL_CREDENTIALS = new Set(['access_token', 'token', 'api_key', 'apikey']);
-/** The `Origin` values of the generator that name the app's origin (`normaliseOrigin` accepts these three). */
+/** The `Origin` values of the generator that name the app's origin (`normalizeOrigin` accepts these three). */
 const SAME_ORIGIN = new Set([ORIGIN, `${ORIGIN}/`, 'HTTP://127.0.0.1:3000']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes that change something for a signed-in user, and so must refuse cookie credentials cross-site. */

@@ -2,7 +2,7 @@
 // A ledger of what the answers changed — passwords, spent single-use credentials, revoked keys, ended
 // tokens and sessions — so that later answers, and the end state, can be held to it.
 import type { AuthRequest } from '../http/types.js';
-import { normaliseEmail } from './email.js';
+import { parseEmail } from './email.js';
 import { COOKIE_GUARDED, type Exchange, effectiveBody, fail, requestText } from './test-fuzz-checks.js';
 import { ADMIN, OAUTH_PERSON, subjectOf, type World } from './test-fuzz-world.js';
 
@@ -129,7 +129,7 @@ export function createLedger(world: World) {
         (name === 'POST /auth/login' && response.status === 200) ||
         (name === 'POST /auth/session' && response.status === 204)
       ) {
-        const email = typeof body['email'] === 'string' ? normaliseEmail(body['email']) : '';
+        const email = typeof body['email'] === 'string' ? parseEmail(body['email']) : '';
         const password = body['password'] as string;
         if (!passwords.get(email)?.has(password) && !changed.get(email)?.has(password))
           fail(`a login succeeded without the password of ${email || 'any account'}`, request, response);

@@ -8,7 +8,7 @@ import type { FetchLike } from '../oauth/provider-http.js';
 import { requireRoles, requireScopes } from '../policy/requirement.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
 import { fakeClock } from '../tokens/test-fixtures.js';
-import { normaliseEmail } from './email.js';
+import { parseEmail } from './email.js';
 import { authFixture, ORIGIN } from './test-auth.js';
 
 export const ALICE = 'alice@example.com';
@@ -130,7 +130,7 @@ export async function createWorld(options: WorldOptions) {
     try {
       const email = (JSON.parse(request.body) as { email?: unknown }).email;
       if (typeof email !== 'string') return undefined;
-      const normalised = normaliseEmail(email);
+      const normalised = parseEmail(email);
       return [...userIds].find(([, known]) => known === normalised)?.[0];
     } catch {
       return undefined;

@@ -3,7 +3,7 @@ import { AuthError } from '../errors/auth-error.js';
 import { headerValues } from '../http/headers.js';
 import type { AuthRequest } from '../http/types.js';
 import { constantTimeEqual } from '../lib/constant-time.js';
-import { normaliseOrigin } from './origin.js';
+import { normalizeOrigin } from './origin.js';
 
 /** How the request being checked was authenticated. */
 export type CsrfAuthenticatedBy = 'cookie' | 'header' | 'none';
@@ -50,7 +50,7 @@ function refused(reason: string): AuthError {
 }
 
 function allowedOriginOf(value: unknown): string {
-  const origin = typeof value === 'string' ? normaliseOrigin(value) : null;
+  const origin = typeof value === 'string' ? normalizeOrigin(value) : null;
   if (origin === null)
     throw new TypeError(`csrf: ${JSON.stringify(value)} is not an http(s) origin like "https://app.example"`);
   return origin;
@@ -101,7 +101,7 @@ export function createCsrfGuard(options: CsrfGuardOptions): CsrfGuard {
     const value = values[0]!;
     // RFC 6454 §7.3: privacy-sensitive contexts (sandboxed frames, some redirects, file:) send `null`.
     if (value === 'null') throw refused('null_origin');
-    const origin = normaliseOrigin(value);
+    const origin = normalizeOrigin(value);
     if (origin === null) throw refused('malformed_origin');
     if (!allowed.has(origin)) throw refused('origin_mismatch');
   }

@@ -6,4 +6,4 @@ export type {
   CsrfGuardOptions,
 } from './csrf-guard.js';
 export { createCsrfGuard } from './csrf-guard.js';
-export { normaliseOrigin } from './origin.js';
+export { normalizeOrigin } from './origin.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseOrigin } from './origin.js';
+import { normalizeOrigin } from './origin.js';
 
-describe('normaliseOrigin', () => {
+describe('normalizeOrigin', () => {
   it.each([
     ['https://app.example', 'https://app.example'],
     ['https://app.example/', 'https://app.example'],
@@ -13,7 +13,7 @@ describe('normaliseOrigin', () => {
     ['http://[::1]:3000', 'http://[::1]:3000'],
     ['https://bücher.example', 'https://xn--bcher-kva.example'],
   ])('%s → %s', (input, expected) => {
-    expect(normaliseOrigin(input)).toBe(expected);
+    expect(normalizeOrigin(input)).toBe(expected);
   });
 
   it.each([
@@ -40,11 +40,11 @@ describe('normaliseOrigin', () => {
     'https://',
     `https://${'a'.repeat(2048)}.example`,
   ])('refuses %j', (input) => {
-    expect(normaliseOrigin(input)).toBeNull();
+    expect(normalizeOrigin(input)).toBeNull();
   });
 
   it('refuses non-strings', () => {
-    expect(normaliseOrigin(undefined as unknown as string)).toBeNull();
-    expect(normaliseOrigin(['https://app.example'] as unknown as string)).toBeNull();
+    expect(normalizeOrigin(undefined as unknown as string)).toBeNull();
+    expect(normalizeOrigin(['https://app.example'] as unknown as string)).toBeNull();
   });
 });

@@ -7,9 +7,9 @@ const MAX_ORIGIN_LENGTH = 2048;
  * exactly an origin: the opaque `null` origin, another scheme, user info, a path, a query or a fragment.
  * A lone trailing `/` is tolerated (`https://app.example/` is `https://app.example`).
  *
- * @example normaliseOrigin('HTTPS://App.Example:443/') // 'https://app.example'
+ * @example normalizeOrigin('HTTPS://App.Example:443/') // 'https://app.example'
  */
-export function normaliseOrigin(value: string): string | null {
+export function normalizeOrigin(value: string): string | null {
   if (typeof value !== 'string' || value.length > MAX_ORIGIN_LENGTH || !/^https?:\/\//i.test(value))
     return null;
   // The URL parser forgives much (whitespace, `\` for `/`, an empty `?` or `#`, dot segments): none belongs in an origin.

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Clock } from '../lib/clock.js';
 import { constantTimeEqual } from '../lib/constant-time.js';
-import { normalizeEmail } from './normalize-email.js';
+import { emailForCounting } from './email-for-counting.js';
 
 /** Signs and checks the value of the device cookie (`__Host-portcullis-device`). */
 export interface DeviceCookies {
@@ -42,7 +42,7 @@ export function createDeviceCookies(options: {
   );
   const mac = (text: string, bytes: number) =>
     createHmac('sha256', key).update(text, 'utf8').digest().subarray(0, bytes).toString('base64url');
-  const accountTag = (email: string) => mac(`account\n${normalizeEmail(email)}`, TAG_BYTES);
+  const accountTag = (email: string) => mac(`account\n${emailForCounting(email)}`, TAG_BYTES);
 
   return {
     issue(email) {

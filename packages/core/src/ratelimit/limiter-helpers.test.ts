@@ -1,16 +1,16 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
+import { emailForCounting } from './email-for-counting.js';
 import { consumePoint, isRateLimiterRes, storeCall } from './limiter-call.js';
 import { limiterKey } from './limiter-key.js';
-import { normalizeEmail } from './normalize-email.js';
 import { retryAfterSeconds } from './rate-limited.js';
 
 describe('rate-limit helpers', () => {
   it('normalises e-mails: NFKC, trimmed, lower-cased', () => {
-    expect(normalizeEmail('  Alice@Example.COM ')).toBe('alice@example.com');
-    expect(normalizeEmail('\u00a0alice@example.com\u3000')).toBe('alice@example.com');
-    expect(normalizeEmail('ＡＬＩＣＥ@example.com')).toBe('alice@example.com');
-    expect(normalizeEmail('e\u0301@example.com')).toBe('\u00e9@example.com');
+    expect(emailForCounting('  Alice@Example.COM ')).toBe('alice@example.com');
+    expect(emailForCounting('\u00a0alice@example.com\u3000')).toBe('alice@example.com');
+    expect(emailForCounting('ＡＬＩＣＥ@example.com')).toBe('alice@example.com');
+    expect(emailForCounting('e\u0301@example.com')).toBe('\u00e9@example.com');
   });
 
   it('hashes keys to 22 base64url characters, stable and distinct', () => {

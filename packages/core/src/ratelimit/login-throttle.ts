@@ -1,7 +1,7 @@
 import { clientAddress } from './client-address.js';
+import { emailForCounting } from './email-for-counting.js';
 import { consumePoint, storeCall } from './limiter-call.js';
 import { limiterKey } from './limiter-key.js';
-import { normalizeEmail } from './normalize-email.js';
 import { assertLimiter, keyPrefix, positiveInteger, windowSeconds } from './options.js';
 import { rateLimited } from './rate-limited.js';
 import { memoryRateLimiterFactory, type RateLimiterFactory } from './rate-limiter-factory.js';
@@ -124,7 +124,7 @@ export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginTh
 
   /** The counters one attempt is counted on, with their keys. */
   function countersOf(attempt: LoginAttempt): Array<[CounterName, string]> {
-    const email = normalizeEmail(attempt.email);
+    const email = emailForCounting(attempt.email);
     const address = clientAddress(attempt.ip, ipv6Subnet);
     const device = attempt.device;
     return [

@@ -4,7 +4,7 @@ import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import type { OAuthIdentity, OAuthLogin } from '../../oauth/oauth-login.js';
 import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
-import { normaliseEmail } from '../email.js';
+import { parseEmail } from '../email.js';
 import { issueLoginTokens } from '../issue-login-tokens.js';
 import type { AuthUser } from '../user-directory.js';
 import { claimUnverifiedAccount } from '../verify-account.js';
@@ -139,7 +139,7 @@ export async function oauthCallback(
   let email: string;
   try {
     identity = await flow.login.finish(provider, request);
-    email = normaliseEmail(identity.email);
+    email = parseEmail(identity.email);
   } catch (error) {
     if (!isAuthError(error)) throw error;
     if (error.code === 'invalid_request')

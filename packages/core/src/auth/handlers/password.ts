@@ -2,11 +2,11 @@ import { AuthError, isAuthError } from '../../errors/auth-error.js';
 import { readRequestJson, stringField } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import { clientAddress } from '../../ratelimit/client-address.js';
-import { normalizeEmail } from '../../ratelimit/normalize-email.js';
+import { emailForCounting } from '../../ratelimit/email-for-counting.js';
 import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
 import { type AuthContext, type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
-import { normaliseEmail } from '../email.js';
+import { parseEmail } from '../email.js';
 import { endEverySession, liveApiKeys } from '../end-sessions.js';
 import { issueLoginTokens } from '../issue-login-tokens.js';
 import { invalidLink } from '../one-time-tokens.js';
@@ -37,9 +37,9 @@ export async function forgotPassword(
   request: AuthRequest,
 ): Promise<AuthResponse> {
   const body = readRequestJson(request);
-  const email = normaliseEmail(stringField(body, 'email', 320));
+  const email = parseEmail(stringField(body, 'email', 320));
   await flow.forgotByAddress.consume(clientAddress(request.ip ?? '', 64));
-  await flow.forgotByEmail.consume(normalizeEmail(email));
+  await flow.forgotByEmail.consume(emailForCounting(email));
   const user = await parts.users.findByEmail(email);
   if (user !== null) setTimeout(() => void mailResetLink(parts, flow, user), 0);
   return json(202, {});

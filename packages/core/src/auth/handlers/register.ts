@@ -4,7 +4,7 @@ import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import { clientAddress } from '../../ratelimit/client-address.js';
 import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
-import { normaliseEmail } from '../email.js';
+import { parseEmail } from '../email.js';
 import { json } from '../respond.js';
 import { sendBestEffort } from '../send-mail.js';
 import { userBody } from '../user-body.js';
@@ -26,7 +26,7 @@ export async function register(
   if (flow.registration === 'closed')
     throw new AuthError('not_found', 'Not found', { reason: 'registration_closed' });
   const body = readRequestJson(request);
-  const email = normaliseEmail(stringField(body, 'email', 320));
+  const email = parseEmail(stringField(body, 'email', 320));
   const password = body['password'];
   if (typeof password !== 'string') throw new AuthError('invalid_request', '"password" must be a string');
   // Counted before anything is hashed: a flood of registrations is refused for the price of a counter.

@@ -4,6 +4,6 @@
  * Merging more spellings than the account store does is safe here; merging fewer would let an attacker
  * multiply their guesses by varying the spelling.
  */
-export function normalizeEmail(email: string): string {
+export function emailForCounting(email: string): string {
   return email.normalize('NFKC').trim().toLowerCase();
 }
