@@ -47,8 +47,8 @@ const FRAMEWORK_NOTES: Record<Framework, string> = {
     'three routes) + authenticate() onRequest hook on /portcullis',
   hono:
     'hono 4 on @hono/node-server; authenticate(auth) middleware on /portcullis, protect(auth, handler) on ' +
-    '/portcullis-handler (one handler: no middleware compose), an empty middleware on /empty-middleware; ' +
-    'onError(auth)',
+    '/portcullis-handler (one handler: no middleware compose), an empty middleware on /empty-middleware, ' +
+    'securityHeaders() alone on /security-headers; onError(auth)',
   nest:
     'nest 11 on platform-express; PortcullisModule.forRoot: its global guard (skipped by @Public() on ' +
     '/bare and /peer) and security-headers middleware run on all three routes',
@@ -227,7 +227,7 @@ async function benchCombo(
   return combo;
 }
 
-/** The `http` section: one server child per framework and algorithm, six rows each (eight on Hono). */
+/** The `http` section: one server child per framework and algorithm, six rows each (nine on Hono). */
 export async function httpBench(): Promise<void> {
   const placement = pinBenchProcess();
   try {

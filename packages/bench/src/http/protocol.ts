@@ -11,11 +11,13 @@ export type HttpAlgorithm = (typeof HTTP_ALGORITHMS)[number];
  * The routes of a server: no authentication, portcullis's adapter, the framework's usual peer; on Hono also
  * portcullis's `protect()`, the handler form that spares the route Hono's middleware compose, and a route
  * behind an empty middleware `(c, next) => next()`: what the compose alone costs, the ceiling of any
- * middleware-form authentication there.
+ * middleware-form authentication there; and a route behind portcullis's `securityHeaders()` alone, to set
+ * against that empty middleware.
  */
 export const ROUTES = {
   bare: '/bare',
   emptyMiddleware: '/empty-middleware',
+  securityHeaders: '/security-headers',
   portcullis: '/portcullis',
   handler: '/portcullis-handler',
   peer: '/peer',
@@ -26,10 +28,15 @@ export type RouteName = keyof typeof ROUTES;
 export const ROUTE_FRAMEWORKS: Partial<Record<RouteName, readonly Framework[]>> = {
   handler: ['hono'],
   emptyMiddleware: ['hono'],
+  securityHeaders: ['hono'],
 };
 
 /** Routes that authenticate nothing: they are checked and loaded without credentials. */
-export const UNAUTHENTICATED_ROUTES: ReadonlySet<RouteName> = new Set(['bare', 'emptyMiddleware']);
+export const UNAUTHENTICATED_ROUTES: ReadonlySet<RouteName> = new Set([
+  'bare',
+  'emptyMiddleware',
+  'securityHeaders',
+]);
 
 export function servesRoute(framework: Framework, route: RouteName): boolean {
   return ROUTE_FRAMEWORKS[route]?.includes(framework) ?? true;

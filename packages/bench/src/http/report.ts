@@ -26,6 +26,12 @@ export const ROWS = [
     credentials: 'none',
     label: 'empty middleware, no auth (ceiling)',
   },
+  {
+    key: 'securityHeaders',
+    route: 'securityHeaders',
+    credentials: 'none',
+    label: 'securityHeaders() middleware, no auth',
+  },
   { key: 'portcullisReused', route: 'portcullis', credentials: 'reused', label: 'portcullis, reused token' },
   {
     key: 'handlerReused',
@@ -174,6 +180,7 @@ export function printSummary(combos: readonly ComboResult[]): void {
       { header: 'bare µs/req', align: 'right' },
       { header: 'bare again', align: 'right' },
       { header: 'empty middleware', align: 'right' },
+      { header: 'securityHeaders()', align: 'right' },
       { header: 'portcullis reused', align: 'right' },
       { header: 'protect() reused', align: 'right' },
       { header: 'portcullis fresh', align: 'right' },
@@ -188,6 +195,7 @@ export function printSummary(combos: readonly ComboResult[]): void {
       combo.costs.bare === undefined ? '–' : combo.costs.bare.toFixed(0),
       both(combo, 'bareControl'),
       both(combo, 'emptyMiddleware'),
+      both(combo, 'securityHeaders'),
       both(combo, 'portcullisReused'),
       both(combo, 'handlerReused'),
       both(combo, 'portcullisFresh'),

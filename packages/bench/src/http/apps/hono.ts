@@ -1,7 +1,7 @@
 // Hono 4 on @hono/node-server: portcullis's `authenticate()` middleware against hono/jwt's `jwt()`.
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import { authenticate, onError, protect } from '@portcullis/hono';
+import { authenticate, onError, protect, securityHeaders } from '@portcullis/hono';
 import { Hono } from 'hono';
 import { jwt } from 'hono/jwt';
 import { AUDIENCE, ISSUER } from '../../fixtures.js';
@@ -17,6 +17,8 @@ export async function start({ alg, auth, keys }: AppContext): Promise<StartedApp
     (_c, next) => next(),
     (c) => c.json(BODY),
   );
+  // One middleware, like the route above: what securityHeaders() costs over Hono's compose alone.
+  app.get(ROUTES.securityHeaders, securityHeaders(), (c) => c.json(BODY));
   app.get(ROUTES.portcullis, authenticate(auth), (c) => c.json(BODY));
   app.get(
     ROUTES.handler,
