@@ -3,6 +3,7 @@ import { packageBuild } from '../../tsdown.shared.ts';
 // One entry per public module, so `@portcullis/core/tokens` loads neither argon2 nor anything else it does not need.
 export default packageBuild({
   index: 'src/index.ts',
+  adapter: 'src/adapter/index.ts',
   errors: 'src/errors/index.ts',
   http: 'src/http/index.ts',
   keys: 'src/keys/index.ts',

@@ -1,10 +1,11 @@
 import {
-  type AdapterAuth,
+  type AuthContext,
   type AuthenticateOptions,
   type CredentialSource,
   isRequirement,
   type Requirement,
 } from '@portcullis/core';
+import { type AdapterAuth, authenticateNow, isThenable, type MaybePromise } from '@portcullis/core/adapter';
 import type { RequestHandler } from 'express';
 import { toAuthRequest } from './lib/translate.js';
 
@@ -21,12 +22,23 @@ export function authenticateWith(auth: AdapterAuth, options: AuthenticateOptions
   checkVia(options.via);
   const settings: AuthenticateOptions = options.via === undefined ? {} : { via: [...options.via] };
   return function portcullisAuthenticate(req, _res, next) {
+    let context: MaybePromise<AuthContext>;
+    try {
+      context = authenticateNow(auth, toAuthRequest(req), settings);
+    } catch (error) {
+      return next(error);
+    }
     // Synchronous on the hot path (a cached token, a memory store): no promise between Express's layers.
-    auth.authenticateCallback(toAuthRequest(req), settings, (error, context) => {
-      if (error !== null) return next(error);
-      req.auth = context;
-      next();
-    });
+    // `next` runs outside the `try`: an error of a later layer is not this middleware's refusal.
+    if (isThenable(context)) {
+      context.then((value) => {
+        req.auth = value;
+        next();
+      }, next);
+      return;
+    }
+    req.auth = context;
+    next();
   };
 }
 

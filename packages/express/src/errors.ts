@@ -1,4 +1,5 @@
-import { type AdapterAuth, AuthError, isAuthError } from '@portcullis/core';
+import { AuthError, isAuthError } from '@portcullis/core';
+import type { AdapterAuth } from '@portcullis/core/adapter';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { sendAuthResponse } from './lib/translate.js';
 

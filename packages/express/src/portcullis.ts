@@ -1,10 +1,5 @@
-import {
-  type AdapterAuth,
-  type AuthenticateOptions,
-  type Requirement,
-  requireRoles,
-  requireScopes,
-} from '@portcullis/core';
+import { type AuthenticateOptions, type Requirement, requireRoles, requireScopes } from '@portcullis/core';
+import type { AdapterAuth } from '@portcullis/core/adapter';
 import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import { authenticateWith, authorizeWith } from './authenticate.js';
 import { errorHandlerFor } from './errors.js';

@@ -1,4 +1,5 @@
-import { type AdapterAuth, AuthError, MAX_AUTH_BODY_BYTES, readBodyText } from '@portcullis/core';
+import { AuthError, MAX_AUTH_BODY_BYTES, readBodyText } from '@portcullis/core';
+import type { AdapterAuth } from '@portcullis/core/adapter';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { sendAuthResponse, toAuthRequest } from './lib/translate.js';
 

@@ -1,5 +1,4 @@
 import {
-  type AdapterAuth,
   type AuthContext,
   AuthError,
   type AuthenticateOptions,
@@ -9,6 +8,7 @@ import {
   requireScopes,
   SECURITY_HEADERS,
 } from '@portcullis/core';
+import { type AdapterAuth, authenticateNow, isThenable, type MaybePromise } from '@portcullis/core/adapter';
 import type {
   FastifyError,
   FastifyPluginAsync,
@@ -119,11 +119,25 @@ const plugin: FastifyPluginAsync<PortcullisOptions> = async (fastify, options) =
       // Callback style: an async hook costs Fastify a promise and a microtask per request, and on the hot
       // path (a cached token, a memory store) core answers synchronously.
       return function portcullisAuthenticate(request, _reply, done) {
-        auth.authenticateCallback(toAuthRequest(request), checked, (error, context) => {
-          if (error !== null) return done(error as FastifyError);
-          request.auth = context!;
-          done();
-        });
+        let context: MaybePromise<AuthContext>;
+        try {
+          context = authenticateNow(auth, toAuthRequest(request), checked);
+        } catch (error) {
+          return done(error as FastifyError);
+        }
+        // `done` runs outside the `try`: what a later hook throws is not this hook's refusal.
+        if (isThenable(context)) {
+          context.then(
+            (value) => {
+              request.auth = value;
+              done();
+            },
+            (error: FastifyError) => done(error),
+          );
+          return;
+        }
+        request.auth = context;
+        done();
       };
     },
     authorize,

@@ -1,5 +1,5 @@
+import { authenticateNow, isThenable, type MaybePromise } from '@portcullis/core/adapter';
 import type { AuthContext, AuthenticateOptions, CredentialSource } from '@portcullis/core/auth';
-import { type AuthRequest, asCallback, fromCallback, type MaybePromise } from '@portcullis/core/http';
 import {
   isRequirement,
   type Requirement,
@@ -13,7 +13,7 @@ import type { Authenticator } from './types.js';
 
 const SOURCES: ReadonlySet<string> = new Set<CredentialSource>(['bearer', 'apiKey', 'cookie', 'session']);
 
-type AuthenticatingAuth = Pick<Authenticator, 'authenticate' | 'authenticateCallback' | 'errorResponse'>;
+type AuthenticatingAuth = Pick<Authenticator, 'authenticate' | 'errorResponse'>;
 
 /**
  * `(c, then)`: authenticates `c`, sets `c.get('auth')` and returns what `then()` returns — synchronously
@@ -26,19 +26,26 @@ function authenticator(auth: AuthenticatingAuth, options: AuthenticateOptions, c
     throw new TypeError(`${caller}: "via" must list one or more of ${[...SOURCES].join(', ')}`);
   }
   const authOptions: AuthenticateOptions = via === undefined ? {} : { via: Object.freeze([...via]) };
-  // An Authenticator built by hand (edge) may have only the promise form: the same path serves both.
-  const authenticateCallback =
-    auth.authenticateCallback ??
-    asCallback((request: AuthRequest, settings: AuthenticateOptions) => auth.authenticate(request, settings));
-  return <R>(c: Context, then: () => MaybePromise<R>): MaybePromise<R> =>
-    fromCallback<AuthContext, R>(
-      (callback) => authenticateCallback(requestOf(c), authOptions, callback),
-      (error, context) => {
-        if (error !== null) throw refusal(auth.errorResponse(error), error);
-        c.set('auth', context!);
-        return then();
-      },
-    );
+  const refuse = (error: unknown): never => {
+    throw refusal(auth.errorResponse(error), error);
+  };
+  const proceed = <R>(c: Context, context: AuthContext, then: () => MaybePromise<R>): MaybePromise<R> => {
+    c.set('auth', context);
+    return then();
+  };
+  // An Authenticator built by hand (edge) may have only the promise form: authenticateNow serves both.
+  return <R>(c: Context, then: () => MaybePromise<R>): MaybePromise<R> => {
+    let context: MaybePromise<AuthContext>;
+    try {
+      context = authenticateNow(auth, requestOf(c), authOptions);
+    } catch (error) {
+      return refuse(error);
+    }
+    // `then` runs outside the `try`: what the handler throws is its own, not a refusal.
+    return isThenable(context)
+      ? context.then((value) => proceed(c, value, then), refuse)
+      : proceed(c, context, then);
+  };
 }
 
 /**

@@ -8,13 +8,8 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  type AuthContext,
-  type AuthenticateOptions,
-  fromCallback,
-  isAuthError,
-  type Requirement,
-} from '@portcullis/core';
+import { type AuthContext, type AuthenticateOptions, isAuthError, type Requirement } from '@portcullis/core';
+import { authenticateNow, isThenable, type MaybePromise } from '@portcullis/core/adapter';
 import {
   CredentialSources,
   PolicyRequirement,
@@ -63,19 +58,25 @@ export class AuthGuard implements CanActivate {
     if (context.getType() !== 'http') return false;
     const request = context.switchToHttp().getRequest<PlatformRequest>();
     const { auth } = this.options;
-    return fromCallback<AuthContext, boolean>(
-      (callback) => auth.authenticateCallback(toAuthRequest(request), plan.options, callback),
-      (error, principal) => {
-        try {
-          if (error !== null) throw error;
-          request.auth = principal;
-          for (const requirement of plan.requirements) auth.authorize(principal!, requirement);
-          return true;
-        } catch (refusal) {
-          throw toHttpException(refusal);
-        }
-      },
-    );
+    const admit = (principal: AuthContext): true => {
+      request.auth = principal;
+      try {
+        for (const requirement of plan.requirements) auth.authorize(principal, requirement);
+      } catch (refusal) {
+        throw toHttpException(refusal);
+      }
+      return true;
+    };
+    const refuse = (refusal: unknown): never => {
+      throw toHttpException(refusal);
+    };
+    let principal: MaybePromise<AuthContext>;
+    try {
+      principal = authenticateNow(auth, toAuthRequest(request), plan.options);
+    } catch (refusal) {
+      return refuse(refusal);
+    }
+    return isThenable(principal) ? principal.then(admit, refuse) : admit(principal);
   }
 
   private planFor(context: ExecutionContext): RoutePlan {

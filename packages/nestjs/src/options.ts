@@ -1,4 +1,5 @@
-import type { AdapterAuth, CredentialSource } from '@portcullis/core';
+import type { CredentialSource } from '@portcullis/core';
+import type { AdapterAuth } from '@portcullis/core/adapter';
 
 export interface PortcullisModuleOptions {
   /** What `createAuth()` returned, or a resource server (`createResourceServer()`). */

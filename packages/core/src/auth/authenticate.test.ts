@@ -1,76 +1,78 @@
 import { describe, expect, it } from 'vitest';
+import { authenticateNow } from '../adapter/authenticate-now.js';
 import type { AuthError } from '../errors/auth-error.js';
 import type { AuthRequest } from '../http/types.js';
+import { isThenable } from '../lib/maybe-promise.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
-import { nodeCryptoBackend } from '../tokens/backends/node-crypto.js';
-import { tokenSetup } from '../tokens/test-fixtures.js';
-import { type AuthContext, type AuthenticateOptions, asBearerContext, withMethod } from './authenticate.js';
+import type { AuthContext, AuthenticateOptions } from './authenticate.js';
 import type { Auth } from './create-auth.js';
 import { authFixture, bearer } from './test-auth.js';
 
 interface Outcome {
-  /** Whether the callback had run by the time `authenticateCallback` returned. */
+  /** Whether `authenticateNow` answered with the context or the refusal itself, rather than a promise. */
   synchronous: boolean;
   error: AuthError | null;
   context: AuthContext | undefined;
-  calls: number;
 }
 
-/** Calls `authenticateCallback` and records when and how often it called back. */
-function callBack(auth: Auth, request: AuthRequest, options?: AuthenticateOptions): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let returned = false;
-    const outcome: Outcome = { synchronous: false, error: null, context: undefined, calls: 0 };
-    auth.authenticateCallback(request, options, (error, context) => {
-      outcome.calls++;
-      outcome.synchronous = !returned;
-      outcome.error = error as AuthError | null;
-      outcome.context = context;
-      // Wait a few turns: a second call, had there been one, would show in `calls`.
-      setTimeout(() => resolve(outcome), 5);
-    });
-    returned = true;
-  });
+/** Calls `authenticateNow` and records whether it answered at once, and with what. */
+async function answerOf(auth: Auth, request: AuthRequest, options?: AuthenticateOptions): Promise<Outcome> {
+  let answer: ReturnType<typeof authenticateNow>;
+  try {
+    answer = authenticateNow(auth, request, options);
+  } catch (error) {
+    return { synchronous: true, error: error as AuthError, context: undefined };
+  }
+  if (!isThenable(answer)) return { synchronous: true, error: null, context: answer };
+  return answer.then(
+    (context) => ({ synchronous: false, error: null, context }),
+    (error: unknown) => ({ synchronous: false, error: error as AuthError, context: undefined }),
+  );
 }
 
 const get = (headers: Record<string, string>, url = '/me'): AuthRequest => ({ method: 'GET', url, headers });
 
-describe('authenticateCallback', () => {
-  it('answers a known bearer token against a memory store synchronously, with the context the promise form gives', async () => {
+describe('authenticateNow', () => {
+  it('answers a known bearer token against a memory store with the context itself, as the promise form gives it', async () => {
     const { auth, registerAndLogin } = await authFixture();
     const { accessToken } = await registerAndLogin();
     // Presented twice, the token is in the verifier's cache (admitted on its second sighting).
     await auth.authenticate(get(bearer(accessToken)));
     await auth.authenticate(get(bearer(accessToken)));
-    const outcome = await callBack(auth, get(bearer(accessToken)));
-    expect(outcome).toMatchObject({ synchronous: true, error: null, calls: 1 });
+    const outcome = await answerOf(auth, get(bearer(accessToken)));
+    expect(outcome).toMatchObject({ synchronous: true, error: null });
     expect(outcome.context).toMatchObject({ method: 'bearer', subject: expect.any(String) });
+    expect(Object.isFrozen(outcome.context)).toBe(true);
     expect(await auth.authenticate(get(bearer(accessToken)))).toEqual(outcome.context);
   });
 
-  it('reports every refusal through the callback, never as a throw', async () => {
+  it('refuses as the promise form does: the same codes and statuses, a revoked cached token at once', async () => {
     const { auth, call, registerAndLogin } = await authFixture();
     const { accessToken } = await registerAndLogin();
     const cases: [AuthRequest, string, number][] = [
       [get(bearer(accessToken), `/me?access_token=${accessToken}`), 'invalid_request', 400],
       [get({ authorization: 'Basic abc' }), 'invalid_request', 401],
+      [get({ authorization: 'Bearer not a token' }), 'invalid_request', 401],
+      [get({ authorization: 'Bearer ' }), 'invalid_request', 401],
       [get(bearer('abc.def.ghi')), 'invalid_token', 401],
+      [get(bearer(`${accessToken}=`)), 'invalid_token', 401],
       [get({}), 'invalid_request', 401],
     ];
     for (const [request, code, status] of cases) {
-      const outcome = await callBack(auth, request);
-      expect(outcome.calls).toBe(1);
+      const outcome = await answerOf(auth, request);
       expect(outcome.context).toBeUndefined();
       expect(outcome.error).toMatchObject({ code, status });
+      await expect(auth.authenticate(request)).rejects.toMatchObject({ code, status });
     }
     // A revoked token is refused on the synchronous path too: the revocation check runs on every hit.
+    await auth.authenticate(get(bearer(accessToken)));
     expect((await call('POST', '/auth/logout', { headers: bearer(accessToken) })).status).toBe(204);
-    const revoked = await callBack(auth, get(bearer(accessToken)));
-    expect(revoked).toMatchObject({ synchronous: true, calls: 1, context: undefined });
+    const revoked = await answerOf(auth, get(bearer(accessToken)));
+    expect(revoked).toMatchObject({ synchronous: true, context: undefined });
     expect(revoked.error).toMatchObject({ code: 'invalid_token', status: 401 });
   });
 
-  it('calls back later when a store answers asynchronously, and a failing store is 503', async () => {
+  it('answers with a promise when a store answers asynchronously, and a failing store is 503', async () => {
     const stores = createMemoryStores();
     const memoryIsRevoked = stores.revocations.isRevoked;
     let failing = false;
@@ -80,38 +82,21 @@ describe('authenticateCallback', () => {
     };
     const { auth, registerAndLogin } = await authFixture({}, stores);
     const { accessToken } = await registerAndLogin();
-    const later = await callBack(auth, get(bearer(accessToken)));
-    expect(later).toMatchObject({ synchronous: false, error: null, calls: 1 });
+    const later = await answerOf(auth, get(bearer(accessToken)));
+    expect(later).toMatchObject({ synchronous: false, error: null });
     expect(later.context).toMatchObject({ method: 'bearer' });
     failing = true;
-    const down = await callBack(auth, get(bearer(accessToken)));
-    expect(down).toMatchObject({ synchronous: false, calls: 1, context: undefined });
+    const down = await answerOf(auth, get(bearer(accessToken)));
+    expect(down).toMatchObject({ synchronous: false, context: undefined });
     expect(down.error).toMatchObject({ code: 'temporarily_unavailable', status: 503 });
   });
 
-  it('leaves an exception thrown by the callback to its caller instead of calling back a second time', async () => {
-    const { auth, registerAndLogin } = await authFixture();
-    const { accessToken } = await registerAndLogin();
-    let calls = 0;
-    expect(() =>
-      auth.authenticateCallback(get(bearer(accessToken)), undefined, () => {
-        calls++;
-        throw new Error('the route handler failed');
-      }),
-    ).toThrow('the route handler failed');
-    expect(calls).toBe(1);
-  });
-});
-
-describe('asBearerContext', () => {
-  it('is withMethod(principal, "bearer") field for field, in the same order, frozen', async () => {
-    const { issuer, verifier } = await tokenSetup('EdDSA', nodeCryptoBackend);
-    const { token } = await issuer.issue({ subject: 'user-1', roles: ['admin'], sessionId: 'family-1' });
-    const principal = await verifier.verify(token);
-    const context = asBearerContext(principal);
-    expect(context).toStrictEqual(withMethod(principal, 'bearer'));
-    expect(Object.keys(context)).toEqual([...Object.keys(principal), 'method']);
-    expect(Object.isFrozen(context)).toBe(true);
+  it('answers an auth built by hand with only the promise form through it', async () => {
+    const context = { subject: 'svc', method: 'bearer' } as unknown as AuthContext;
+    const handMade = { authenticate: async () => context };
+    const answer = authenticateNow(handMade, get({}));
+    expect(answer).toBeInstanceOf(Promise);
+    expect(await answer).toBe(context);
   });
 });
 

@@ -1,3 +1,5 @@
+import type { AdapterAuth } from '../adapter/adapter-auth.js';
+import { AUTHENTICATE_NOW, type AuthenticateNow } from '../adapter/authenticate-now.js';
 import { createApiKeyManager } from '../apikeys/api-key-manager.js';
 import { createAuthCookies } from '../cookies/auth-cookies.js';
 import type { AuthCookieNames } from '../cookies/cookie-names.js';
@@ -19,7 +21,7 @@ import { type KeyRotationOptions, parseRotationSchedule } from '../keys/rotation
 import type { SigningKey } from '../keys/signing-key.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
-import { asCallback, asPromise, type Callback, isThenable } from '../lib/maybe-promise.js';
+import { asPromise, isThenable } from '../lib/maybe-promise.js';
 import { configureOAuthLogin, type OAuthSettings } from '../oauth/configure-login.js';
 import type { OAuthProviderConfig } from '../oauth/provider-config.js';
 import { createPasswordHasher, type PasswordHasherOptions } from '../passwords/password-hasher.js';
@@ -39,12 +41,7 @@ import { createAccessTokenVerifier } from '../tokens/verify-access-token.js';
 import { type AccountOptions, createAccountFlow, type Registration } from './account-flow.js';
 import type { MailOptions } from './account-mail.js';
 import type { AuthEvent, AuthParts } from './auth-parts.js';
-import {
-  type AuthContext,
-  type Authenticate,
-  type AuthenticateOptions,
-  createAuthenticate,
-} from './authenticate.js';
+import { type AuthContext, type Authenticate, createAuthenticate } from './authenticate.js';
 import { endEverySession } from './end-sessions.js';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './handlers/api-keys.js';
 import { health, jwks, rotateKeys } from './handlers/keys.js';
@@ -169,21 +166,8 @@ export interface AuthRoute {
   readonly handle: (request: AuthRequest) => Promise<AuthResponse>;
 }
 
-export interface Auth extends AuthParts {
-  /** Every route of the contract's auth flows, ready to mount. */
-  readonly routes: readonly AuthRoute[];
-  /** Authenticates a request; throws `AuthError`. */
-  authenticate(request: AuthRequest, options?: AuthenticateOptions): Promise<AuthContext>;
-  /** `authenticate` for callback-style hooks: calls back synchronously when nothing had to be awaited. */
-  authenticateCallback(
-    request: AuthRequest,
-    options: AuthenticateOptions | undefined,
-    callback: Callback<AuthContext>,
-  ): void;
-  /** Throws 403 `insufficient_scope` unless the principal meets the requirement. */
-  authorize(principal: Principal, requirement: Requirement): void;
-  /** The contract's response for any error (an `AuthError`, or a bug answered 500). */
-  errorResponse(error: unknown): AuthResponse;
+/** What `createAuth` returns: its parts, and what adapters need (`AdapterAuth`: routes, authenticate…). */
+export interface Auth extends AuthParts, AdapterAuth {
   /** The `trustProxy` setting, for an app that needs the same answer: the client's address, HTTPS or not. */
   readonly proxyTrust: ProxyTrust;
   /** "Log out everywhere": every refresh family, session and access token of a user, issued before now. */
@@ -416,8 +400,8 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     clock,
   });
 
-  const authenticateMaybeSync = reportingRefusals(parts, createAuthenticate(parts));
-  const authenticate: Authenticate = asPromise(authenticateMaybeSync);
+  const authenticateNow: AuthenticateNow = reportingRefusals(parts, createAuthenticate(parts));
+  const authenticate: Authenticate = asPromise(authenticateNow);
   const respondToError = (error: unknown): AuthResponse => {
     if (!isAuthError(error))
       parts.emit({
@@ -489,7 +473,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     ...parts,
     routes,
     authenticate,
-    authenticateCallback: asCallback(authenticateMaybeSync),
+    [AUTHENTICATE_NOW]: authenticateNow,
     authorize: (principal: Principal, requirement: Requirement) =>
       parts.policy.enforce(principal, requirement, {
         // A 403 answers with the scheme the request authenticated with: an API-key client gets `ApiKey`.

@@ -1,6 +1,5 @@
 export type { AccountOptions, Registration } from './account-flow.js';
 export type { MailOptions } from './account-mail.js';
-export type { AdapterAuth } from './adapter-auth.js';
 export type { AuthEvent, AuthParts } from './auth-parts.js';
 export type { AuthContext, AuthenticateOptions, CredentialSource } from './authenticate.js';
 export type { Auth, AuthRoute, CreateAuthOptions } from './create-auth.js';

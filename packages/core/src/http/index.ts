@@ -1,5 +1,3 @@
-export type { Callback, MaybePromise } from '../lib/maybe-promise.js';
-export { asCallback, fromCallback } from '../lib/maybe-promise.js';
 export { extractBearerToken, missingCredentials } from './bearer.js';
 export type { ErrorResponseOptions } from './error-response.js';
 export { errorResponse } from './error-response.js';

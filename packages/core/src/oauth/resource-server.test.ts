@@ -127,7 +127,6 @@ describe('createResourceServer', () => {
     const api = createResourceServer({ issuer: idp.issuer, audience: API });
     expect(Object.keys(api).sort()).toEqual([
       'authenticate',
-      'authenticateCallback',
       'authorize',
       'errorResponse',
       'routes',

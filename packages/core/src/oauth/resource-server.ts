@@ -1,15 +1,16 @@
-import { type AuthContext, type AuthenticateOptions, authenticateBearer } from '../auth/authenticate.js';
+import type { AdapterAuth } from '../adapter/adapter-auth.js';
+import { AUTHENTICATE_NOW, type AuthenticateNow } from '../adapter/authenticate-now.js';
+import { authenticateBearer } from '../auth/authenticate.js';
 import { AuthError } from '../errors/auth-error.js';
 import { missingCredentials } from '../http/bearer.js';
 import { errorResponse } from '../http/error-response.js';
-import type { AuthRequest, AuthResponse } from '../http/types.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
 import { isJwsAlgorithm, isSymmetric, type JwsAlgorithm } from '../keys/algorithms.js';
 import type { KeySource } from '../keys/key-source.js';
 import { createRemoteKeySet } from '../keys/remote-key-set.js';
 import type { Clock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
-import { asCallback, asPromise, type Callback, type MaybePromise } from '../lib/maybe-promise.js';
+import { asPromise } from '../lib/maybe-promise.js';
 import { createPolicy, type PolicyDefinition } from '../policy/create-policy.js';
 import type { Requirement } from '../policy/requirement.js';
 import type { AccessTokenPrincipal, Principal } from '../tokens/principal.js';
@@ -51,20 +52,8 @@ export interface ResourceServerOptions {
   clock?: Clock;
 }
 
-/** What the adapters' `authenticate`/`authorize` middleware needs, for tokens of an external issuer. */
-export interface ResourceServer {
-  /** Authenticates a request by its bearer token; throws `AuthError` (401 `invalid_token`, 400 for credentials in the URL…). */
-  authenticate(request: AuthRequest, options?: AuthenticateOptions): Promise<AuthContext>;
-  /** `authenticate` for callback-style hooks: calls back synchronously when nothing had to be awaited. */
-  authenticateCallback(
-    request: AuthRequest,
-    options: AuthenticateOptions | undefined,
-    callback: Callback<AuthContext>,
-  ): void;
-  /** Throws 403 `insufficient_scope` unless the principal meets the requirement. */
-  authorize(principal: Principal, requirement: Requirement): void;
-  /** The contract's response for any error. */
-  errorResponse(error: unknown): AuthResponse;
+/** What the adapters' `authenticate`/`authorize` middleware needs (`AdapterAuth`), for tokens of an external issuer. */
+export interface ResourceServer extends AdapterAuth {
   readonly verifier: AccessTokenVerifier;
   /** None: a resource server only protects routes. Present so that every adapter accepts it in place of `Auth`. */
   readonly routes: readonly [];
@@ -150,10 +139,7 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   });
   const policy = createPolicy(options.policy);
   const realm = options.realm ?? 'portcullis';
-  const authenticateMaybeSync = (
-    request: AuthRequest,
-    authenticateOptions: AuthenticateOptions | undefined,
-  ): MaybePromise<AuthContext> => {
+  const authenticateNow: AuthenticateNow = (request, authenticateOptions) => {
     if (authenticateOptions?.via !== undefined && !authenticateOptions.via.includes('bearer'))
       throw new TypeError('a resource server authenticates bearer tokens only');
     assertNoCredentialsInUrl(request.url);
@@ -165,8 +151,8 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   return Object.freeze({
     verifier,
     routes: Object.freeze([]) as readonly [],
-    authenticate: asPromise(authenticateMaybeSync),
-    authenticateCallback: asCallback(authenticateMaybeSync),
+    authenticate: asPromise(authenticateNow),
+    [AUTHENTICATE_NOW]: authenticateNow,
     authorize(principal: Principal, requirement: Requirement) {
       policy.enforce(principal, requirement);
     },

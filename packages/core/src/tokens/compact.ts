@@ -11,50 +11,68 @@ export function invalidToken(reason: string, cause?: unknown): AuthError {
 }
 
 /** A JWS in compact form: three base64url segments joined by dots (also a token68, RFC 7235). */
-export const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** The segments of a compact JWS (RFC 7515 §7.1), nothing decoded yet. */
+export interface CompactJws {
+  readonly header: string;
+  readonly payload: string;
+  /** `header.payload`: what the signature covers. */
+  readonly signingInput: string;
+  readonly signature: string;
+}
 
 /**
- * The positions of the two dots of a compact JWS (RFC 7515 §7.1); refuses anything but three non-empty
- * base64url segments, before anything is decoded or signed. The character check matters: signing input is
- * hashed as latin1, which keeps only the low byte of each UTF-16 unit, so `Ű` (U+0170) would verify as `p`
- * (0x70) — a different token string carrying a valid signature. The signature segment itself is checked
- * for its canonical spelling by `decodeSignature`.
+ * Splits a compact JWS, refusing anything but three non-empty base64url segments before anything is
+ * decoded or signed. The character check matters: signing input is hashed as latin1, which keeps only the
+ * low byte of each UTF-16 unit, so `Ű` (U+0170) would verify as `p` (0x70) — a different token string
+ * carrying a valid signature. The signature segment itself is checked for its canonical spelling by
+ * `decodeSignature`.
+ *
+ * @example parseCompactJws('eyJ….eyJ….c2ln').signingInput // 'eyJ….eyJ…'
  */
-export function splitCompactJws(token: string): [firstDot: number, secondDot: number] {
+export function parseCompactJws(token: string): CompactJws {
   if (!COMPACT_JWS.test(token)) throw invalidToken('malformed_jws');
   const firstDot = token.indexOf('.');
-  const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1);
-  if (
-    firstDot < 1 ||
-    secondDot < firstDot + 2 ||
-    secondDot >= token.length - 1 ||
-    token.indexOf('.', secondDot + 1) !== -1
-  ) {
-    throw invalidToken('malformed_jws');
+  const secondDot = token.indexOf('.', firstDot + 1);
+  return {
+    header: token.slice(0, firstDot),
+    payload: token.slice(firstDot + 1, secondDot),
+    signingInput: token.slice(0, secondDot),
+    signature: token.slice(secondDot + 1),
+  };
+}
+
+/**
+ * The bytes of a base64url segment, or `undefined` unless it is the canonical unpadded encoding of them.
+ * Node's decoder silently skips characters outside the alphabet, drops a dangling final character and
+ * ignores the unused low bits of the last one: without this check several distinct strings would decode to
+ * the same bytes.
+ */
+function canonicalBytes(segment: string): Buffer | undefined {
+  const remainder = segment.length % 4;
+  if (remainder === 1) return undefined;
+  if (remainder !== 0) {
+    const last = BASE64URL_VALUE[segment.charCodeAt(segment.length - 1)] ?? -1;
+    if (last < 0 || (last & (remainder === 2 ? 0x0f : 0x03)) !== 0) return undefined;
   }
-  return [firstDot, secondDot];
+  const bytes = Buffer.from(segment, 'base64url');
+  // Every 4 characters decode to 3 bytes: a skipped (invalid) character shows as a short decode.
+  return bytes.length === Math.floor((segment.length * 3) / 4) ? bytes : undefined;
 }
 
 /**
  * Decodes a signature segment, refusing anything but the canonical unpadded base64url encoding of its
- * bytes. Node's decoder silently skips characters outside the alphabet and ignores the unused low bits of
- * the last character; without this check several distinct strings would carry the same signature.
+ * bytes, so that one signature has one spelling.
  */
 export function decodeSignature(segment: string): Buffer {
-  const remainder = segment.length % 4;
-  if (remainder === 1) throw invalidToken('malformed_jws');
-  if (remainder !== 0) {
-    const last = BASE64URL_VALUE[segment.charCodeAt(segment.length - 1)] ?? -1;
-    if (last < 0 || (last & (remainder === 2 ? 0x0f : 0x03)) !== 0) throw invalidToken('malformed_jws');
-  }
-  const signature = Buffer.from(segment, 'base64url');
-  // Every 4 characters decode to 3 bytes: a skipped (invalid) character shows as a short decode.
-  if (signature.length !== Math.floor((segment.length * 3) / 4)) throw invalidToken('malformed_jws');
+  const signature = canonicalBytes(segment);
+  if (signature === undefined) throw invalidToken('malformed_jws');
   return signature;
 }
 
 /** Decodes a base64url JSON segment that must hold a JSON object (not an array, string or null). */
-export function decodeJsonObject(segment: string, what: string): Record<string, unknown> {
+export function decodeJsonObject(segment: string, what: 'header' | 'payload'): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));

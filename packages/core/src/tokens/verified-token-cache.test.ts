@@ -1,9 +1,91 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthError } from '../errors/auth-error.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
+import type { AccessTokenPrincipal } from './principal.js';
 import { b64, signRaw, tokenSetup } from './test-fixtures.js';
+import { createVerifiedTokenCache } from './verified-token-cache.js';
 
-describe('verified-token cache', () => {
+describe('createVerifiedTokenCache', () => {
+  const NOW = Date.UTC(2026, 10, 28, 12);
+  const principal = (subject: string, expiresInSeconds = 900): AccessTokenPrincipal =>
+    Object.freeze({
+      subject,
+      roles: [],
+      scopes: [],
+      claims: {},
+      tokenId: undefined,
+      expiresAt: new Date(NOW + expiresInSeconds * 1000),
+      sessionId: undefined,
+    });
+  const token = (n: number) =>
+    `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLSR7bn0ifQ.${String(n).padStart(43, 'S')}`;
+  function setup(maxEntries = 100) {
+    const keys = { revision: 0 };
+    const cache = createVerifiedTokenCache({ maxEntries, keys, clockTolerance: 5 });
+    /** Offers a token twice, as two requests would: admitted on the second. */
+    const admitTwice = (t: string, p: AccessTokenPrincipal) => {
+      cache.admit(t, p, keys.revision);
+      cache.admit(t, p, keys.revision);
+    };
+    return { keys, cache, admitTwice };
+  }
+
+  it('admits a token on its second offer only, and answers a look-up for it with its principal', () => {
+    const { keys, cache } = setup();
+    const user = principal('user-1');
+    expect(cache.lookup(token(1), NOW)).toBeUndefined();
+    cache.admit(token(1), user, keys.revision);
+    expect(cache.size).toBe(0);
+    expect(cache.lookup(token(1), NOW)).toBeUndefined();
+    cache.admit(token(1), user, keys.revision);
+    expect(cache.size).toBe(1);
+    expect(cache.lookup(token(1), NOW)).toBe(user);
+  });
+
+  it('answers only for the same string, never for another token ending with the same signature', () => {
+    const { cache, admitTwice } = setup();
+    const signature = 'x'.repeat(43);
+    const genuine = `eyJhbGciOiJIUzI1NiJ9.eyJyb2xlcyI6WyJ1c2VyIl19.${signature}`;
+    const forged = `eyJhbGciOiJIUzI1NiJ9.eyJyb2xlcyI6WyJhZG1pbiJdfQ.${signature}`;
+    admitTwice(genuine, principal('user-1'));
+    expect(cache.lookup(forged, NOW)).toBeUndefined();
+    // The same characters in another string (as every request's header is): a hit.
+    expect(cache.lookup(genuine.split('').join(''), NOW)?.subject).toBe('user-1');
+  });
+
+  it('never answers past exp plus the clock tolerance', () => {
+    const { cache, admitTwice } = setup();
+    admitTwice(token(1), principal('user-1', 60));
+    expect(cache.lookup(token(1), NOW + 64_999)?.subject).toBe('user-1');
+    expect(cache.lookup(token(1), NOW + 65_000)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('is bounded, evicting the oldest admission first', () => {
+    const { cache, admitTwice } = setup(3);
+    for (let n = 0; n < 5; n++) admitTwice(token(n), principal(`user-${n}`));
+    expect(cache.size).toBe(3);
+    expect(cache.lookup(token(0), NOW)).toBeUndefined();
+    expect(cache.lookup(token(1), NOW)).toBeUndefined();
+    expect(cache.lookup(token(4), NOW)?.subject).toBe('user-4');
+  });
+
+  it('drops every entry once the key source changes, and admits nothing verified under an older revision', () => {
+    const { keys, cache, admitTwice } = setup();
+    admitTwice(token(1), principal('user-1'));
+    const verifiedUnder = keys.revision;
+    keys.revision += 1;
+    expect(cache.lookup(token(1), NOW)).toBeUndefined();
+    expect(cache.size).toBe(0);
+    cache.admit(token(2), principal('user-2'), verifiedUnder);
+    cache.admit(token(2), principal('user-2'), verifiedUnder);
+    expect(cache.size).toBe(0);
+    admitTwice(token(2), principal('user-2'));
+    expect(cache.lookup(token(2), NOW)?.subject).toBe('user-2');
+  });
+});
+
+describe('the verifier and its verified-token cache', () => {
   it('admits a token on its second sighting and then serves it without verifying the signature again', async () => {
     let signatureChecks = 0;
     const countingBackend = {
@@ -100,17 +182,17 @@ describe('verified-token cache', () => {
     const { issuer, verifier } = await tokenSetup('HS256', nodeCryptoBackend);
     const { token } = await issuer.issue({ subject: 'user-1', roles: ['user'] });
     await verifier.verify(token);
-    await verifier.verify(token);
-    expect(verifier.verifyCached(token)).toMatchObject({ subject: 'user-1' });
+    const cached = await verifier.verify(token);
+    expect(verifier.cacheSize).toBe(1);
     // The cache is keyed by the signature's end: an attacker keeping it and raising their roles lands on
     // the same entry, which must not answer for a different string.
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const forged = `${header}.${b64({ ...claims, roles: ['admin'] })}.${signature}`;
-    expect(verifier.verifyCached(forged)).toBeUndefined();
     const error = (await verifier.verify(forged).catch((e: unknown) => e)) as AuthError;
     expect(error.reason).toBe('bad_signature');
-    expect(verifier.verifyCached(token)).toMatchObject({ subject: 'user-1', roles: ['user'] });
+    expect(await verifier.verify(token)).toBe(cached);
+    expect(cached).toMatchObject({ subject: 'user-1', roles: ['user'] });
     expect(verifier.cacheSize).toBe(1);
   });
 
@@ -128,6 +210,5 @@ describe('verified-token cache', () => {
     await expect(verifier.verify(padded)).rejects.toMatchObject({ reason: 'malformed_jws' });
     await expect(verifier.verify(padded)).rejects.toMatchObject({ reason: 'malformed_jws' });
     expect(verifier.cacheSize).toBe(0);
-    expect(verifier.verifyCached(padded)).toBeUndefined();
   });
 });

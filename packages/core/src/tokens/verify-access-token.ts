@@ -1,15 +1,21 @@
 import type { JwsAlgorithm } from '../keys/algorithms.js';
 import type { KeySource, VerificationKey } from '../keys/key-source.js';
-import { createBoundedCache } from '../lib/bounded-cache.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { asPromise, isThenable, type MaybePromise } from '../lib/maybe-promise.js';
-import { createSightings } from '../lib/sightings.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import type { SignatureBackend } from './backends/signature-backend.js';
 import { principalFromClaims } from './claims.js';
-import { decodeJsonObject, decodeSignature, invalidToken, splitCompactJws } from './compact.js';
+import {
+  type CompactJws,
+  decodeJsonObject,
+  decodeSignature,
+  invalidToken,
+  parseCompactJws,
+} from './compact.js';
+import { type CheckedHeader, createHeaderCheck } from './jws-header.js';
 import type { AccessTokenPrincipal } from './principal.js';
+import { createVerifiedTokenCache } from './verified-token-cache.js';
 
 export interface AccessTokenVerifierOptions {
   /** Where keys come from: a `Keyring` for tokens this app issues, `createRemoteKeySet()` for an IdP's. */
@@ -33,10 +39,11 @@ export interface AccessTokenVerifierOptions {
   /** Tokens longer than this many characters are refused before any decoding or crypto. Default 8192 (8 KiB). */
   maxTokenBytes?: number;
   /**
-   * Cache of verified tokens: a hit is the same token string, compared whole. An entry never outlives the
-   * token's `exp`, the whole cache is dropped when a key is removed, and `isRevoked` still runs on every hit.
-   * A token is admitted on its second sighting within the last `maxEntries` first sightings, so that tokens
-   * presented once cost no insertion and eviction. `false` disables it. Default: up to 10 000 entries.
+   * Cache of verified tokens (`verified-token-cache.ts`): a hit is the same token string, compared whole.
+   * An entry never outlives the token's `exp`, the whole cache is dropped when a key is removed, and
+   * `isRevoked` still runs on every hit. A token is admitted on its second sighting within the last
+   * `maxEntries` first sightings, so that tokens presented once cost no insertion and eviction. `false`
+   * disables it. Default: up to 10 000 entries.
    */
   cache?: false | { maxEntries?: number };
   /**
@@ -52,50 +59,28 @@ export interface AccessTokenVerifierOptions {
 /** Verifies access tokens. Every refusal is an `AuthError` with code `invalid_token` (or 503 when keys are unreachable). */
 export interface AccessTokenVerifier {
   verify(token: string): Promise<AccessTokenPrincipal>;
-  /**
-   * The same check as `verify`, for request hot paths: returns the principal itself when nothing had to be
-   * awaited (a cached token and a synchronous `isRevoked`), a promise otherwise, and may throw the
-   * `AuthError` synchronously. Code that does not count microtasks should use `verify`.
-   */
-  verifyMaybeSync(token: string): MaybePromise<AccessTokenPrincipal>;
-  /**
-   * The cached answer for `token`, or `undefined` when it is not cached (nothing else is checked then): its
-   * principal once `isRevoked` passed, as `verifyMaybeSync` gives it. A cached token is the same string as
-   * one that passed full verification and consists of base64url segments and dots, so a caller may skip
-   * its own syntax checks on a hit.
-   */
-  verifyCached(token: string): MaybePromise<AccessTokenPrincipal> | undefined;
   /** Number of tokens currently cached. */
   readonly cacheSize: number;
 }
 
-interface CheckedHeader {
-  alg: string;
-  kid: string | undefined;
-}
+type VerifyNow = (token: string) => MaybePromise<AccessTokenPrincipal>;
 
-/** Distinct header segments remembered per verifier: one per signing key in practice. */
-const HEADER_CACHE_SIZE = 64;
+/** Where a verifier keeps `verifyNow`'s form of its check: a symbol, so that it is no member of its public type. */
+const VERIFY_NOW = Symbol.for('portcullis.verifyNow');
 
 /**
- * Characters from the end of a token (its signature) that key the cache: 144 bits of a signature. Hashing
- * a whole token, 300 to 1,000 characters, on every request cost more than the rest of a cache hit; the
- * entry keeps the whole token, and a hit is only the same string.
+ * `verifier.verify(token)` for core's request path: the principal itself when nothing had to be awaited (a
+ * cached token and a synchronous `isRevoked`), a promise otherwise; a refusal may be thrown synchronously.
+ * Every promise a request does not create is a microtask hop it does not pay.
+ *
+ * @internal Used by `authenticate`; application code calls `verifier.verify()`.
+ * @example
+ * const principal = verifyNow(parts.verifier, token);
+ * return isThenable(principal) ? principal.then(toContext) : toContext(principal);
  */
-const CACHE_KEY_CHARS = 24;
-
-interface CachedToken {
-  token: string;
-  principal: AccessTokenPrincipal;
-}
-
-function cacheKey(token: string): string {
-  return token.length > CACHE_KEY_CHARS ? token.slice(token.length - CACHE_KEY_CHARS) : token;
-}
-
-function normaliseTyp(typ: string): string {
-  const lower = typ.toLowerCase();
-  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+export function verifyNow(verifier: AccessTokenVerifier, token: string): MaybePromise<AccessTokenPrincipal> {
+  const now = (verifier as { [VERIFY_NOW]?: VerifyNow })[VERIFY_NOW];
+  return now === undefined ? verifier.verify(token) : now(token);
 }
 
 /**
@@ -107,7 +92,8 @@ function normaliseTyp(typ: string): string {
  * header is refused (no extension is understood, RFC 7515 §4.1.11), and `iss`, `aud` and `exp` are required.
  *
  * On Node the whole check runs synchronously (node:crypto KeyObjects, no WebCrypto round-trips); only a
- * remote key set or an asynchronous revocation check adds an await.
+ * remote key set or an asynchronous revocation check adds an await. Why not jose's `compactVerify`:
+ * docs/security.md.
  *
  * @example
  * const verifier = createAccessTokenVerifier({ keys: keyring, issuer: 'https://api.example', audience: 'api' });
@@ -123,7 +109,6 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   if (audienceList.length === 0 || !audienceList.every((a) => typeof a === 'string' && a.length > 0)) {
     throw new TypeError('verifier: audience is required');
   }
-  const expectedTyp = options.typ === null ? null : normaliseTyp(options.typ ?? 'at+jwt');
   const allowedAlgorithms = options.algorithms ? new Set<string>(options.algorithms) : undefined;
   const maxTokenBytes = options.maxTokenBytes ?? 8192;
   if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 64)
@@ -139,83 +124,61 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       ...(options.requiredClaims ?? ['sub', 'iat', 'jti']),
     ]),
   };
+  const checkHeader = createHeaderCheck(options.typ === undefined ? 'at+jwt' : options.typ);
   const backend = options.backend ?? nodeCryptoBackend;
   const clock = options.clock ?? systemClock;
   const isRevoked = options.isRevoked;
-  const cacheEntries = options.cache === false ? undefined : (options.cache?.maxEntries ?? 10_000);
-  const cache = cacheEntries === undefined ? undefined : createBoundedCache<CachedToken>(cacheEntries);
-  // A token coming back only after `cacheEntries` other tokens would have been evicted by then: not admitted.
-  const sightings = cacheEntries === undefined ? undefined : createSightings(cacheEntries);
-  let cachedRevision = keys.revision;
-  // Tokens signed by one key share one header segment: parse and check it once. Only accepted headers are
-  // remembered, and the map is bounded, so junk headers cost a parse each and nothing more.
-  const headers = new Map<string, CheckedHeader>();
-  let lastSegment = '';
-  let lastHeader: CheckedHeader | undefined;
+  const cache =
+    options.cache === false
+      ? undefined
+      : createVerifiedTokenCache({
+          maxEntries: options.cache?.maxEntries ?? 10_000,
+          keys,
+          clockTolerance: rules.clockTolerance,
+        });
 
-  function checkHeader(token: string, firstDot: number): CheckedHeader {
-    const segment = token.slice(0, firstDot);
-    // Fast path: the same header as the previous token (one signing key in use).
-    if (segment === lastSegment && lastHeader !== undefined) return lastHeader;
-    const known = headers.get(segment);
-    if (known !== undefined) {
-      lastSegment = segment;
-      lastHeader = known;
-      return known;
-    }
-    const header = decodeJsonObject(segment, 'header');
-    if (typeof header['alg'] !== 'string' || header['alg'] === 'none') throw invalidToken('unsupported_alg');
-    if ('crit' in header) throw invalidToken('unsupported_crit');
-    const typ = header['typ'];
-    if (expectedTyp !== null && (typeof typ !== 'string' || normaliseTyp(typ) !== expectedTyp))
-      throw invalidToken('wrong_typ');
-    const kid = header['kid'];
-    if (kid !== undefined && typeof kid !== 'string') throw invalidToken('malformed_kid');
-    const checked = { alg: header['alg'], kid };
-    if (headers.size >= HEADER_CACHE_SIZE) headers.clear();
-    headers.set(segment, checked);
-    lastSegment = segment;
-    lastHeader = checked;
-    return checked;
+  /** Size, then the cache; on a miss the full check. Revocation either way. */
+  function verifyToken(token: string): MaybePromise<AccessTokenPrincipal> {
+    if (typeof token !== 'string' || token.length > maxTokenBytes) throw invalidToken('oversize');
+    const now = clock();
+    const cached = cache?.lookup(token, now);
+    if (cached !== undefined) return checkRevocation(cached, now);
+    const revision = keys.revision;
+    const principal = verifyFully(token, now);
+    return isThenable(principal)
+      ? principal.then((verified) => admitted(token, verified, revision, now))
+      : admitted(token, principal, revision, now);
   }
 
-  function claimsOf(token: string, firstDot: number, secondDot: number, now: number): AccessTokenPrincipal {
-    const claims = decodeJsonObject(token.slice(firstDot + 1, secondDot), 'payload');
-    return principalFromClaims(claims, rules, Math.floor(now / 1000));
+  /** parse → header → key; the rest once the key is known (a remote key set may have to fetch it). */
+  function verifyFully(token: string, now: number): MaybePromise<AccessTokenPrincipal> {
+    const jws = parseCompactJws(token);
+    const header = checkHeader(jws.header);
+    const key = keys.resolve(header);
+    return isThenable(key)
+      ? key.then((resolved) => verifyWithKey(jws, header, resolved, now))
+      : verifyWithKey(jws, header, key, now);
   }
 
+  /** The key's algorithm, then the signature, then the claims: nothing of the payload is read unsigned. */
   function verifyWithKey(
+    jws: CompactJws,
+    header: CheckedHeader,
     key: VerificationKey | undefined,
-    alg: string,
-    token: string,
-    firstDot: number,
-    secondDot: number,
     now: number,
   ): MaybePromise<AccessTokenPrincipal> {
     if (key === undefined) throw invalidToken('unknown_key');
     // The algorithm is the key's: a header naming any other (e.g. HS256 against an RSA public key) is refused.
-    if (key.alg !== alg || (allowedAlgorithms !== undefined && !allowedAlgorithms.has(key.alg))) {
+    if (key.alg !== header.alg || (allowedAlgorithms !== undefined && !allowedAlgorithms.has(key.alg))) {
       throw invalidToken('algorithm_mismatch');
     }
-    const signature = decodeSignature(token.slice(secondDot + 1));
-    const valid = backend.verify(key, token.slice(0, secondDot), signature);
-    if (isThenable(valid)) {
-      return valid.then((ok) => {
-        if (!ok) throw invalidToken('bad_signature');
-        return claimsOf(token, firstDot, secondDot, now);
-      });
-    }
-    if (!valid) throw invalidToken('bad_signature');
-    return claimsOf(token, firstDot, secondDot, now);
+    const valid = backend.verify(key, jws.signingInput, decodeSignature(jws.signature));
+    return isThenable(valid) ? valid.then((ok) => claimsOf(jws, ok, now)) : claimsOf(jws, valid, now);
   }
 
-  function verifyUncached(token: string, now: number): MaybePromise<AccessTokenPrincipal> {
-    const [firstDot, secondDot] = splitCompactJws(token);
-    const header = checkHeader(token, firstDot);
-    const key = keys.resolve(header);
-    if (isThenable(key))
-      return key.then((resolved) => verifyWithKey(resolved, header.alg, token, firstDot, secondDot, now));
-    return verifyWithKey(key, header.alg, token, firstDot, secondDot, now);
+  function claimsOf(jws: CompactJws, signatureValid: boolean, now: number): AccessTokenPrincipal {
+    if (!signatureValid) throw invalidToken('bad_signature');
+    return principalFromClaims(decodeJsonObject(jws.payload, 'payload'), rules, Math.floor(now / 1000));
   }
 
   function checkRevocation(principal: AccessTokenPrincipal, now: number): MaybePromise<AccessTokenPrincipal> {
@@ -231,58 +194,21 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return principal;
   }
 
-  function remember(
+  function admitted(
     token: string,
     principal: AccessTokenPrincipal,
-    now: number,
     revision: number,
+    now: number,
   ): MaybePromise<AccessTokenPrincipal> {
-    // Cached only until exp: an entry can never outlive the token's own validity. Admitted on a token's
-    // second sighting only: a token presented once would cost an insertion and an eviction for nothing.
-    // Never admitted when a key went away while it was being verified: its key may be the one withdrawn.
-    if (cache !== undefined && sightings!.seenBefore(token) && keys.revision === revision) {
-      const expiresAtMs = principal.expiresAt.getTime() + rules.clockTolerance * 1000;
-      cache.set(cacheKey(token), { token, principal }, expiresAtMs);
-    }
+    cache?.admit(token, principal, revision);
     return checkRevocation(principal, now);
   }
 
-  function cached(token: string, now: number): AccessTokenPrincipal | undefined {
-    if (cache === undefined) return undefined;
-    if (keys.revision !== cachedRevision) {
-      cache.clear();
-      cachedRevision = keys.revision;
-    }
-    const entry = cache.get(cacheKey(token), now);
-    // Another token with the same signature tail (a tampered header or payload) is not this entry.
-    return entry !== undefined && entry.token === token ? entry.principal : undefined;
-  }
-
-  function verifyCached(token: string): MaybePromise<AccessTokenPrincipal> | undefined {
-    if (cache === undefined || typeof token !== 'string' || token.length > maxTokenBytes) return undefined;
-    const now = clock();
-    const hit = cached(token, now);
-    return hit === undefined ? undefined : checkRevocation(hit, now);
-  }
-
-  function verifyNow(token: string): MaybePromise<AccessTokenPrincipal> {
-    if (typeof token !== 'string' || token.length > maxTokenBytes) throw invalidToken('oversize');
-    const now = clock();
-    const hit = cached(token, now);
-    if (hit !== undefined) return checkRevocation(hit, now);
-    const revision = cachedRevision; // as `cached` just read it
-    const principal = verifyUncached(token, now);
-    return isThenable(principal)
-      ? principal.then((p) => remember(token, p, now, revision))
-      : remember(token, principal, now, revision);
-  }
-
-  return {
-    verify: asPromise(verifyNow),
-    verifyMaybeSync: verifyNow,
-    verifyCached,
+  return Object.freeze({
+    verify: asPromise(verifyToken),
     get cacheSize() {
       return cache?.size ?? 0;
     },
-  };
+    [VERIFY_NOW]: verifyToken,
+  });
 }

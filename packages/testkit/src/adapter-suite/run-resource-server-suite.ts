@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AdapterAuth, createResourceServer } from '@portcullis/core';
+import { createResourceServer, type ResourceServer } from '@portcullis/core';
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inject } from './types.js';
@@ -10,7 +10,7 @@ import type { Inject } from './types.js';
  * middleware: `GET /reports` — bearer authentication, scope `reports:read` — answering 200 `{ subject }`.
  */
 export type MountResourceServer = (
-  auth: AdapterAuth,
+  auth: ResourceServer,
 ) => Promise<{ inject: Inject; close?: () => Promise<void> }>;
 
 const ISSUER = 'https://login.example.test';

@@ -1,0 +1,6 @@
+// @portcullis/core/adapter: what framework adapters are built from, and nothing an application calls.
+
+export type { MaybePromise } from '../lib/maybe-promise.js';
+export { isThenable } from '../lib/maybe-promise.js';
+export type { AdapterAuth } from './adapter-auth.js';
+export { authenticateNow } from './authenticate-now.js';
