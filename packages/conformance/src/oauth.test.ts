@@ -9,7 +9,7 @@ import {
   CLIENT_SECRET,
   startTestProvider,
   type TestProvider,
-} from '../../core/src/oauth/test-provider.js';
+} from '../../core/src/testing/openid-provider.js';
 import { createClient, type Request, secret } from './client.js';
 import { contractSteps } from './contract-steps.js';
 import { type DemoProcess, FRAMEWORKS, startDemo } from './demo-process.js';

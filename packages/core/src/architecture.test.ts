@@ -19,9 +19,9 @@ const MODULES_WITH_NATIVE_CODE = ['passwords'];
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    // Published sources only: tests and test helpers (test-*.ts, excluded from the package) may use vitest.
-    return path.endsWith('.ts') && !path.endsWith('.test.ts') && !name.startsWith('test-') ? [path] : [];
+    // Published sources only: tests, and the helpers in src/testing/ (left out of the package), may use vitest.
+    if (statSync(path).isDirectory()) return name === 'testing' ? [] : sourceFiles(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
   });
 }
 
@@ -40,6 +40,17 @@ describe('core dependency rules', () => {
         .map((spec) => `${file}: ${spec}`),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it('keeps test helpers in src/testing/, which published code never imports and the package leaves out', () => {
+    const importsTesting = files.filter((file) =>
+      importsOf(file).some((spec) => spec.startsWith('.') && /(^|\/)testing\//.test(spec)),
+    );
+    expect(importsTesting).toEqual([]);
+    const strayHelpers = files.filter((file) => /\/test-[^/]*\.ts$/.test(file));
+    expect(strayHelpers).toEqual([]);
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(manifest.files).toContain('!src/testing');
   });
 
   it('keeps native code (argon2, bcrypt) inside the passwords module and what composes it', () => {

@@ -1,6 +1,7 @@
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createMemoryApiKeyStore } from '../stores/memory/memory-api-key-store.js';
+import { setup, strongPepper } from '../testing/api-key-fixtures.js';
 import {
   API_KEY_SECRET_LENGTH,
   apiKeyChecksum,
@@ -11,7 +12,6 @@ import {
 } from './api-key-format.js';
 import { createApiKeyManager } from './api-key-manager.js';
 import { generateApiKey } from './generate-api-key.js';
-import { setup, strongPepper } from './test-fixtures.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_SHAPE = /^pc_live_([0-9A-Za-z]{55})_([0-9A-Za-z]{6})$/;

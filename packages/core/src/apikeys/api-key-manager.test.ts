@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryApiKeyStore } from '../stores/memory/memory-api-key-store.js';
+import { refusal, refusedReason, setup, strongPepper, T0 } from '../testing/api-key-fixtures.js';
 import { createApiKeyManager, MAX_ROLL_GRACE_SECONDS } from './api-key-manager.js';
-import { refusal, refusedReason, setup, strongPepper, T0 } from './test-fixtures.js';
 
 const FIVE_YEARS = 1825 * 86_400;
 

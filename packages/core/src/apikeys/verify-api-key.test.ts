@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
+import { refusal, refusedReason, setup, strongPepper, T0 } from '../testing/api-key-fixtures.js';
 import { API_KEY_ID_LENGTH, formatApiKey } from './api-key-format.js';
 import { createApiKeyManager } from './api-key-manager.js';
-import { refusal, refusedReason, setup, strongPepper, T0 } from './test-fixtures.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const PREFIX_END = 'pc_live'.length;

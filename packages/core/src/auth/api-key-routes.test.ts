@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
-import { authFixture, bearer, PASSWORD } from './test-auth.js';
+import { authFixture, bearer, PASSWORD } from '../testing/auth.js';
 
 interface KeyBody {
   id: string;

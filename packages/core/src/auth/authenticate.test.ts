@@ -4,9 +4,9 @@ import type { AuthError } from '../errors/auth-error.js';
 import type { AuthRequest } from '../http/types.js';
 import { isThenable } from '../lib/maybe-promise.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
+import { authFixture, bearer } from '../testing/auth.js';
 import type { AuthContext, AuthenticateOptions } from './authenticate.js';
 import type { Auth } from './create-auth.js';
-import { authFixture, bearer } from './test-auth.js';
 
 interface Outcome {
   /** Whether `authenticateNow` answered with the context or the refusal itself, rather than a promise. */

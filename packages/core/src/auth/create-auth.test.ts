@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authFixture, bearer, cookieHeader, ORIGIN, PASSWORD } from './test-auth.js';
+import { authFixture, bearer, cookieHeader, ORIGIN, PASSWORD } from '../testing/auth.js';
 
 const REFRESH = '__Host-portcullis-refresh';
 const ACCESS = '__Host-portcullis-access';

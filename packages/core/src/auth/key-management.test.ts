@@ -3,8 +3,8 @@ import { generateKeyEncryptionKey } from '../keys/key-encryption-key.js';
 import { createKeyring } from '../keys/keyring.js';
 import type { KeyringStore } from '../keys/keyring-store.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
-import { fakeClock } from '../tokens/test-fixtures.js';
-import { authFixture, bearer, PASSWORD } from './test-auth.js';
+import { authFixture, bearer, PASSWORD } from '../testing/auth.js';
+import { fakeClock } from '../testing/token-fixtures.js';
 
 const DAY = 86_400;
 const KEK = generateKeyEncryptionKey();

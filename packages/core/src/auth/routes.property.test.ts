@@ -6,10 +6,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrustProxy } from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
-import { checkAnswer, type Exchange, Violation } from './test-fuzz-checks.js';
-import { createLedger, type Ledger } from './test-fuzz-ledger.js';
-import { materialise, type RouteShape, type Step, stepsArbitrary } from './test-fuzz-requests.js';
-import { ADMIN, ALICE, APP_ROUTES, createWorld, settle, type World } from './test-fuzz-world.js';
+import { checkAnswer, type Exchange, Violation } from '../testing/fuzz-checks.js';
+import { createLedger, type Ledger } from '../testing/fuzz-ledger.js';
+import { materialise, type RouteShape, type Step, stepsArbitrary } from '../testing/fuzz-requests.js';
+import { ADMIN, ALICE, APP_ROUTES, createWorld, settle, type World } from '../testing/fuzz-world.js';
 
 // FUZZ_RUNS and FUZZ_BUDGET_MS run it longer by hand; CI keeps the defaults. FUZZ_STATS=1 prints answers by route.
 const NUM_RUNS = Number(process.env['FUZZ_RUNS'] ?? 300);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authFixture, PASSWORD } from '../auth/test-auth.js';
 import { clientAddress } from '../ratelimit/client-address.js';
+import { authFixture, PASSWORD } from '../testing/auth.js';
 import { createProxyTrust, type TrustProxy, withClientAddress } from './trust-proxy.js';
 import type { AuthRequest, RequestHeaders } from './types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeClock } from '../tokens/test-fixtures.js';
+import { fakeClock } from '../testing/token-fixtures.js';
 import { generateKeyEncryptionKey } from './key-encryption-key.js';
 import { createKeyring, type Keyring, type KeyringEvent } from './keyring.js';
 import { createMemoryKeyringStore, type KeyringStore } from './keyring-store.js';

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { calculateJwkThumbprint } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
-import { fakeClock } from '../tokens/test-fixtures.js';
+import { fakeClock } from '../testing/token-fixtures.js';
 import { SIGNING_ALGORITHMS } from './algorithms.js';
 import { generateSigningKey } from './generate-key.js';
 import { importHmacSecret } from './import-hmac-secret.js';

@@ -1,9 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAuthError } from '../errors/auth-error.js';
-import { fakeClock } from '../tokens/test-fixtures.js';
+import {
+  API,
+  SERVICE_ID,
+  SERVICE_SECRET,
+  startTestProvider,
+  type TestProvider,
+} from '../testing/openid-provider.js';
+import { fakeClock } from '../testing/token-fixtures.js';
 import { createClientCredentials } from './client-credentials.js';
 import { createResourceServer } from './resource-server.js';
-import { API, SERVICE_ID, SERVICE_SECRET, startTestProvider, type TestProvider } from './test-provider.js';
 
 let idp: TestProvider;
 beforeAll(async () => {

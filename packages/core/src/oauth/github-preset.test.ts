@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInFixture, tokenCookiesSet } from '../testing/openid-provider.js';
 import { githubPreset } from './github-preset.js';
-import { signInFixture, tokenCookiesSet } from './test-provider.js';
 
 // A stand-in for GitHub (Enterprise Server layout: /login/oauth/… and /api/v3/…) on a loopback port,
 // checking what GitHub checks: the client's Basic credentials, the code, the PKCE verifier, the redirect URI.

@@ -7,7 +7,7 @@ import {
   startTestProvider,
   type TestProvider,
   tokenCookiesSet,
-} from './test-provider.js';
+} from '../testing/openid-provider.js';
 
 // The real provider answers the token endpoint; its answer is then swapped for a forged one, as a
 // compromised network path or a mix-up would. Every forged ID token below is otherwise well-formed.

@@ -8,7 +8,7 @@ import {
   startTestProvider,
   type TestProvider,
   tokenCookiesSet,
-} from './test-provider.js';
+} from '../testing/openid-provider.js';
 
 // Every call to a provider is bounded (10 s by default; 0.3 s here): a 5xx, a refused connection or no
 // answer at all ends the sign-in with 400 invalid_request, never a hang and never a login.

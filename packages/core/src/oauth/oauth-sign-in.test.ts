@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { parseSetCookie } from 'cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, PASSWORD } from '../auth/test-auth.js';
 import { hmacSecretBytes } from '../keys/hmac-secret.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
-import { createStateCookies } from './state-cookie.js';
+import { bearer, PASSWORD } from '../testing/auth.js';
 import {
   ACCOUNTS,
   APP_ORIGIN,
@@ -16,7 +15,8 @@ import {
   type TestProvider,
   tokenCookiesSet,
   withParam,
-} from './test-provider.js';
+} from '../testing/openid-provider.js';
+import { createStateCookies } from './state-cookie.js';
 
 const PEPPER = 'pepper-9bXr2TqLmV7nK4sW8eYc1ZaH6gJ3dF5u'; // test-auth's apiKeyPepper, which keys the state cookie
 

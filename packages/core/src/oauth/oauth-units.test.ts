@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { authFixture } from '../auth/test-auth.js';
 import { createMemoryOAuthStateStore } from '../stores/memory/memory-oauth-state-store.js';
 import { createMemoryRevocationStore } from '../stores/memory/memory-revocation-store.js';
+import { authFixture } from '../testing/auth.js';
 import { googlePreset } from './google-preset.js';
 import { checkIdToken, idTokenAlgorithms, verifiedEmailOf } from './id-token-checks.js';
 import { microsoftPreset } from './microsoft-preset.js';

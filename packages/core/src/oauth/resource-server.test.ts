@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAuthError } from '../errors/auth-error.js';
 import { requireScopes } from '../policy/requirement.js';
-import { createClientCredentials } from './client-credentials.js';
-import { createResourceServer } from './resource-server.js';
 import {
   API,
   claimsOf,
@@ -10,7 +8,9 @@ import {
   SERVICE_SECRET,
   startTestProvider,
   type TestProvider,
-} from './test-provider.js';
+} from '../testing/openid-provider.js';
+import { createClientCredentials } from './client-credentials.js';
+import { createResourceServer } from './resource-server.js';
 
 // Access tokens issued by a real authorization server (oidc-provider: client credentials grant, RFC 8707
 // resource indicator, RFC 9068 JWT access tokens), verified through its discovered JWKS.

@@ -1,9 +1,9 @@
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
+import { FAST_ARGON2 } from '../testing/passwords.js';
 import { parseBcryptHash } from './bcrypt-hash.js';
 import { createPasswordHasher } from './password-hasher.js';
-import { FAST_ARGON2 } from './test-helpers.js';
 
 const PASSWORD = 'legacy-system-passphrase';
 

@@ -1,8 +1,8 @@
 import * as argon2 from '@node-rs/argon2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
+import { FAST_ARGON2 } from '../testing/passwords.js';
 import { createPasswordHasher, type PasswordHasher, type PasswordHasherLoad } from './password-hasher.js';
-import { FAST_ARGON2 } from './test-helpers.js';
 
 vi.mock('@node-rs/argon2', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@node-rs/argon2')>();

@@ -1,11 +1,11 @@
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { describe, expect, it, vi } from 'vitest';
-import { authFixture } from '../auth/test-auth.js';
 import { createMemoryUserDirectory, type UserDirectory } from '../auth/user-directory.js';
 import { AuthError } from '../errors/auth-error.js';
+import { authFixture } from '../testing/auth.js';
+import { FAST_ARGON2 } from '../testing/passwords.js';
 import { migrateLegacyBcryptHashes, type StoredPasswordHash } from './migrate-legacy-hashes.js';
 import { createPasswordHasher } from './password-hasher.js';
-import { FAST_ARGON2 } from './test-helpers.js';
 
 const PASSWORD = 'legacy-system-passphrase';
 const hasher = createPasswordHasher({ argon2: FAST_ARGON2, bcrypt: { minCost: 4 } });

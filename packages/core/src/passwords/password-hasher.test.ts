@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
+import { authRefusal, expectRefused, FAST_ARGON2 } from '../testing/passwords.js';
 import { createDummyHash } from './dummy-hash.js';
 import { createPasswordHasher } from './password-hasher.js';
-import { authRefusal, expectRefused, FAST_ARGON2 } from './test-helpers.js';
 
 const PASSWORD = 'correct horse battery staple';
 

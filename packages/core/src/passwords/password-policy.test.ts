@@ -1,9 +1,9 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { describe, expect, it } from 'vitest';
+import { authRefusal, expectRefused } from '../testing/passwords.js';
 import { isCommonPassword } from './common-passwords.js';
 import { createPasswordPolicy } from './password-policy.js';
 import { passwordScore } from './password-strength.js';
-import { authRefusal, expectRefused } from './test-helpers.js';
 
 describe('createPasswordPolicy', () => {
   const policy = createPasswordPolicy();

@@ -1,8 +1,8 @@
 import * as argon2 from '@node-rs/argon2';
 import * as bcrypt from '@node-rs/bcrypt';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { authRefusal, FAST_ARGON2 } from '../testing/passwords.js';
 import { createPasswordHasher } from './password-hasher.js';
-import { authRefusal, FAST_ARGON2 } from './test-helpers.js';
 
 // Spy on the bindings to see which hash each verification really runs against, and how many.
 vi.mock('@node-rs/argon2', async (importOriginal) => {

@@ -1,8 +1,8 @@
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
+import { FAST_ARGON2 } from '../testing/passwords.js';
 import { createPasswordHasher } from './password-hasher.js';
-import { FAST_ARGON2 } from './test-helpers.js';
 import { parseWrappedBcrypt } from './wrapped-bcrypt.js';
 
 const PASSWORD = 'legacy-system-passphrase';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
+import { principalWith } from '../testing/principal.js';
 import type { Principal } from '../tokens/principal.js';
 import { createPolicy, INSUFFICIENT_PRIVILEGES, type PolicyDefinition } from './create-policy.js';
 import {
@@ -10,7 +11,6 @@ import {
   requireRoles,
   requireScopes,
 } from './requirement.js';
-import { principalWith } from './test-principal.js';
 
 const definition: PolicyDefinition = {
   roles: {

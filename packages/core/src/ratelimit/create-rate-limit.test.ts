@@ -1,9 +1,9 @@
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
+import { failingFactory, recordingFactory } from '../testing/limiters.js';
 import { createRateLimit, type RateLimitOptions } from './create-rate-limit.js';
 import type { RateLimiterFactory, RateLimiterSpec } from './rate-limiter-factory.js';
-import { failingFactory, recordingFactory } from './test-limiters.js';
 
 async function refusal(promise: Promise<unknown>): Promise<AuthError> {
   const error = await promise.then(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeClock } from '../tokens/test-fixtures.js';
+import { fakeClock } from '../testing/token-fixtures.js';
 import { createDeviceCookies } from './device-cookie.js';
 
 const secret = Buffer.alloc(32, 7);

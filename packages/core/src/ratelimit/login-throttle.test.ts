@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
+import { failingFactory, recordingFactory, sharedKeyspaceFactory } from '../testing/limiters.js';
 import { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
-import { failingFactory, recordingFactory, sharedKeyspaceFactory } from './test-limiters.js';
 
 const START = new Date('2030-01-01T00:00:00Z');
 const MINUTE = 60_000;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
 import { createMemoryRefreshTokenStore } from '../stores/memory/memory-refresh-token-store.js';
 import type { RefreshTokenStore } from '../stores/refresh-token-store.js';
-import { fakeClock } from '../tokens/test-fixtures.js';
+import { fakeClock } from '../testing/token-fixtures.js';
 import { createRefreshTokenService, revokedFamilyOf } from './refresh-token-service.js';
 
 async function refusal(promise: Promise<unknown>): Promise<AuthError> {

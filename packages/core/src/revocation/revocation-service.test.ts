@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthError } from '../errors/auth-error.js';
 import { createMemoryRevocationStore } from '../stores/memory/memory-revocation-store.js';
+import { tokenSetup } from '../testing/token-fixtures.js';
 import { nodeCryptoBackend } from '../tokens/backends/node-crypto.js';
-import { tokenSetup } from '../tokens/test-fixtures.js';
 import { createRevocationService } from './revocation-service.js';
 
 async function setup() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthError } from '../errors/auth-error.js';
+import { b64 } from '../testing/token-fixtures.js';
 import { createHeaderCheck } from './jws-header.js';
-import { b64 } from './test-fixtures.js';
 
 function refusal(check: () => unknown): string | undefined {
   try {

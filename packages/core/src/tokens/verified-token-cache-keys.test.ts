@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AuthError } from '../errors/auth-error.js';
 import type { KeySource } from '../keys/key-source.js';
 import { createKeyring } from '../keys/keyring.js';
+import { AUDIENCE, fakeClock, ISSUER, tokenSetup } from '../testing/token-fixtures.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import { createAccessTokenIssuer } from './issue-access-token.js';
-import { AUDIENCE, fakeClock, ISSUER, tokenSetup } from './test-fixtures.js';
 import { createAccessTokenVerifier } from './verify-access-token.js';
 
 // The verified-token cache never outlives the key that signed a token: every way a key stops verifying

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthError } from '../errors/auth-error.js';
+import { b64, signRaw, tokenSetup } from '../testing/token-fixtures.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import type { AccessTokenPrincipal } from './principal.js';
-import { b64, signRaw, tokenSetup } from './test-fixtures.js';
 import { createVerifiedTokenCache } from './verified-token-cache.js';
 
 describe('createVerifiedTokenCache', () => {

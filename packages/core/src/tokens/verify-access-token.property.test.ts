@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
+import { b64, signRaw, tokenSetup } from '../testing/token-fixtures.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import { webCryptoBackend } from './backends/web-crypto.js';
-import { b64, signRaw, tokenSetup } from './test-fixtures.js';
 
 async function outcome(promise: Promise<unknown>): Promise<'ok' | 'refused'> {
   try {

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
 import { generateSigningKey } from '../keys/generate-key.js';
+import { b64, hmacSign, signRaw, tokenSetup } from '../testing/token-fixtures.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import { webCryptoBackend } from './backends/web-crypto.js';
-import { b64, hmacSign, signRaw, tokenSetup } from './test-fixtures.js';
 
 async function refusal(promise: Promise<unknown>): Promise<AuthError> {
   const error = await promise.then(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authFixture, bearer, PASSWORD } from '../test-auth.js';
+import { authFixture, bearer, PASSWORD } from '../../testing/auth.js';
 
 // A policy where one scope is an admin's only: what a user may put on a key is bounded by their role.
 const POLICY = {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { authFixture, bearer, cookieHeader, ORIGIN, PASSWORD } from '../test-auth.js';
+import { authFixture, bearer, cookieHeader, ORIGIN, PASSWORD } from '../../testing/auth.js';
 
 const NEW_PASSWORD = 'a brand new passphrase, nine words';
 const SID = '__Host-portcullis-sid';

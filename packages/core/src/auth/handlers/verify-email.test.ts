@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authFixture, bearer, PASSWORD } from '../test-auth.js';
+import { authFixture, bearer, PASSWORD } from '../../testing/auth.js';
 
 describe('POST /auth/verify-email', () => {
   it('verifies once with the mailed token; a replay, an unknown and a malformed token get 400 invalid_grant', async () => {

@@ -1,10 +1,11 @@
 // Test helper for the route fuzzer (routes.property.test.ts); not part of the package's public API.
 // A ledger of what the answers changed — passwords, spent single-use credentials, revoked keys, ended
 // tokens and sessions — so that later answers, and the end state, can be held to it.
+
+import { parseEmail } from '../auth/email.js';
 import type { AuthRequest } from '../http/types.js';
-import { parseEmail } from './email.js';
-import { COOKIE_GUARDED, type Exchange, effectiveBody, fail, requestText } from './test-fuzz-checks.js';
-import { ADMIN, OAUTH_PERSON, subjectOf, type World } from './test-fuzz-world.js';
+import { COOKIE_GUARDED, type Exchange, effectiveBody, fail, requestText } from './fuzz-checks.js';
+import { ADMIN, OAUTH_PERSON, subjectOf, type World } from './fuzz-world.js';
 
 const ADMIN_ONLY = new Set(['GET /admin/stats', 'POST /admin/keys/rotate']);
 

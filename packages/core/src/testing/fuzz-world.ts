@@ -2,14 +2,14 @@
 // A "world" is one fresh `createAuth` with real accounts, tokens, keys and mailed links in it, and pools of
 // every credential seen so far, so that generated requests can carry real credentials and reach deep code.
 import { randomBytes } from 'node:crypto';
+import { parseEmail } from '../auth/email.js';
 import type { TrustProxy } from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import type { FetchLike } from '../oauth/provider-http.js';
 import { requireRoles, requireScopes } from '../policy/requirement.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
-import { fakeClock } from '../tokens/test-fixtures.js';
-import { parseEmail } from './email.js';
-import { authFixture, ORIGIN } from './test-auth.js';
+import { authFixture, ORIGIN } from './auth.js';
+import { fakeClock } from './token-fixtures.js';
 
 export const ALICE = 'alice@example.com';
 export const ADMIN = 'admin@example.com';

@@ -1,5 +1,5 @@
 import { type RateLimiterAbstract, RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimiterFactory, RateLimiterSpec } from './rate-limiter-factory.js';
+import type { RateLimiterFactory, RateLimiterSpec } from '../ratelimit/rate-limiter-factory.js';
 
 /** A memory factory that keeps every limiter it builds, so tests can look at their counters. */
 export function recordingFactory(): { factory: RateLimiterFactory; built: Map<string, RateLimiterMemory> } {

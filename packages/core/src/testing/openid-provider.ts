@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import Provider, { errors } from 'oidc-provider';
 import type { CreateAuthOptions } from '../auth/create-auth.js';
-import { authFixture } from '../auth/test-auth.js';
 import type { AuthStores } from '../stores/auth-stores.js';
-import { fakeClock } from '../tokens/test-fixtures.js';
+import { authFixture } from './auth.js';
+import { fakeClock } from './token-fixtures.js';
 
 export const APP_ORIGIN = 'http://127.0.0.1:3000';
 export const CLIENT_ID = 'portcullis-app';

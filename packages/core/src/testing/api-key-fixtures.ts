@@ -1,10 +1,10 @@
 // Test helpers for the API-key tests; not part of the package's public API (excluded from `files`).
 import { randomBytes } from 'node:crypto';
 import { expect, vi } from 'vitest';
+import { createApiKeyManager } from '../apikeys/api-key-manager.js';
+import type { ApiKeyManagerOptions } from '../apikeys/api-key-manager-options.js';
 import { AuthError } from '../errors/auth-error.js';
 import { createMemoryApiKeyStore } from '../stores/memory/memory-api-key-store.js';
-import { createApiKeyManager } from './api-key-manager.js';
-import type { ApiKeyManagerOptions } from './api-key-manager-options.js';
 
 export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
 

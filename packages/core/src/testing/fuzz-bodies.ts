@@ -2,7 +2,7 @@
 // Arbitraries of request bodies: the route's own, with wrong types, prototype-pollution members, padded
 // around the 16 KiB limit, deeply nested, not JSON, not UTF-8, or already parsed by a framework.
 import fc from 'fast-check';
-import { exact, index, junk, ref } from './test-fuzz-values.js';
+import { exact, index, junk, ref } from './fuzz-values.js';
 
 const email = fc.oneof(
   { weight: 4, arbitrary: ref('email') },

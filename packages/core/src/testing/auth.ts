@@ -1,11 +1,12 @@
 // Test helpers for the auth-flow tests; not part of the package's public API (excluded from `files`).
+
+import { type Auth, type CreateAuthOptions, createAuth } from '../auth/create-auth.js';
+import { createMemoryUserDirectory } from '../auth/user-directory.js';
 import type { AuthResponse } from '../http/types.js';
 import type { AuthStores } from '../stores/auth-stores.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
-import { fakeClock } from '../tokens/test-fixtures.js';
-import { type Auth, type CreateAuthOptions, createAuth } from './create-auth.js';
-import { createTestMailer } from './test-mailer.js';
-import { createMemoryUserDirectory } from './user-directory.js';
+import { createTestMailer } from './mailer.js';
+import { fakeClock } from './token-fixtures.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
 export const PEPPER = 'pepper-9bXr2TqLmV7nK4sW8eYc1ZaH6gJ3dF5u';

@@ -3,10 +3,10 @@
 // address) and of runs of them, and the neutral request each stands for once a world fills it in.
 import fc from 'fast-check';
 import type { AuthRequest } from '../http/types.js';
-import { type BodySpec, bodyFor } from './test-fuzz-bodies.js';
-import { headersAndQuery } from './test-fuzz-headers.js';
-import { junk, ref, resolve, resolveDeep } from './test-fuzz-values.js';
-import { ORIGIN, PROVIDER, type Target, type World } from './test-fuzz-world.js';
+import { type BodySpec, bodyFor } from './fuzz-bodies.js';
+import { headersAndQuery } from './fuzz-headers.js';
+import { junk, ref, resolve, resolveDeep } from './fuzz-values.js';
+import { ORIGIN, PROVIDER, type Target, type World } from './fuzz-world.js';
 
 const query = fc.oneof(
   { weight: 6, arbitrary: fc.constant('') },

@@ -3,7 +3,7 @@
 // `{{apiKey:0~5}}` for that key with its 6th character changed, `{{access:1<}}` without its last one), so
 // that a counterexample reads well, shrinks, and replays against any fresh world; and junk text.
 import fc from 'fast-check';
-import type { PoolName, World } from './test-fuzz-world.js';
+import type { PoolName, World } from './fuzz-world.js';
 
 /** `{{pool:n}}`, `{{pool:n~i}}` (character i changed) or `{{pool:n<}}` (last character dropped). */
 const PLACEHOLDER = /\{\{([a-zA-Z]+):(\d+)(?:~(\d+)|(<))?\}\}/g;

@@ -2,8 +2,8 @@
 // What must hold of every answer, whatever was asked: the contract's statuses and error shape, no-store,
 // URL credentials refused, CSRF on cookie-authenticated changes, no secret the request did not carry.
 import type { AuthRequest, AuthResponse } from '../http/types.js';
-import type { RouteShape } from './test-fuzz-requests.js';
-import { ORIGIN } from './test-fuzz-world.js';
+import type { RouteShape } from './fuzz-requests.js';
+import { ORIGIN } from './fuzz-world.js';
 
 /** The contract's error codes (contract v2, "Common rules"), and `conflict` for a rotation of configured keys. */
 const ERROR_CODES = new Set([

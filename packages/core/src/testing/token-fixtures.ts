@@ -3,9 +3,9 @@ import { createHmac } from 'node:crypto';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import { createKeyring, type Keyring } from '../keys/keyring.js';
 import type { SigningKey } from '../keys/signing-key.js';
-import type { SignatureBackend } from './backends/signature-backend.js';
-import { createAccessTokenIssuer } from './issue-access-token.js';
-import { type AccessTokenVerifierOptions, createAccessTokenVerifier } from './verify-access-token.js';
+import type { SignatureBackend } from '../tokens/backends/signature-backend.js';
+import { createAccessTokenIssuer } from '../tokens/issue-access-token.js';
+import { type AccessTokenVerifierOptions, createAccessTokenVerifier } from '../tokens/verify-access-token.js';
 
 export const ISSUER = 'https://api.example.test';
 export const AUDIENCE = 'portcullis-demo';

@@ -3,8 +3,8 @@
 // authentication), then real and broken `Authorization`, `Cookie`, `Origin`, `X-API-Key`,
 // `X-Forwarded-For` and `Content-Type`, repeated or not.
 import fc from 'fast-check';
-import { exact, index, junk, ref } from './test-fuzz-values.js';
-import { ORIGIN, PROVIDER } from './test-fuzz-world.js';
+import { exact, index, junk, ref } from './fuzz-values.js';
+import { ORIGIN, PROVIDER } from './fuzz-world.js';
 
 const authorization = fc.oneof(
   { weight: 5, arbitrary: ref('access').map((t) => `Bearer ${t}`) },
