@@ -26,8 +26,8 @@ export interface CompactJws {
  * Splits a compact JWS, refusing anything but three non-empty base64url segments before anything is
  * decoded or signed. The character check matters: signing input is hashed as latin1, which keeps only the
  * low byte of each UTF-16 unit, so `Ű` (U+0170) would verify as `p` (0x70) — a different token string
- * carrying a valid signature. The signature segment itself is checked for its canonical spelling by
- * `decodeSignature`.
+ * carrying a valid signature. Each segment is checked for its canonical spelling when it is decoded
+ * (`decodeSignature`, `decodeJsonObject`).
  *
  * @example parseCompactJws('eyJ….eyJ….c2ln').signingInput // 'eyJ….eyJ…'
  */
@@ -71,11 +71,20 @@ export function decodeSignature(segment: string): Buffer {
   return signature;
 }
 
-/** Decodes a base64url JSON segment that must hold a JSON object (not an array, string or null). */
+/** Refuses bytes that are not UTF-8 (rather than reading U+FFFD for them), and keeps a BOM, which JSON refuses. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes a base64url JSON segment that must hold a JSON object (not an array, string or null): the
+ * canonical base64url of UTF-8 JSON (RFC 7515 §2, RFC 7519 §7.2), as for the signature. A segment of
+ * 4n+1 characters, which Node's decoder would shorten by one, or bytes that are no UTF-8 are refused.
+ */
 export function decodeJsonObject(segment: string, what: 'header' | 'payload'): Record<string, unknown> {
+  const bytes = canonicalBytes(segment);
+  if (bytes === undefined) throw invalidToken(`malformed_${what}`);
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    value = JSON.parse(UTF8.decode(bytes));
   } catch (cause) {
     throw invalidToken(`malformed_${what}`, cause);
   }
