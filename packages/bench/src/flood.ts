@@ -101,7 +101,7 @@ async function run(scenario: Scenario, logins: number, outcome: Outcome): Promis
     issuer: ORIGIN,
     audience: 'bench',
     appOrigin: ORIGIN,
-    apiKeyPepper: 'bench-flood-pepper-8Vt3kQ9wZ2mR5xN7cB4j',
+    apiKeys: { pepper: 'bench-flood-pepper-8Vt3kQ9wZ2mR5xN7cB4j' },
     registration: 'open',
     mail: { mailer: { send: async () => {} } },
     passwords: scenario.passwords,

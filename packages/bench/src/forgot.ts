@@ -124,7 +124,7 @@ export async function forgotBench(): Promise<void> {
         issuer: ORIGIN,
         audience: 'bench',
         appOrigin: ORIGIN,
-        apiKeyPepper: 'bench-forgot-pepper-4Jq8mX2vR7tK9wN3zB6c',
+        apiKeys: { pepper: 'bench-forgot-pepper-4Jq8mX2vR7tK9wN3zB6c' },
         mail: { mailer },
       });
       const route = auth.routes.find((r) => r.path === '/auth/password/forgot') as AuthRoute;

@@ -125,28 +125,30 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     issuer: config.tokenIssuer ?? baseUrl,
     audience: config.tokenAudience,
     appOrigin: config.appOrigin ?? baseUrl,
-    apiKeyPepper,
-    apiKeyScopes: DEMO_API_KEY_SCOPES,
+    apiKeys: { pepper: apiKeyPepper, scopes: DEMO_API_KEY_SCOPES },
     policy: DEMO_POLICY,
     registration: config.registration,
     accounts: { registerLimit: config.registerMaxPerIp },
     // Links go to the demo's page at `<APP_ORIGIN>/` (core's default), which reads the token from the fragment.
     mail: { mailer: mail.mailer, appName: 'portcullis demo' },
-    ...(signingKeys === undefined ? {} : { signingKeys }),
-    // Generated keys are stored sealed under KEYRING_KEK; configured ones are never stored.
-    ...(signingKeys === undefined && keyringKek !== undefined ? { keyEncryptionKey: keyringKek } : {}),
-    accessTokenTtl: config.accessTokenTtl,
-    refreshTokenTtl: config.refreshTokenTtl,
-    keyRetirement: Math.max(86_400, config.accessTokenTtl),
-    loginMaxFailures: config.loginMaxFailures,
-    loginMaxFailuresPerAccount: config.loginMaxFailuresPerAccount,
-    loginMaxFailuresPerIp: config.loginMaxFailuresPerIp,
-    loginWindow: config.loginWindow,
+    keys: {
+      signingKeys,
+      // Generated keys are stored sealed under KEYRING_KEK; configured ones are never stored.
+      encryptionKey: signingKeys === undefined ? keyringKek : undefined,
+      retirement: Math.max(86_400, config.accessTokenTtl),
+    },
+    tokens: { accessTtl: config.accessTokenTtl, refreshTtl: config.refreshTokenTtl },
+    login: {
+      maxFailures: config.loginMaxFailures,
+      maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
+      maxFailuresPerIp: config.loginMaxFailuresPerIp,
+      window: config.loginWindow,
+    },
     // The client address (and HTTPS) behind TRUST_PROXY proxies, the same on every framework.
     trustProxy: config.trustProxy,
     // Core asks only once the e-mail is verified: registering an ADMIN_EMAILS address grants nothing.
     roleFor: (email) => (config.adminEmails.has(email) ? 'admin' : 'user'),
-    oauthProviders,
+    oauth: { providers: oauthProviders },
     onEvent: (event) => logEvent(app, event),
   });
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
     issuer: ORIGIN,
     audience: 'portcullis-demo',
     appOrigin: ORIGIN,
-    apiKeyPepper: 'express-adapter-test-pepper-5Hq8Lw2Zr7Tn4Xc9',
+    apiKeys: { pepper: 'express-adapter-test-pepper-5Hq8Lw2Zr7Tn4Xc9' },
     passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
     registration: 'open',
     mail: { mailer: createMemoryMailer() },

@@ -23,7 +23,7 @@ beforeAll(async () => {
     issuer: ORIGIN,
     audience: 'portcullis-demo',
     appOrigin: ORIGIN,
-    apiKeyPepper: 'fastify-adapter-pepper-3Hq8ZmW2xT6vK9pL4nR7',
+    apiKeys: { pepper: 'fastify-adapter-pepper-3Hq8ZmW2xT6vK9pL4nR7' },
     passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
     registration: 'open',
     mail: { mailer: createMemoryMailer() },

@@ -77,7 +77,7 @@ describe('protect()', () => {
       issuer: 'https://api.example',
       audience: 'api',
       appOrigin: 'https://app.example',
-      apiKeyPepper: 'pepper-0123456789abcdef0123456789abcdef',
+      apiKeys: { pepper: 'pepper-0123456789abcdef0123456789abcdef' },
     });
     const { token } = await auth.accessTokens.issue({ subject: 'user-1' });
     const app = new Hono();
@@ -123,7 +123,7 @@ describe('the client address behind a proxy', () => {
       issuer: 'https://api.example',
       audience: 'api',
       appOrigin: 'https://app.example',
-      apiKeyPepper: 'pepper-0123456789abcdef0123456789abcdef',
+      apiKeys: { pepper: 'pepper-0123456789abcdef0123456789abcdef' },
       registration: 'open',
       mail: { mailer: createMemoryMailer() },
       passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },

@@ -70,7 +70,7 @@ beforeAll(async () => {
     issuer: 'http://127.0.0.1',
     audience: 'security-headers-test',
     appOrigin: 'http://127.0.0.1',
-    apiKeyPepper: 'security-headers-test-pepper-7Hq2Lw9Zr4Tn',
+    apiKeys: { pepper: 'security-headers-test-pepper-7Hq2Lw9Zr4Tn' },
   });
   handled = app(auth);
   server = createAdaptorServer({ fetch: handled.fetch }) as Server;

@@ -88,7 +88,7 @@ async function makeAuth(): Promise<Auth> {
     issuer: ORIGIN,
     audience: 'portcullis-demo',
     appOrigin: ORIGIN,
-    apiKeyPepper: 'nest-specifics-pepper-4Wq8zR2mK7vN3xT6bY9c',
+    apiKeys: { pepper: 'nest-specifics-pepper-4Wq8zR2mK7vN3xT6bY9c' },
     passwords: { argon2: { memoryCost: 512, timeCost: 1, parallelism: 1 } },
     registration: 'open',
     mail: { mailer: createMemoryMailer() },

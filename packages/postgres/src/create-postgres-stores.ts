@@ -28,7 +28,7 @@ export interface PostgresStoresOptions extends PostgresStoreOptions {
  *
  * @example
  * const stores = await createPostgresStores(new Pool({ connectionString: process.env.DATABASE_URL }));
- * const auth = await createAuth({ stores, users, issuer, audience, appOrigin, apiKeyPepper });
+ * const auth = await createAuth({ stores, users, issuer, audience, appOrigin, apiKeys: { pepper } });
  */
 export async function createPostgresStores(
   db: PostgresDatabase,

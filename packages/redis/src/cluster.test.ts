@@ -100,7 +100,7 @@ describe.skipIf(!tools.available)('on a Redis Cluster of three masters (started 
           issuer: ORIGIN,
           audience: 'portcullis-cluster-test',
           appOrigin: ORIGIN,
-          apiKeyPepper: 'cluster-test-pepper-4kQ9zW2mX7rT5vB8nC3d',
+          apiKeys: { pepper: 'cluster-test-pepper-4kQ9zW2mX7rT5vB8nC3d' },
           registration: 'open',
           mail: { mailer },
         });

@@ -57,9 +57,8 @@ async function start(message: StartMessage): Promise<StartedApp> {
     issuer: ISSUER,
     audience: AUDIENCE,
     appOrigin: 'http://127.0.0.1',
-    apiKeyPepper: randomBytes(32),
-    algorithm: message.alg,
-    signingKeys: [key],
+    apiKeys: { pepper: randomBytes(32) },
+    keys: { algorithm: message.alg, signingKeys: [key] },
   });
   const { start: startApp } = await APPS[message.framework]();
   return startApp({ alg: message.alg, auth, keys: await peerKeysOf(key, message.privateJwk) });

@@ -115,7 +115,7 @@ describe('key rotation route', () => {
   it('answers 409 when keys come from configuration', async () => {
     const { generateSigningKey } = await import('../keys/generate-key.js');
     const { call, registerAndLogin } = await authFixture({
-      signingKeys: [await generateSigningKey('ES256')],
+      keys: { signingKeys: [await generateSigningKey('ES256')] },
     });
     const admin = await registerAndLogin('admin@example.com', PASSWORD, { verified: true });
     const response = await call('POST', '/admin/keys/rotate', { headers: bearer(admin.accessToken) });

@@ -473,7 +473,7 @@ describe('lockout abuse and registration floods', () => {
   });
 
   it('strangers failing from many addresses lock the account, but never the owner’s browser', async () => {
-    const { call, registerAndLogin } = await authFixture({ loginMaxFailuresPerAccount: 10 });
+    const { call, registerAndLogin } = await authFixture({ login: { maxFailuresPerAccount: 10 } });
     const owner = await registerAndLogin('alice@example.com');
     const device = owner.login.cookie(DEVICE)!;
     const login = (ip: string, password: string, headers: Record<string, string> = {}) =>
@@ -508,11 +508,11 @@ describe('lockout abuse and registration floods', () => {
 });
 
 describe('smaller mends', () => {
-  it('names apiKeyPepper, and the command that makes one, when it is missing or weak', async () => {
-    for (const apiKeyPepper of [undefined, 'changeme'] as const) {
-      const error = await authFixture({ apiKeyPepper: apiKeyPepper as never }).catch((e: unknown) => e);
+  it('names apiKeys.pepper, and the command that makes one, when it is missing or weak', async () => {
+    for (const pepper of [undefined, 'changeme'] as const) {
+      const error = await authFixture({ apiKeys: { pepper: pepper as never } }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toMatch(/^createAuth: apiKeyPepper/);
+      expect((error as Error).message).toMatch(/^portcullis: apiKeys\.pepper: /);
       expect((error as Error).message).toContain("randomBytes(32).toString('base64url')");
     }
   });

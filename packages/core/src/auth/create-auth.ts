@@ -1,6 +1,7 @@
 import type { AdapterAuth } from '../adapter/adapter-auth.js';
 import { AUTHENTICATE_NOW, type AuthenticateNow } from '../adapter/authenticate-now.js';
 import { createApiKeyManager } from '../apikeys/api-key-manager.js';
+import type { ApiKeyManagerOptions } from '../apikeys/api-key-manager-options.js';
 import { createAuthCookies } from '../cookies/auth-cookies.js';
 import type { AuthCookieNames } from '../cookies/cookie-names.js';
 import { createCsrfGuard } from '../csrf/csrf-guard.js';
@@ -14,14 +15,13 @@ import {
 } from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
-import type { SigningAlgorithm } from '../keys/algorithms.js';
 import { assertStrongHmacSecret, GENERATE_HINT, hmacSecretBytes } from '../keys/hmac-secret.js';
-import { createKeyring } from '../keys/keyring.js';
-import { type KeyRotationOptions, parseRotationSchedule } from '../keys/rotation-schedule.js';
-import type { SigningKey } from '../keys/signing-key.js';
+import { createKeyring, type KeyringOptions } from '../keys/keyring.js';
+import { parseRotationSchedule } from '../keys/rotation-schedule.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { asPromise, isThenable } from '../lib/maybe-promise.js';
+import { optionError } from '../lib/option-error.js';
 import { configureOAuthLogin, type OAuthSettings } from '../oauth/configure-login.js';
 import type { OAuthProviderConfig } from '../oauth/provider-config.js';
 import { createPasswordHasher, type PasswordHasherOptions } from '../passwords/password-hasher.js';
@@ -29,15 +29,18 @@ import { createPolicy, type PolicyDefinition } from '../policy/create-policy.js'
 import type { Requirement } from '../policy/requirement.js';
 import { createRateLimit } from '../ratelimit/create-rate-limit.js';
 import { createDeviceCookies } from '../ratelimit/device-cookie.js';
-import { createLoginThrottle } from '../ratelimit/login-throttle.js';
-import { createRefreshTokenService } from '../refresh/refresh-token-service.js';
+import { createLoginThrottle, type LoginThrottleOptions } from '../ratelimit/login-throttle.js';
+import {
+  createRefreshTokenService,
+  type RefreshTokenServiceOptions,
+} from '../refresh/refresh-token-service.js';
 import { createRevocationService } from '../revocation/revocation-service.js';
-import { createSessionManager } from '../sessions/session-manager.js';
+import { createSessionManager, type SessionManagerOptions } from '../sessions/session-manager.js';
 import type { AuthStores } from '../stores/auth-stores.js';
 import { guardStore } from '../stores/guard-store.js';
-import { createAccessTokenIssuer } from '../tokens/issue-access-token.js';
+import { type AccessTokenIssuerOptions, createAccessTokenIssuer } from '../tokens/issue-access-token.js';
 import type { Principal } from '../tokens/principal.js';
-import { createAccessTokenVerifier } from '../tokens/verify-access-token.js';
+import { type AccessTokenVerifierOptions, createAccessTokenVerifier } from '../tokens/verify-access-token.js';
 import { type AccountOptions, createAccountFlow, type Registration } from './account-flow.js';
 import type { MailOptions } from './account-mail.js';
 import type { AuthEvent, AuthParts } from './auth-parts.js';
@@ -56,6 +59,102 @@ import { resendVerification, verifyEmail } from './handlers/verify-email.js';
 import type { UserDirectory } from './user-directory.js';
 import { cookiesOf } from './with-cleared-cookies.js';
 
+/**
+ * Lifetimes of what `createAuth` issues, and the cache of verified access tokens (`createAuth`'s `tokens`).
+ * Each is typed from the part that uses it: the access-token issuer, the refresh-token service, the verifier.
+ */
+export interface AuthTokenOptions {
+  /** Lifetime of an access token, in seconds or as `"15m"`. Default 15 minutes. */
+  accessTtl?: AccessTokenIssuerOptions['ttl'];
+  /** Lifetime of one refresh token, in seconds or as `"7d"`. Default 7 days. */
+  refreshTtl?: RefreshTokenServiceOptions['ttl'];
+  /** Absolute lifetime of a login's refresh family: no rotation extends it. Default: `refreshTtl`. */
+  refreshFamilyLifetime?: RefreshTokenServiceOptions['familyLifetime'];
+  /** Cache of verified access tokens: `false` disables it. Default up to 10 000 entries. */
+  cache?: AccessTokenVerifierOptions['cache'];
+}
+
+/** How access tokens are signed and the signing keys kept (`createAuth`'s `keys`): the keyring's options. */
+export interface AuthKeyOptions {
+  /**
+   * Signing keys managed outside portcullis (e.g. parsed from `SIGNING_KEYS`): the first signs, all verify,
+   * none rotates. Without them, keys are generated into `stores.keyring`.
+   */
+  signingKeys?: KeyringOptions['keys'];
+  /** Algorithm of generated keys. Default `EdDSA`. */
+  algorithm?: KeyringOptions['algorithm'];
+  /**
+   * How long a rotated-out key keeps verifying, in seconds or as `"1d"`. Default 1 day; never less than
+   * `tokens.accessTtl` (a rotated-out key must verify every token it signed).
+   */
+  retirement?: KeyringOptions['retireAfter'];
+  /**
+   * Scheduled rotation of generated keys, e.g. `{ every: '30d', prePublish: '1d' }`: each new key is in the
+   * JWKS `prePublish` before it signs; the one it replaces verifies `retirement` longer. Exactly one
+   * instance rotates (compare-and-set on the stored keyring). `POST /admin/keys/rotate` still rotates at once.
+   */
+  rotation?: KeyringOptions['rotation'];
+  /**
+   * Encrypts the private keys stored in `stores.keyring` (AES-256-GCM, the kid as associated data): 32
+   * random bytes, base64url or bytes. Required when `NODE_ENV=production` and keys are generated (no
+   * `signingKeys`); without it in development, a `keys.stored_unencrypted` event is sent to `onEvent`.
+   */
+  encryptionKey?: KeyringOptions['keyEncryptionKey'];
+  /** Earlier key-encryption keys: a keyring sealed under one opens, and is resealed under `encryptionKey`. */
+  previousEncryptionKeys?: KeyringOptions['previousKeyEncryptionKeys'];
+}
+
+/** Self-service API keys (`createAuth`'s `apiKeys`). Only `pepper` is required. */
+export interface AuthApiKeyOptions {
+  /**
+   * Server-side secret (≥ 32 random bytes, kept outside the database) that keys the API-key hashes and,
+   * through keys derived from it, the OAuth-state and device cookies: required even without API-key routes.
+   */
+  pepper: ApiKeyManagerOptions['pepper'];
+  /** Earlier peppers, still accepted for keys made under them. */
+  previousPeppers?: ApiKeyManagerOptions['previousPeppers'];
+  /**
+   * Scopes an API key may carry. Without it, the API-key routes are not served. A user may give a key only
+   * the scopes their role grants as permissions in `policy` (403 `insufficient_scope` otherwise).
+   */
+  scopes?: ApiKeyManagerOptions['allowedScopes'];
+  /** Visible prefix of new keys; only keys with it verify. Default `pc_live`. */
+  prefix?: ApiKeyManagerOptions['prefix'];
+  /** Requests per minute per API key. Default 600; `false` disables. */
+  rateLimit?: number | false;
+}
+
+/**
+ * Cookie sessions (`createAuth`'s `sessions`): a session unused for `idleTimeout` ends (default `"30m"`), and
+ * every session ends `absoluteTimeout` after login (default `"12h"`).
+ */
+export interface AuthSessionOptions extends Pick<SessionManagerOptions, 'idleTimeout' | 'absoluteTimeout'> {}
+
+/**
+ * Failed-login limits (`createAuth`'s `login`), counted inside `window` (default 15 minutes): `maxFailures`
+ * per e-mail from one client address (default 5); `maxFailuresPerAccount` per e-mail from all addresses, past
+ * which every client without that account's device cookie (set at each successful password login) gets 429
+ * (default 50); `maxFailuresPerIp` per client address, all e-mails (default 100).
+ */
+export interface AuthLoginOptions
+  extends Pick<
+    LoginThrottleOptions,
+    'maxFailures' | 'maxFailuresPerAccount' | 'maxFailuresPerIp' | 'window'
+  > {}
+
+/** Sign-in through OAuth and OpenID providers (`createAuth`'s `oauth`): the providers, and the flow's settings. */
+export interface AuthOAuthOptions extends OAuthSettings {
+  /**
+   * Sign-in providers by name, served at `GET /auth/oauth/<name>/start` and `/callback`: an OpenID provider
+   * (`{ issuer, clientId, clientSecret }`, discovered at first use) or a preset (`googlePreset()`,
+   * `microsoftPreset()`, `githubPreset()`). The redirect URI to register is `<appOrigin>/auth/oauth/<name>/callback`.
+   */
+  providers?: Readonly<Record<string, OAuthProviderConfig>>;
+}
+
+/**
+ * `createAuth`'s options: what spans every flow at the top level, each concern in its own group.
+ */
 export interface CreateAuthOptions {
   /** Where portcullis keeps its state: `createMemoryStores()`, or a store package's. */
   stores: AuthStores;
@@ -67,54 +166,6 @@ export interface CreateAuthOptions {
   audience: string;
   /** The origin(s) cookie-authenticated unsafe requests must come from (CSRF), e.g. `https://app.example`. */
   appOrigin: string | readonly string[];
-  /** Server-side secret the API-key hashes are keyed with (≥ 32 random bytes). */
-  apiKeyPepper: string | Uint8Array;
-  /** Earlier peppers, still accepted for keys made under them. */
-  previousApiKeyPeppers?: readonly (string | Uint8Array)[];
-  /**
-   * Scopes an API key may carry. Without it, the API-key routes are not served. A user may give a key only
-   * the scopes their role grants as permissions in `policy` (403 `insufficient_scope` otherwise).
-   */
-  apiKeyScopes?: readonly string[];
-  /** API-key prefix. Default `pc_live`. */
-  apiKeyPrefix?: string;
-  /** Requests per minute per API key. Default 600; `false` disables. */
-  apiKeyRateLimit?: number | false;
-  /** Signing keys managed outside portcullis (e.g. `SIGNING_KEYS`); otherwise keys are generated into `stores.keyring`. */
-  signingKeys?: readonly SigningKey[];
-  /** Algorithm of generated keys. Default `EdDSA`. */
-  algorithm?: SigningAlgorithm;
-  /** How long a rotated-out key keeps verifying. Default 1 day; never less than the access-token lifetime. */
-  keyRetirement?: number | string;
-  /**
-   * Encrypts the private keys stored in `stores.keyring` (AES-256-GCM, the kid as associated data): 32
-   * random bytes, base64url or bytes. Required when `NODE_ENV=production` and keys are generated (no
-   * `signingKeys`); without it in development, a `keys.stored_unencrypted` event is sent to `onEvent`.
-   */
-  keyEncryptionKey?: string | Uint8Array;
-  /** Earlier key-encryption keys: a keyring sealed under one opens, and is resealed under `keyEncryptionKey`. */
-  previousKeyEncryptionKeys?: readonly (string | Uint8Array)[];
-  /**
-   * Scheduled rotation of generated keys, e.g. `{ every: '30d', prePublish: '1d' }`: each new key is in the
-   * JWKS `prePublish` before it signs; the one it replaces verifies `keyRetirement` longer. Exactly one
-   * instance rotates (compare-and-set on the stored keyring). `POST /admin/keys/rotate` still rotates at once.
-   */
-  keyRotation?: KeyRotationOptions;
-  accessTokenTtl?: number | string;
-  refreshTokenTtl?: number | string;
-  /** Absolute lifetime of a login's refresh family. Default: `refreshTokenTtl`. */
-  refreshFamilyLifetime?: number | string;
-  sessionIdleTimeout?: number | string;
-  sessionAbsoluteTimeout?: number | string;
-  /** Failed logins per e-mail from one client address inside `loginWindow` before 429 for that pair. Default 5. */
-  loginMaxFailures?: number;
-  /**
-   * Failed logins per e-mail from all addresses inside `loginWindow` before 429 for every client without
-   * that account's device cookie (set at each successful password login). Default 50.
-   */
-  loginMaxFailuresPerAccount?: number;
-  /** Failed logins per client address, all e-mails, inside `loginWindow`. Default 100. */
-  loginMaxFailuresPerIp?: number;
   /**
    * Which reverse proxies to believe for the client's address (`X-Forwarded-For`, which login, registration
    * and reset limits count by) and protocol (`X-Forwarded-Proto`): a number of proxies in front of the app
@@ -123,7 +174,16 @@ export interface CreateAuthOptions {
    * headers; this setting alone decides, whatever the framework's own proxy setting says.
    */
   trustProxy?: TrustProxy;
-  loginWindow?: number | string;
+  /** Required: the API-key pepper, which also keys the OAuth-state and device cookies; scopes, prefix, rate limit. */
+  apiKeys: AuthApiKeyOptions;
+  /** Lifetimes of access and refresh tokens, and the verified-token cache. */
+  tokens?: AuthTokenOptions;
+  /** Signing keys: configured or generated, their algorithm, retirement, rotation and encryption at rest. */
+  keys?: AuthKeyOptions;
+  /** Idle and absolute timeouts of cookie sessions. */
+  sessions?: AuthSessionOptions;
+  /** Failed-login limits per address, per account and per client, and their window. */
+  login?: AuthLoginOptions;
   passwords?: PasswordHasherOptions;
   policy?: PolicyDefinition;
   cookieNames?: Partial<AuthCookieNames>;
@@ -140,18 +200,13 @@ export interface CreateAuthOptions {
   registration?: Registration;
   /** How account mail (verification, reset, password-changed notices) is built and delivered. */
   mail?: MailOptions;
-  /** Lifetimes of mailed links and limits of the account routes. */
-  accounts?: AccountOptions;
   /**
-   * Sign-in providers by name, served at `GET /auth/oauth/<name>/start` and `/callback`: an OpenID provider
-   * (`{ issuer, clientId, clientSecret }`, discovered at first use) or a preset (`googlePreset()`,
-   * `microsoftPreset()`, `githubPreset()`). The redirect URI to register is `<appOrigin>/auth/oauth/<name>/callback`.
+   * Lifetimes of mailed links and limits of the account routes. Kept beside `registration`, not in it: the
+   * verification and reset links serve accounts from OAuth or the application too, with registration closed.
    */
-  oauthProviders?: Readonly<Record<string, OAuthProviderConfig>>;
-  /** Settings of the OAuth sign-in flow: state lifetime, timeouts, where to land after signing in. */
-  oauth?: OAuthSettings;
-  /** Cache of verified access tokens. Default 10 000 entries. */
-  tokenCache?: false | { maxEntries?: number };
+  accounts?: AccountOptions;
+  /** Sign-in providers (`oauth.providers`) and the settings of the sign-in flow. */
+  oauth?: AuthOAuthOptions;
   /** Security events, for audit logs; never carries a secret. */
   onEvent?: (event: AuthEvent) => void;
   clock?: Clock;
@@ -175,20 +230,63 @@ export interface Auth extends AuthParts, AdapterAuth {
 }
 
 /**
- * Refuses a missing or weak `apiKeyPepper` at start-up, naming the option: it keys the API-key hashes and
+ * Refuses a missing or weak `apiKeys.pepper` at start-up, naming the option: it keys the API-key hashes and
  * the OAuth-state and device cookies, so nothing works without it.
  */
-function assertApiKeyPepper(pepper: unknown): void {
+function assertApiKeyPepper(pepper: unknown): asserts pepper is string | Uint8Array {
   if (typeof pepper !== 'string' && !(pepper instanceof Uint8Array)) {
-    throw new TypeError(
-      `createAuth: apiKeyPepper is required: a server secret of at least 32 random bytes, kept outside the database, that keys API-key hashes and the OAuth-state and device cookies. ${GENERATE_HINT}`,
+    throw optionError(
+      'apiKeys.pepper',
+      'is required: a server secret of at least 32 random bytes, kept outside the database, that keys API-key hashes and the OAuth-state and device cookies',
+      GENERATE_HINT,
     );
   }
   try {
     assertStrongHmacSecret(hmacSecretBytes(pepper));
   } catch (error) {
-    throw new TypeError(`createAuth: apiKeyPepper: ${(error as Error).message}`);
+    // The weak-secret message already says what to do: split it at the first sentence's end.
+    const message = (error as Error).message;
+    const end = message.indexOf('; ') >= 0 ? message.indexOf('; ') : message.indexOf('. ');
+    throw end < 0
+      ? optionError('apiKeys.pepper', message, GENERATE_HINT)
+      : optionError('apiKeys.pepper', message.slice(0, end), message.slice(end + 2));
   }
+}
+
+/**
+ * Refuses, at start-up and naming `createAuth`'s own options, the `keys` combinations the keyring would
+ * refuse under its option names: rotation or a key-encryption key with configured keys, an earlier
+ * key-encryption key without a current one, generated keys stored in the clear in production.
+ */
+function assertKeyOptions(keys: AuthKeyOptions): void {
+  if (keys.rotation !== undefined && keys.signingKeys !== undefined)
+    throw optionError(
+      'keys.rotation',
+      'needs generated keys: keys from keys.signingKeys never rotate',
+      'remove one of the two',
+    );
+  if (keys.encryptionKey !== undefined && keys.signingKeys !== undefined)
+    throw optionError(
+      'keys.encryptionKey',
+      'protects generated keys in stores.keyring; keys from keys.signingKeys are never stored, so it would protect nothing',
+      'remove one of the two',
+    );
+  if (keys.previousEncryptionKeys !== undefined && keys.encryptionKey === undefined)
+    throw optionError(
+      'keys.previousEncryptionKeys',
+      'needs keys.encryptionKey (the current key)',
+      'set keys.encryptionKey too',
+    );
+  if (
+    keys.signingKeys === undefined &&
+    keys.encryptionKey === undefined &&
+    globalThis.process?.env?.['NODE_ENV'] === 'production'
+  )
+    throw optionError(
+      'keys.encryptionKey',
+      'is required when NODE_ENV=production and signing keys are generated into stores.keyring: without it, whoever reads the stored keyring can sign tokens for any role',
+      `give 32 random bytes (base64url), or configure keys.signingKeys. ${GENERATE_HINT}`,
+    );
 }
 
 /**
@@ -224,8 +322,10 @@ const DEVICE_COOKIE_MAX_AGE = 180 * 86_400;
 function assertSomeRoleGrants(policy: PolicyDefinition | undefined, scopes: ReadonlySet<string>): void {
   const granted = new Set(Object.values(policy?.roles ?? {}).flatMap((role) => role.permissions ?? []));
   if (![...scopes].some((scope) => granted.has(scope))) {
-    throw new TypeError(
-      'apiKeyScopes: no role of `policy` grants any of these scopes, so no user could create a key; add them as permissions, e.g. policy: { roles: { user: { permissions: [...] } } }',
+    throw optionError(
+      'apiKeys.scopes',
+      'no role of `policy` grants any of these scopes, so no user could create a key',
+      'add them as permissions, e.g. policy: { roles: { user: { permissions: [...] } } }',
     );
   }
 }
@@ -237,10 +337,16 @@ function assertSomeRoleGrants(policy: PolicyDefinition | undefined, scopes: Read
  *
  * @example
  * const auth = await createAuth({ stores: createMemoryStores(), users, issuer: 'http://127.0.0.1:3000',
- *   audience: 'portcullis-demo', appOrigin: 'http://127.0.0.1:3000', apiKeyPepper: process.env.API_KEY_PEPPER! });
+ *   audience: 'portcullis-demo', appOrigin: 'http://127.0.0.1:3000', apiKeys: { pepper: process.env.API_KEY_PEPPER! } });
  */
 export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
-  assertApiKeyPepper(options.apiKeyPepper);
+  const apiKeyOptions: Partial<AuthApiKeyOptions> = options.apiKeys ?? {};
+  const pepper = apiKeyOptions.pepper;
+  assertApiKeyPepper(pepper);
+  const tokenOptions = options.tokens ?? {};
+  const keyOptions = options.keys ?? {};
+  const sessionOptions = options.sessions ?? {};
+  const loginOptions = options.login ?? {};
   const clock = options.clock ?? systemClock;
   const proxyTrust = createProxyTrust(options.trustProxy);
   const stores = {
@@ -253,28 +359,28 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     oneTimeTokens: guardStore(options.stores.oneTimeTokens),
     identities: guardStore(options.stores.identities),
   };
-  const accessTtl = parseDuration(options.accessTokenTtl ?? '15m', 'accessTokenTtl');
-  const refreshTtl = parseDuration(options.refreshTokenTtl ?? '7d', 'refreshTokenTtl');
-  const keyRetirement = parseDuration(options.keyRetirement ?? '1d', 'keyRetirement');
+  const accessTtl = parseDuration(tokenOptions.accessTtl ?? '15m', 'tokens.accessTtl');
+  const refreshTtl = parseDuration(tokenOptions.refreshTtl ?? '7d', 'tokens.refreshTtl');
+  const keyRetirement = parseDuration(keyOptions.retirement ?? '1d', 'keys.retirement');
   if (keyRetirement < accessTtl) {
-    throw new TypeError(
-      'keyRetirement must be at least accessTokenTtl: a rotated-out key must verify every token it signed',
+    throw optionError(
+      'keys.retirement',
+      'must be at least tokens.accessTtl: a rotated-out key must verify every token it signed',
+      'lengthen it, or shorten tokens.accessTtl',
     );
   }
-  parseRotationSchedule(options.keyRotation, 'keyRotation');
-  if (options.keyRotation !== undefined && options.signingKeys !== undefined)
-    throw new TypeError('keyRotation needs generated keys: keys from signingKeys never rotate');
+  parseRotationSchedule(keyOptions.rotation, 'keys.rotation');
+  assertKeyOptions(keyOptions);
   const keyring = await createKeyring({
-    algorithm: options.algorithm ?? 'EdDSA',
+    algorithm: keyOptions.algorithm ?? 'EdDSA',
     retireAfter: keyRetirement,
-    ...(options.keyEncryptionKey === undefined ? {} : { keyEncryptionKey: options.keyEncryptionKey }),
-    ...(options.previousKeyEncryptionKeys === undefined
-      ? {}
-      : { previousKeyEncryptionKeys: options.previousKeyEncryptionKeys }),
-    ...(options.keyRotation === undefined ? {} : { rotation: options.keyRotation }),
-    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    keyEncryptionKey: keyOptions.encryptionKey,
+    previousKeyEncryptionKeys: keyOptions.previousEncryptionKeys,
+    rotation: keyOptions.rotation,
+    onEvent: options.onEvent,
     clock,
-    ...(options.signingKeys === undefined ? { store: stores.keyring } : { keys: options.signingKeys }),
+    // Either configured keys or the store: the keyring refuses both.
+    ...(keyOptions.signingKeys === undefined ? { store: stores.keyring } : { keys: keyOptions.signingKeys }),
   });
   const revocations = createRevocationService({
     store: stores.revocations,
@@ -282,10 +388,10 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     clock,
   });
   const apiKeyLimit =
-    options.apiKeyRateLimit === false
+    apiKeyOptions.rateLimit === false
       ? undefined
       : createRateLimit({
-          points: options.apiKeyRateLimit ?? 600,
+          points: apiKeyOptions.rateLimit ?? 600,
           duration: 60,
           keyPrefix: 'portcullis:apikey',
           limiterFactory: options.stores.rateLimiter,
@@ -308,54 +414,47 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       audience: options.audience,
       clock,
       isRevoked: revocations.isRevoked,
-      ...(options.tokenCache === undefined ? {} : { cache: options.tokenCache }),
+      cache: tokenOptions.cache,
     }),
     refreshTokens: createRefreshTokenService({
       store: stores.refreshTokens,
       ttl: refreshTtl,
-      familyLifetime: options.refreshFamilyLifetime ?? refreshTtl,
+      familyLifetime: tokenOptions.refreshFamilyLifetime ?? refreshTtl,
       clock,
     }),
     revocations,
     sessions: createSessionManager({
       store: stores.sessions,
       clock,
-      ...(options.sessionIdleTimeout === undefined ? {} : { idleTimeout: options.sessionIdleTimeout }),
-      ...(options.sessionAbsoluteTimeout === undefined
-        ? {}
-        : { absoluteTimeout: options.sessionAbsoluteTimeout }),
+      idleTimeout: sessionOptions.idleTimeout,
+      absoluteTimeout: sessionOptions.absoluteTimeout,
     }),
     apiKeys: createApiKeyManager({
       store: stores.apiKeys,
-      pepper: options.apiKeyPepper,
+      pepper,
       clock,
-      ...(options.previousApiKeyPeppers === undefined
-        ? {}
-        : { previousPeppers: options.previousApiKeyPeppers }),
-      ...(options.apiKeyScopes === undefined ? {} : { allowedScopes: options.apiKeyScopes }),
-      ...(options.apiKeyPrefix === undefined ? {} : { prefix: options.apiKeyPrefix }),
-      ...(apiKeyLimit === undefined
-        ? {}
-        : { rateLimit: async (keyId: string) => void (await apiKeyLimit.consume(keyId)) }),
+      previousPeppers: apiKeyOptions.previousPeppers,
+      allowedScopes: apiKeyOptions.scopes,
+      prefix: apiKeyOptions.prefix,
+      rateLimit:
+        apiKeyLimit === undefined
+          ? undefined
+          : async (keyId: string) => void (await apiKeyLimit.consume(keyId)),
     }),
     passwords: createPasswordHasher(options.passwords ?? {}),
     loginThrottle: createLoginThrottle({
       limiterFactory: options.stores.rateLimiter,
-      ...(options.loginMaxFailures === undefined ? {} : { maxFailures: options.loginMaxFailures }),
-      ...(options.loginMaxFailuresPerAccount === undefined
-        ? {}
-        : { maxFailuresPerAccount: options.loginMaxFailuresPerAccount }),
-      ...(options.loginMaxFailuresPerIp === undefined
-        ? {}
-        : { maxFailuresPerIp: options.loginMaxFailuresPerIp }),
-      ...(options.loginWindow === undefined ? {} : { window: options.loginWindow }),
+      maxFailures: loginOptions.maxFailures,
+      maxFailuresPerAccount: loginOptions.maxFailuresPerAccount,
+      maxFailuresPerIp: loginOptions.maxFailuresPerIp,
+      window: loginOptions.window,
     }),
     csrf: createCsrfGuard({
       allowedOrigins: typeof options.appOrigin === 'string' ? [options.appOrigin] : options.appOrigin,
     }),
     // Keyed from the pepper (HKDF, its own purpose): a server secret that every instance already shares.
     devices: createDeviceCookies({
-      secret: hmacSecretBytes(options.apiKeyPepper),
+      secret: hmacSecretBytes(pepper),
       maxAge: DEVICE_COOKIE_MAX_AGE,
       clock,
     }),
@@ -363,7 +462,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       accessTtl,
       refreshTtl,
       deviceMaxAge: DEVICE_COOKIE_MAX_AGE,
-      ...(options.cookieNames === undefined ? {} : { names: options.cookieNames }),
+      names: options.cookieNames,
     }),
     policy: createPolicy(options.policy),
     clock,
@@ -388,13 +487,13 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     limiterFactory: options.stores.rateLimiter,
     clock,
   });
-  const apiKeyScopes = options.apiKeyScopes === undefined ? undefined : new Set(options.apiKeyScopes);
+  const apiKeyScopes = apiKeyOptions.scopes === undefined ? undefined : new Set(apiKeyOptions.scopes);
   if (apiKeyScopes !== undefined) assertSomeRoleGrants(options.policy, apiKeyScopes);
 
   const oauthFlow = configureOAuthLogin({
-    providers: options.oauthProviders,
+    providers: options.oauth?.providers,
     settings: options.oauth,
-    apiKeyPepper: options.apiKeyPepper,
+    apiKeyPepper: pepper,
     appOrigin: options.appOrigin,
     stores,
     clock,

@@ -3,7 +3,7 @@ import { generateKeyEncryptionKey } from '../keys/key-encryption-key.js';
 import { createKeyring } from '../keys/keyring.js';
 import type { KeyringStore } from '../keys/keyring-store.js';
 import { createMemoryStores } from '../stores/memory/create-memory-stores.js';
-import { authFixture, bearer, PASSWORD } from '../testing/auth.js';
+import { type AuthFixtureOptions, authFixture, bearer, PASSWORD } from '../testing/auth.js';
 import { fakeClock } from '../testing/token-fixtures.js';
 
 const DAY = 86_400;
@@ -38,10 +38,8 @@ describe('createAuth: scheduled key rotation', () => {
     const { stores, counts } = sharedStores();
     const options = {
       clock,
-      keyEncryptionKey: KEK,
-      keyRotation: { every: '30d', prePublish: '1d' },
-      keyRetirement: '1d',
-    };
+      keys: { encryptionKey: KEK, rotation: { every: '30d', prePublish: '1d' }, retirement: '1d' },
+    } satisfies AuthFixtureOptions;
     const a = await authFixture(options, stores);
     const b = await authFixture(options, stores);
     const { accessToken: before } = await a.registerAndLogin('alice@example.com');
@@ -83,7 +81,7 @@ describe('createAuth: scheduled key rotation', () => {
     });
     expect(kidOf((fromA.body as { access_token: string }).access_token)).toBe(nextKid);
 
-    // The old key retires keyRetirement after it stopped signing.
+    // The old key retires keys.retirement after it stopped signing.
     clock.advance(DAY);
     expect(await published(a)).toEqual([nextKid]);
     expect(await published(b)).toEqual([nextKid]);
@@ -91,7 +89,7 @@ describe('createAuth: scheduled key rotation', () => {
   });
 
   it('still rotates at once through POST /admin/keys/rotate', async () => {
-    const fixture = await authFixture({ keyRotation: { every: '30d', prePublish: '1d' } });
+    const fixture = await authFixture({ keys: { rotation: { every: '30d', prePublish: '1d' } } });
     const admin = await fixture.registerAndLogin('admin@example.com', PASSWORD, { verified: true });
     const rotated = await fixture.call('POST', '/admin/keys/rotate', { headers: bearer(admin.accessToken) });
     expect(rotated.status).toBe(200);
@@ -101,37 +99,37 @@ describe('createAuth: scheduled key rotation', () => {
   });
 
   it('validates the schedule at construction', async () => {
-    await expect(authFixture({ keyRotation: { every: '30d', prePublish: '30d' } })).rejects.toThrow(
-      /^keyRotation\.prePublish/,
+    await expect(authFixture({ keys: { rotation: { every: '30d', prePublish: '30d' } } })).rejects.toThrow(
+      /keys\.rotation\.prePublish:? \(default 1d\) must be shorter than keys\.rotation\.every/,
     );
     const key = (await createKeyring()).current();
-    await expect(authFixture({ keyRotation: { every: '30d' }, signingKeys: [key] })).rejects.toThrow(
-      /^keyRotation needs generated keys/,
+    await expect(authFixture({ keys: { rotation: { every: '30d' }, signingKeys: [key] } })).rejects.toThrow(
+      /^portcullis: keys\.rotation: needs generated keys/,
     );
-    await expect(authFixture({ keyRotation: { every: '30d' }, accessTokenTtl: '2d' })).rejects.toThrow(
-      /^keyRetirement must be at least accessTokenTtl/,
-    );
+    await expect(
+      authFixture({ keys: { rotation: { every: '30d' } }, tokens: { accessTtl: '2d' } }),
+    ).rejects.toThrow(/^portcullis: keys\.retirement: must be at least tokens\.accessTtl/);
   });
 });
 
 describe('createAuth: signing keys at rest', () => {
-  it('refuses to start in production with generated keys and no keyEncryptionKey', async () => {
+  it('refuses to start in production with generated keys and no keys.encryptionKey', async () => {
     vi.stubEnv('NODE_ENV', 'production');
     const stores = createMemoryStores();
     await expect(authFixture({}, stores)).rejects.toThrow(
-      /^keyEncryptionKey is required when NODE_ENV=production/,
+      /^portcullis: keys\.encryptionKey: is required when NODE_ENV=production/,
     );
     expect(await stores.keyring.load()).toBeNull();
-    await expect(authFixture({ keyEncryptionKey: KEK }, stores)).resolves.toBeDefined();
+    await expect(authFixture({ keys: { encryptionKey: KEK } }, stores)).resolves.toBeDefined();
     const key = (await createKeyring()).current();
-    await expect(authFixture({ signingKeys: [key] })).resolves.toBeDefined();
+    await expect(authFixture({ keys: { signingKeys: [key] } })).resolves.toBeDefined();
   });
 
   it('warns through onEvent in development, and stores sealed keys with a KEK', async () => {
     vi.stubEnv('NODE_ENV', 'development');
     const plain = await authFixture();
     expect(plain.events).toContainEqual({ type: 'keys.stored_unencrypted' });
-    const sealed = await authFixture({ keyEncryptionKey: KEK });
+    const sealed = await authFixture({ keys: { encryptionKey: KEK } });
     expect(sealed.events).not.toContainEqual({ type: 'keys.stored_unencrypted' });
     expect((await sealed.stores.keyring.load())!.format).toBe('portcullis.keyring.v2');
   });
@@ -139,18 +137,18 @@ describe('createAuth: signing keys at rest', () => {
   it('keeps tokens verifying across a KEK rotation, and refuses to start under a wrong KEK', async () => {
     const clock = fakeClock();
     const stores = createMemoryStores();
-    const first = await authFixture({ clock, keyEncryptionKey: KEK }, stores);
+    const first = await authFixture({ clock, keys: { encryptionKey: KEK } }, stores);
     const { accessToken } = await first.registerAndLogin('dave@example.com');
     const NEXT = generateKeyEncryptionKey();
     const second = await authFixture(
-      { clock, keyEncryptionKey: NEXT, previousKeyEncryptionKeys: [KEK] },
+      { clock, keys: { encryptionKey: NEXT, previousEncryptionKeys: [KEK] } },
       stores,
     );
     expect(second.events).toContainEqual({ type: 'keys.resealed', reason: 'previous_kek' });
     expect((await second.auth.verifier.verify(accessToken)).subject).toBeDefined();
     const before = await stores.keyring.load();
     await expect(
-      authFixture({ clock, keyEncryptionKey: generateKeyEncryptionKey() }, stores),
+      authFixture({ clock, keys: { encryptionKey: generateKeyEncryptionKey() } }, stores),
     ).rejects.toThrow(/cannot be opened: sealed under a key-encryption key that is not configured/);
     expect(await stores.keyring.load()).toEqual(before);
   });

@@ -1,6 +1,6 @@
 import { parseDuration } from '../lib/duration.js';
 
-/** Scheduled key rotation, as `createAuth({ keyRotation })` and `createKeyring({ rotation })` take it. */
+/** Scheduled key rotation, as `createAuth({ keys: { rotation } })` and `createKeyring({ rotation })` take it. */
 export interface KeyRotationOptions {
   /** How long each key signs before the next one takes over, e.g. `"30d"`. */
   every: number | string;
@@ -20,7 +20,7 @@ export interface RotationSchedule {
 /**
  * Checks a rotation schedule at construction; `TypeError` naming the option otherwise.
  *
- * @example parseRotationSchedule({ every: '30d', prePublish: '1d' }, 'keyRotation')
+ * @example parseRotationSchedule({ every: '30d', prePublish: '1d' }, 'keys.rotation')
  */
 export function parseRotationSchedule(
   options: KeyRotationOptions | undefined,

@@ -12,7 +12,7 @@ import { stateSpender } from './spend-state.js';
 export interface OAuthSettings {
   /**
    * Secret the state cookie is encrypted under (≥ 32 random bytes). Default: a key derived from
-   * `apiKeyPepper` (HKDF, so the two uses never share a key). Changing it only fails sign-ins in flight.
+   * `apiKeys.pepper` (HKDF, so the two uses never share a key). Changing it only fails sign-ins in flight.
    */
   stateSecret?: string | Uint8Array;
   /** How long a started sign-in may take, seconds or `"10m"`. Default and maximum 10 minutes. */
@@ -49,7 +49,7 @@ export function configureOAuthLogin(input: {
   const settings = input.settings ?? {};
   const providers = input.providers ?? {};
   if (typeof providers !== 'object' || providers === null || Array.isArray(providers))
-    throw new TypeError('oauthProviders must be an object of providers by name');
+    throw new TypeError('oauth.providers must be an object of providers by name');
   const stateTtl = parseDuration(settings.stateTtl ?? MAX_STATE_TTL, 'oauth.stateTtl');
   if (!Number.isInteger(stateTtl) || stateTtl < 1 || stateTtl > MAX_STATE_TTL)
     throw new TypeError('oauth.stateTtl must be a whole number of seconds from 1 to 600 (10 minutes)');

@@ -58,7 +58,7 @@ async function primaryEmail(apiUrl: string, context: UserEmailContext): Promise<
  * so the user's e-mail comes from its API (`GET /user/emails`, the primary address) and counts only when
  * GitHub reports it `verified: true`; the account is named by its numeric id (`GET /user`). PKCE, `state` and `client_secret_basic` apply as for any provider.
  *
- * @example createAuth({ …, oauthProviders: { github: githubPreset({ clientId, clientSecret }) } })
+ * @example createAuth({ …, oauth: { providers: { github: githubPreset({ clientId, clientSecret }) } } })
  */
 export function githubPreset(options: GitHubPresetOptions): OAuth2ProviderConfig {
   let web = 'https://github.com';

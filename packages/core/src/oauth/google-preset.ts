@@ -15,7 +15,7 @@ export interface GooglePresetOptions {
  * Sign-in with Google: an OpenID provider at `https://accounts.google.com`, discovered at first use. Google
  * puts `email` and a boolean `email_verified` in the ID token.
  *
- * @example createAuth({ …, oauthProviders: { google: googlePreset({ clientId, clientSecret }) } })
+ * @example createAuth({ …, oauth: { providers: { google: googlePreset({ clientId, clientSecret }) } } })
  */
 export function googlePreset(options: GooglePresetOptions): OidcProviderConfig {
   return {

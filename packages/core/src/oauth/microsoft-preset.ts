@@ -31,7 +31,7 @@ const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
  * Sign-in with Microsoft (Entra ID, v2.0 endpoints) for one tenant: an OpenID provider at
  * `https://login.microsoftonline.com/<tenant>/v2.0`, discovered at first use.
  *
- * @example createAuth({ …, oauthProviders: { microsoft: microsoftPreset({ tenant, clientId, clientSecret }) } })
+ * @example createAuth({ …, oauth: { providers: { microsoft: microsoftPreset({ tenant, clientId, clientSecret }) } } })
  */
 export function microsoftPreset(options: MicrosoftPresetOptions): OidcProviderConfig {
   const { tenant } = options;

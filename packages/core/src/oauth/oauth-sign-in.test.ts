@@ -18,7 +18,7 @@ import {
 } from '../testing/openid-provider.js';
 import { createStateCookies } from './state-cookie.js';
 
-const PEPPER = 'pepper-9bXr2TqLmV7nK4sW8eYc1ZaH6gJ3dF5u'; // test-auth's apiKeyPepper, which keys the state cookie
+const PEPPER = 'pepper-9bXr2TqLmV7nK4sW8eYc1ZaH6gJ3dF5u'; // test-auth's apiKeys.pepper, which keys the state cookie
 
 let idp: TestProvider; // e-mail only in UserInfo (oidc-provider's default)
 let idpEmailInIdToken: TestProvider; // e-mail in the ID token

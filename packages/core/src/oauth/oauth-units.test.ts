@@ -197,33 +197,35 @@ describe('presets', () => {
 describe('createAuth OAuth options are checked at start-up', () => {
   const oidc = { issuer: 'https://idp.example', clientId: 'app', clientSecret: 'secret' };
   it.each<[string, Record<string, unknown>]>([
-    ['a provider name that cannot be a path segment', { oauthProviders: { 'Bad Name': oidc } }],
+    ['a provider name that cannot be a path segment', { oauth: { providers: { 'Bad Name': oidc } } }],
     [
       'a plain-http issuer off loopback',
-      { oauthProviders: { oidc: { ...oidc, issuer: 'http://idp.example' } } },
+      { oauth: { providers: { oidc: { ...oidc, issuer: 'http://idp.example' } } } },
     ],
-    ['an issuer that is not a URL', { oauthProviders: { oidc: { ...oidc, issuer: 'idp.example' } } }],
-    ['a missing client secret', { oauthProviders: { oidc: { ...oidc, clientSecret: '' } } }],
+    ['an issuer that is not a URL', { oauth: { providers: { oidc: { ...oidc, issuer: 'idp.example' } } } }],
+    ['a missing client secret', { oauth: { providers: { oidc: { ...oidc, clientSecret: '' } } } }],
     [
       'a protocol parameter among authorizationParams',
-      { oauthProviders: { oidc: { ...oidc, authorizationParams: { state: 'x' } } } },
+      { oauth: { providers: { oidc: { ...oidc, authorizationParams: { state: 'x' } } } } },
     ],
-    ['a scope with a space', { oauthProviders: { oidc: { ...oidc, scopes: ['a b'] } } }],
-    ['an unknown provider type', { oauthProviders: { oidc: { ...oidc, type: 'saml' } } }],
+    ['a scope with a space', { oauth: { providers: { oidc: { ...oidc, scopes: ['a b'] } } } }],
+    ['an unknown provider type', { oauth: { providers: { oidc: { ...oidc, type: 'saml' } } } }],
     [
       'an unknown token endpoint auth method',
-      { oauthProviders: { oidc: { ...oidc, tokenEndpointAuthMethod: 'none' } } },
+      { oauth: { providers: { oidc: { ...oidc, tokenEndpointAuthMethod: 'none' } } } },
     ],
     [
       'an OAuth 2.0 provider without userEmail',
       {
-        oauthProviders: {
-          gh: {
-            ...oidc,
-            type: 'oauth2',
-            authorizationEndpoint: 'https://a.example/a',
-            tokenEndpoint: 'https://a.example/t',
-            scopes: [],
+        oauth: {
+          providers: {
+            gh: {
+              ...oidc,
+              type: 'oauth2',
+              authorizationEndpoint: 'https://a.example/a',
+              tokenEndpoint: 'https://a.example/t',
+              scopes: [],
+            },
           },
         },
       },
@@ -240,8 +242,8 @@ describe('createAuth OAuth options are checked at start-up', () => {
 
   it('accepts a valid configuration without fetching anything', async () => {
     const { auth } = await authFixture({
-      oauthProviders: { oidc, google: googlePreset({ clientId: 'id', clientSecret: 's' }) },
       oauth: {
+        providers: { oidc, google: googlePreset({ clientId: 'id', clientSecret: 's' }) },
         stateTtl: '5m',
         timeout: '3s',
         redirectTo: '/app',

@@ -72,5 +72,5 @@ export interface OAuth2ProviderConfig extends ProviderClient {
   userEmail(context: UserEmailContext): Promise<ProviderEmail | null>;
 }
 
-/** One sign-in provider of `createAuth({ oauthProviders })`: an OpenID provider or a preset. */
+/** One sign-in provider of `createAuth({ oauth: { providers } })`: an OpenID provider or a preset. */
 export type OAuthProviderConfig = OidcProviderConfig | OAuth2ProviderConfig;

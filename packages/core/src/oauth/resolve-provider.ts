@@ -69,7 +69,7 @@ function authorizationParams(value: unknown, what: string): Readonly<Record<stri
 }
 
 /**
- * Checks one entry of `oauthProviders` and prepares it: a wrong option is a `TypeError` at start-up.
+ * Checks one entry of `oauth.providers` and prepares it: a wrong option is a `TypeError` at start-up.
  * Nothing is fetched here — an OpenID provider is discovered at its first sign-in, so an app may start
  * before its provider does.
  */
@@ -78,9 +78,9 @@ export function resolveProvider(
   config: OAuthProviderConfig,
   transport: { timeoutMs: number; fetch: FetchLike | undefined },
 ): ResolvedProvider {
-  const what = `oauthProviders.${name}`;
+  const what = `oauth.providers.${name}`;
   if (!NAME.test(name))
-    throw new TypeError(`oauthProviders: "${name}" must be 1–32 characters of a–z, 0–9 and "-"`);
+    throw new TypeError(`oauth.providers: "${name}" must be 1–32 characters of a–z, 0–9 and "-"`);
   if (typeof config !== 'object' || config === null) throw new TypeError(`${what} must be an object`);
   const clientId = nonEmptyString(config.clientId, `${what}.clientId`);
   const clientSecret = nonEmptyString(config.clientSecret, `${what}.clientSecret`);

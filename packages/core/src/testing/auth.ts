@@ -1,6 +1,11 @@
 // Test helpers for the auth-flow tests; not part of the package's public API (excluded from `files`).
 
-import { type Auth, type CreateAuthOptions, createAuth } from '../auth/create-auth.js';
+import {
+  type Auth,
+  type AuthApiKeyOptions,
+  type CreateAuthOptions,
+  createAuth,
+} from '../auth/create-auth.js';
 import { createMemoryUserDirectory } from '../auth/user-directory.js';
 import type { AuthResponse } from '../http/types.js';
 import type { AuthStores } from '../stores/auth-stores.js';
@@ -37,7 +42,12 @@ function withCookieAccess(response: AuthResponse): Result {
   };
 }
 
-export async function authFixture(overrides: Partial<CreateAuthOptions> = {}, given?: AuthStores) {
+/** Options over the fixture's: each replaces the fixture's whole, but for `apiKeys`, merged over `{ pepper, scopes }`. */
+export type AuthFixtureOptions = Partial<Omit<CreateAuthOptions, 'apiKeys'>> & {
+  apiKeys?: Partial<AuthApiKeyOptions>;
+};
+
+export async function authFixture(overrides: AuthFixtureOptions = {}, given?: AuthStores) {
   const clock = fakeClock();
   // The stores read the same clock as core: an entry core dates by the fake clock (a spent OAuth state, a
   // revocation) must not look long expired to a store reading the real one.
@@ -51,8 +61,6 @@ export async function authFixture(overrides: Partial<CreateAuthOptions> = {}, gi
     issuer: ORIGIN,
     audience: 'portcullis-demo',
     appOrigin: ORIGIN,
-    apiKeyPepper: PEPPER,
-    apiKeyScopes: ['reports:read', 'reports:write'],
     policy: {
       roles: { user: { permissions: ['reports:read', 'reports:write'] }, admin: { inherits: ['user'] } },
     },
@@ -63,6 +71,7 @@ export async function authFixture(overrides: Partial<CreateAuthOptions> = {}, gi
     onEvent: (event) => events.push(event),
     clock,
     ...overrides,
+    apiKeys: { pepper: PEPPER, scopes: ['reports:read', 'reports:write'], ...overrides.apiKeys },
   });
 
   /** Calls the route matching `method` and `url` as an adapter would. */

@@ -99,19 +99,22 @@ export async function createWorld(options: WorldOptions) {
     {
       clock,
       trustProxy: options.trustProxy,
-      oauthProviders: {
-        [PROVIDER]: {
-          type: 'oauth2',
-          issuer: 'https://fuzzhub.example',
-          authorizationEndpoint: 'https://fuzzhub.example/authorize',
-          tokenEndpoint: 'https://fuzzhub.example/token',
-          clientId: 'fuzz-client',
-          clientSecret: 'fuzz-client-secret-7Kq2vX9mR4tL8wZ3nB6c',
-          scopes: ['user:email'],
-          userEmail: async () => ({ email: OAUTH_PERSON, verified: true, subject: '4242' }),
+      oauth: {
+        fetch: fakeProviderFetch,
+        timeout: 2,
+        providers: {
+          [PROVIDER]: {
+            type: 'oauth2',
+            issuer: 'https://fuzzhub.example',
+            authorizationEndpoint: 'https://fuzzhub.example/authorize',
+            tokenEndpoint: 'https://fuzzhub.example/token',
+            clientId: 'fuzz-client',
+            clientSecret: 'fuzz-client-secret-7Kq2vX9mR4tL8wZ3nB6c',
+            scopes: ['user:email'],
+            userEmail: async () => ({ email: OAUTH_PERSON, verified: true, subject: '4242' }),
+          },
         },
       },
-      oauth: { fetch: fakeProviderFetch, timeout: 2 },
     },
     stores,
   );

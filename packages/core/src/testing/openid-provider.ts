@@ -5,9 +5,9 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import Provider, { errors } from 'oidc-provider';
-import type { CreateAuthOptions } from '../auth/create-auth.js';
+import type { AuthOAuthOptions } from '../auth/create-auth.js';
 import type { AuthStores } from '../stores/auth-stores.js';
-import { authFixture } from './auth.js';
+import { type AuthFixtureOptions, authFixture } from './auth.js';
 import { fakeClock } from './token-fixtures.js';
 
 export const APP_ORIGIN = 'http://127.0.0.1:3000';
@@ -285,13 +285,13 @@ export async function followToCallback(location: string, jar = cookieJar()): Pro
 
 /** A browser at the app: `createAuth`'s routes called as an adapter would, with OAuth providers configured. */
 export async function signInFixture(
-  providers: NonNullable<CreateAuthOptions['oauthProviders']>,
-  overrides: Partial<CreateAuthOptions> = {},
+  providers: NonNullable<AuthOAuthOptions['providers']>,
+  overrides: AuthFixtureOptions = {},
   stores?: AuthStores,
 ) {
   const clock = fakeClock(Date.now());
   const fixture = await authFixture(
-    { appOrigin: APP_ORIGIN, clock, oauthProviders: providers, ...overrides },
+    { appOrigin: APP_ORIGIN, clock, ...overrides, oauth: { ...overrides.oauth, providers } },
     stores,
   );
   const { call } = fixture;

@@ -69,9 +69,11 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
         issuer: SUITE_ORIGIN,
         audience: 'portcullis-demo',
         appOrigin: SUITE_ORIGIN,
-        apiKeyPepper: 'adapter-suite-pepper-7Qm2xK9vR4tL8wN3zB6c',
-        // `reports:admin` is an admin's only: a user asking for it must get 403 on every framework.
-        apiKeyScopes: ['reports:read', 'reports:write', 'reports:admin'],
+        apiKeys: {
+          pepper: 'adapter-suite-pepper-7Qm2xK9vR4tL8wN3zB6c',
+          // `reports:admin` is an admin's only: a user asking for it must get 403 on every framework.
+          scopes: ['reports:read', 'reports:write', 'reports:admin'],
+        },
         policy: {
           roles: {
             user: { permissions: ['reports:read', 'reports:write'] },

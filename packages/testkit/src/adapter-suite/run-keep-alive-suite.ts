@@ -47,7 +47,7 @@ export function runKeepAliveSuite(name: string, listen: ListenTestApp): void {
         issuer: SUITE_ORIGIN,
         audience: 'portcullis-demo',
         appOrigin: SUITE_ORIGIN,
-        apiKeyPepper: 'keep-alive-suite-pepper-3Fk8Qw2Lm7Zp4Rt9',
+        apiKeys: { pepper: 'keep-alive-suite-pepper-3Fk8Qw2Lm7Zp4Rt9' },
       });
       ({ port, close } = await listen(auth));
     });

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { authFixture, bearer, PASSWORD } from '../../testing/auth.js';
+import { type AuthFixtureOptions, authFixture, bearer, PASSWORD } from '../../testing/auth.js';
 
 // A policy where one scope is an admin's only: what a user may put on a key is bounded by their role.
 const POLICY = {
-  apiKeyScopes: ['reports:read', 'reports:write', 'keys:admin'],
+  apiKeys: { scopes: ['reports:read', 'reports:write', 'keys:admin'] },
   policy: {
     roles: {
       user: { permissions: ['reports:read', 'reports:write'] },
       admin: { inherits: ['user'], permissions: ['keys:admin'] },
     },
   },
-};
+} satisfies AuthFixtureOptions;
 
 describe('API-key scopes are bounded', () => {
   it('refuses an unknown scope with 400 and a scope the role does not grant with 403 insufficient_scope', async () => {
@@ -53,18 +53,18 @@ describe('API-key scopes are bounded', () => {
     expect(rolled.status).toBe(403);
   });
 
-  it('serves no API-key route without apiKeyScopes: there is no "any scope" default', async () => {
-    const { call } = await authFixture({ apiKeyScopes: undefined });
+  it('serves no API-key route without apiKeys.scopes: there is no "any scope" default', async () => {
+    const { call } = await authFixture({ apiKeys: { scopes: undefined } });
     await expect(call('POST', '/api-keys', { body: { name: 'k', scopes: ['x'] } })).rejects.toThrow(
       /no route/,
     );
     await expect(call('GET', '/api-keys')).rejects.toThrow(/no route/);
   });
 
-  it('refuses, at start-up, apiKeyScopes that no role of the policy grants', async () => {
-    await expect(authFixture({ policy: undefined })).rejects.toThrow(/apiKeyScopes/);
+  it('refuses, at start-up, apiKeys.scopes that no role of the policy grants', async () => {
+    await expect(authFixture({ policy: undefined })).rejects.toThrow(/^portcullis: apiKeys\.scopes: /);
     await expect(authFixture({ policy: { roles: { user: { permissions: ['other'] } } } })).rejects.toThrow(
-      /apiKeyScopes/,
+      /^portcullis: apiKeys\.scopes: /,
     );
   });
 });

@@ -48,7 +48,7 @@ async function assertRoleGrants(parts: AuthParts, principal: AuthContext, scopes
 
 /**
  * `POST /api-keys {name, scopes, expires_in?}` → 201 with the key, shown this once; 400 for a scope outside
- * `apiKeyScopes`, 403 `insufficient_scope` for one the caller's role does not grant.
+ * `apiKeys.scopes`, 403 `insufficient_scope` for one the caller's role does not grant.
  */
 export async function createApiKey(
   parts: AuthParts,
