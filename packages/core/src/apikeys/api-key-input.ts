@@ -9,11 +9,11 @@ const MAX_OWNER_ID_LENGTH = 256;
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const KEY_ID = new RegExp(`^[0-9A-Za-z]{${API_KEY_ID_LENGTH}}$`);
+const API_KEY_ID = new RegExp(`^[0-9A-Za-z]{${API_KEY_ID_LENGTH}}$`);
 
 /** True for a string shaped like a key id; anything else cannot exist, so needs no lookup. */
 export function isApiKeyId(id: unknown): id is string {
-  return typeof id === 'string' && KEY_ID.test(id);
+  return typeof id === 'string' && API_KEY_ID.test(id);
 }
 
 /** True for a syntactically valid scope token, as `allowedScopes` entries must be. */

@@ -8,8 +8,8 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * shape is refused with 400. (Rate limits count a wider form: `emailForCounting`, which also applies NFKC.)
  */
 export function parseEmail(email: string): string {
-  const normalised = email.trim().toLowerCase();
-  if (normalised.length > 254 || !EMAIL_SHAPE.test(normalised))
+  const normalized = email.trim().toLowerCase();
+  if (normalized.length > 254 || !EMAIL_SHAPE.test(normalized))
     throw new AuthError('invalid_request', '"email" must be an e-mail address');
-  return normalised;
+  return normalized;
 }

@@ -8,7 +8,7 @@ import type { TrustProxy } from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import { checkAnswer, type Exchange, Violation } from '../testing/fuzz-checks.js';
 import { createLedger, type Ledger } from '../testing/fuzz-ledger.js';
-import { materialise, type RouteShape, type Step, stepsArbitrary } from '../testing/fuzz-requests.js';
+import { materialize, type RouteShape, type Step, stepsArbitrary } from '../testing/fuzz-requests.js';
 import { ADMIN, ALICE, APP_ROUTES, createWorld, settle, type World } from '../testing/fuzz-world.js';
 
 // FUZZ_RUNS and FUZZ_BUDGET_MS run it longer by hand; CI keeps the defaults. FUZZ_STATS=1 prints answers by route.
@@ -77,7 +77,7 @@ async function runSteps(world: World, routes: readonly RouteShape[], ledger: Led
     const exchanges = await Promise.all(
       step.requests.map((spec) => {
         const route = routes.find((r) => sameTarget(r.target, spec.target))!;
-        return exchange(world, route, materialise(world, route, spec), secretsBefore);
+        return exchange(world, route, materialize(world, route, spec), secretsBefore);
       }),
     );
     for (const answered of exchanges) {

@@ -66,11 +66,11 @@ export function createMemoryUserDirectory(
   const byId = new Map<string, AuthUser>();
   const byEmail = new Map<string, AuthUser>();
   // Stored trimmed and lower-cased, as core looks e-mails up: a user created as "Alice@Example.com" logs in.
-  const normalise = (email: string) => email.trim().toLowerCase();
+  const normalize = (email: string) => email.trim().toLowerCase();
   let next = 1;
   return {
     async findByEmail(email) {
-      const user = byEmail.get(normalise(email));
+      const user = byEmail.get(normalize(email));
       return user === undefined ? null : { ...user };
     },
     async findById(id) {
@@ -78,7 +78,7 @@ export function createMemoryUserDirectory(
       return user === undefined ? null : { ...user };
     },
     async create(input) {
-      const email = normalise(input.email);
+      const email = normalize(input.email);
       if (byEmail.has(email)) return null;
       if (byId.size >= maxEntries) throw new Error(`memory user directory is full (${maxEntries} users)`);
       const user: AuthUser = {

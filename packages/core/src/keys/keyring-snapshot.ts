@@ -165,7 +165,7 @@ export function toKeyringSnapshot(
     revision,
     keys: entries.map((e) => {
       let sealed = sealedCache.get(e.key);
-      if (sealed === undefined || sealed.kek !== sealer.keyId) {
+      if (sealed === undefined || sealed.kek !== sealer.kekId) {
         sealed = Object.freeze(
           sealer.seal(JSON.stringify(e.key.exportPrivateJwk()), sealedKeyContext(e.key.kid)),
         );

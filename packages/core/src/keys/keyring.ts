@@ -277,7 +277,7 @@ export async function createKeyring(options: KeyringOptions = {}): Promise<Keyri
     return false;
   }
 
-  async function loadOrInitialise(keyStore: KeyringStore): Promise<State> {
+  async function loadOrInitialize(keyStore: KeyringStore): Promise<State> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const stored = await keyStore.load();
       if (stored === null) {
@@ -369,7 +369,7 @@ export async function createKeyring(options: KeyringOptions = {}): Promise<Keyri
       options.keys.map((key) => ({ key, activatesAt: 0, retiresAt: null })),
     );
   } else if (store !== undefined) {
-    state = await loadOrInitialise(store);
+    state = await loadOrInitialize(store);
   } else {
     const now = clock();
     state = buildState(1, [

@@ -34,7 +34,7 @@ async function idpKey(kid: string) {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
-async function idpToken(privateKey: CryptoKey, kid: string, alg = 'RS256', typ = 'at+jwt') {
+async function idpAccessToken(privateKey: CryptoKey, kid: string, alg = 'RS256', typ = 'at+jwt') {
   return new SignJWT({ scope: 'reports:read', jti: 'j' })
     .setProtectedHeader({ alg, kid, typ })
     .setIssuer('https://idp.example')
@@ -55,7 +55,7 @@ describe('remote JWKS', () => {
       audience: 'api',
       cache: false,
     });
-    const token = await idpToken(key.privateKey as CryptoKey, 'k1');
+    const token = await idpAccessToken(key.privateKey as CryptoKey, 'k1');
     expect((await verifier.verify(token)).scopes).toEqual(['reports:read']);
     await verifier.verify(token);
     expect(jwks.requests()).toBe(1);
@@ -70,7 +70,7 @@ describe('remote JWKS', () => {
       audience: 'api',
     });
     const error = await verifier
-      .verify(await idpToken(key.privateKey as CryptoKey, 'k1'))
+      .verify(await idpAccessToken(key.privateKey as CryptoKey, 'k1'))
       .catch((e: unknown) => e);
     expect((error as AuthError).reason).toBe('unknown_key');
     expect(jwks.requests()).toBe(0);
@@ -80,7 +80,7 @@ describe('remote JWKS', () => {
 
   it('fails closed with 503 when the JWKS endpoint is down, slow or broken', async () => {
     const key = await idpKey('k1');
-    const token = await idpToken(key.privateKey as CryptoKey, 'k1');
+    const token = await idpAccessToken(key.privateKey as CryptoKey, 'k1');
     for (const reply of [
       { status: 500 },
       { status: 200, body: { nope: true } },
@@ -111,7 +111,7 @@ describe('remote JWKS', () => {
       audience: 'api',
     });
     const error = await verifier
-      .verify(await idpToken(stranger.privateKey as CryptoKey, 'k2'))
+      .verify(await idpAccessToken(stranger.privateKey as CryptoKey, 'k2'))
       .catch((e: unknown) => e);
     expect((error as AuthError).reason).toBe('unknown_key');
   });
@@ -128,7 +128,7 @@ describe('remote JWKS: a cached token never outlives its key at the provider', (
       issuer: 'https://idp.example',
       audience: 'api',
     });
-    const token = await idpToken(k1.privateKey as CryptoKey, 'k1');
+    const token = await idpAccessToken(k1.privateKey as CryptoKey, 'k1');
     await verifier.verify(token);
     await verifier.verify(token);
     expect(verifier.cacheSize).toBe(1);
@@ -148,7 +148,7 @@ describe('remote JWKS: a cached token never outlives its key at the provider', (
     const { verifier, token, k2, serve } = await cachedToken({ cooldown: 0 });
     serve([k2.jwk]); // the provider withdraws k1
     // Another token, signed by the new key, makes the verifier fetch the JWKS again.
-    await verifier.verify(await idpToken(k2.privateKey as CryptoKey, 'k2'));
+    await verifier.verify(await idpAccessToken(k2.privateKey as CryptoKey, 'k2'));
     const error = await verifier.verify(token).catch((e: unknown) => e);
     expect((error as AuthError).reason).toBe('unknown_key');
   });
@@ -157,7 +157,7 @@ describe('remote JWKS: a cached token never outlives its key at the provider', (
     const { verifier, token, k2, serve } = await cachedToken({ cooldown: 0 });
     const impostor = await idpKey('k1');
     serve([impostor.jwk, k2.jwk]);
-    await verifier.verify(await idpToken(k2.privateKey as CryptoKey, 'k2'));
+    await verifier.verify(await idpAccessToken(k2.privateKey as CryptoKey, 'k2'));
     const error = await verifier.verify(token).catch((e: unknown) => e);
     expect((error as AuthError).reason).toBe('bad_signature');
   });
@@ -177,7 +177,7 @@ describe('remote JWKS: a cached token never outlives its key at the provider', (
     const { verifier, k1, k2, serve } = await cachedToken({ cooldown: 0 });
     serve([k1.jwk, k2.jwk]);
     // Seen once, the k2 token is not admitted: the one entry left is the k1 token's, not dropped.
-    await verifier.verify(await idpToken(k2.privateKey as CryptoKey, 'k2'));
+    await verifier.verify(await idpAccessToken(k2.privateKey as CryptoKey, 'k2'));
     expect(verifier.cacheSize).toBe(1);
   });
 });

@@ -64,7 +64,7 @@ describe('sealed secrets', () => {
     expect(a.ct).not.toBe(b.ct);
     expect(Buffer.from(a.iv, 'base64url')).toHaveLength(12);
     expect(Buffer.from(a.tag, 'base64url')).toHaveLength(16);
-    expect(a).toMatchObject({ v: 'portcullis.sealed.v1', enc: 'A256GCM', kek: sealer.keyId });
+    expect(a).toMatchObject({ v: 'portcullis.sealed.v1', enc: 'A256GCM', kek: sealer.kekId });
     const stored = JSON.stringify(a);
     expect(stored).not.toContain(SECRET);
     expect(stored).not.toContain(Buffer.from(SECRET).toString('base64url'));
@@ -102,12 +102,12 @@ describe('sealed secrets', () => {
     const current = createSecretSealer({ keyEncryptionKey: KEK });
     const error = refusal(() => current.open(sealed, 'ctx'));
     expect(error.reason).toBe('unknown_key');
-    expect(error.message).toContain(old.keyId);
+    expect(error.message).toContain(old.kekId);
     const rotated = createSecretSealer({ keyEncryptionKey: KEK, previousKeyEncryptionKeys: [OTHER_KEK] });
     const opened = rotated.open(sealed, 'ctx');
     expect(opened.secret.toString()).toBe(SECRET);
     expect(opened.sealedUnderPreviousKey).toBe(true);
-    expect(rotated.seal(SECRET, 'ctx').kek).toBe(rotated.keyId);
+    expect(rotated.seal(SECRET, 'ctx').kek).toBe(rotated.kekId);
   });
 
   it('refuses misuse at construction, naming the option', () => {

@@ -51,7 +51,7 @@ export interface SecretSealerOptions {
 /** Seals secrets for storage and opens them again. */
 export interface SecretSealer {
   /** The `id` of the current key-encryption key. */
-  readonly keyId: string;
+  readonly kekId: string;
   /**
    * Encrypts `secret` under the current key. `context` names what the secret is for (e.g. `"app.api-key-pepper"`)
    * and is authenticated, not stored: a sealed secret copied to another purpose fails to open.
@@ -127,7 +127,7 @@ export function createSecretSealer(options: SecretSealerOptions): SecretSealer {
   byId.set(current.id, current);
 
   return Object.freeze({
-    keyId: current.id,
+    kekId: current.id,
     seal(secret: string | Uint8Array, context: string) {
       assertContext(context);
       if (typeof secret !== 'string' && !(secret instanceof Uint8Array))

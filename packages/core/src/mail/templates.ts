@@ -2,20 +2,20 @@ import { escapeHtml } from './escape-html.js';
 import type { MailContent } from './mailer.js';
 
 /** What every message knows: the application's name and the recipient. */
-export interface MailContext {
+export interface AccountMail {
   /** The name the app signs its mail with. */
   readonly appName: string;
   readonly email: string;
 }
 
 /** A link carrying a one-time token in its fragment, and when that token stops working. */
-export interface LinkMail extends MailContext {
+export interface LinkMail extends AccountMail {
   readonly link: string;
   readonly expiresAt: Date;
 }
 
 /** After a password reset or change. */
-export interface PasswordChangedMail extends MailContext {
+export interface PasswordChangedMail extends AccountMail {
   readonly how: 'reset' | 'change';
   readonly at: Date;
   /** API keys of the account that still work (a reset keeps them): listed so that the owner can review them. */

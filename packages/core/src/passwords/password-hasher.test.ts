@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors/auth-error.js';
-import { authRefusal, expectRefused, FAST_ARGON2 } from '../testing/passwords.js';
+import { expectAuthError, expectRefused, FAST_ARGON2 } from '../testing/passwords.js';
 import { createDummyHash } from './dummy-hash.js';
 import { createPasswordHasher } from './password-hasher.js';
 
@@ -81,7 +81,7 @@ describe('createPasswordHasher', () => {
 
   it('refuses an over-long login password before touching the stored hash', async () => {
     // Were the stored hash read first, this malformed one would throw a plain Error, not an AuthError.
-    const error = await authRefusal(hasher.verify('$argon2id$not-a-hash', 'q'.repeat(129)));
+    const error = await expectAuthError(hasher.verify('$argon2id$not-a-hash', 'q'.repeat(129)));
     expect(error.code).toBe('invalid_request');
     expect(error.reason).toBe('too_long');
   });
@@ -90,7 +90,7 @@ describe('createPasswordHasher', () => {
     const stored = await hasher.hash(PASSWORD);
     for (const value of [undefined, null, 42, ['x'], { password: PASSWORD }]) {
       for (const promise of [hasher.hash(value), hasher.verify(stored, value), hasher.verify(null, value)]) {
-        const error = await authRefusal(promise);
+        const error = await expectAuthError(promise);
         expect(error.code).toBe('invalid_request');
         expect(error.status).toBe(400);
       }

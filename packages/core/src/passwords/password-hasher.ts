@@ -124,7 +124,7 @@ const MAX_MAX_QUEUED = 10_000;
 const QUEUED_PER_SLOT = 8;
 
 // Never quote the stored hash in these: it is secret material too.
-function unrecognisedHash(): Error {
+function unrecognizedHash(): Error {
   return new Error('passwordHasher.verify: the stored hash is not a well-formed argon2 or bcrypt hash');
 }
 
@@ -212,18 +212,18 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     if (isArgon2Family(storedHash)) return { kind: 'argon2', hash: storedHash };
     if (isWrappedBcrypt(storedHash)) {
       const wrapped = parseWrappedBcrypt(storedHash);
-      if (wrapped === undefined) throw unrecognisedHash();
+      if (wrapped === undefined) throw unrecognizedHash();
       if (legacy === undefined) throw bcryptIsOff();
       const { argon2: inner, bcrypt: info } = wrapped;
       return { kind: 'wrapped', argon2: inner, info, refused: refuses(info, legacy.minCost) };
     }
     if (isBcryptFamily(storedHash)) {
       const info = parseBcryptHash(storedHash);
-      if (info === undefined) throw unrecognisedHash();
+      if (info === undefined) throw unrecognizedHash();
       if (legacy === undefined) throw bcryptIsOff();
       return { kind: 'bcrypt', hash: storedHash, refused: refuses(info, legacy.minCost) };
     }
-    throw unrecognisedHash();
+    throw unrecognizedHash();
   }
 
   // While bcrypt is on, every path below computes one bcrypt (real or dummy) and then one argon2id (a verify,
@@ -249,7 +249,7 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     try {
       return await argon2Verify(storedHash, input);
     } catch {
-      throw unrecognisedHash();
+      throw unrecognizedHash();
     }
   }
 

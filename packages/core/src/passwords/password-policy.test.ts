@@ -1,6 +1,6 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { describe, expect, it } from 'vitest';
-import { authRefusal, expectRefused } from '../testing/passwords.js';
+import { expectAuthError, expectRefused } from '../testing/passwords.js';
 import { isCommonPassword } from './common-passwords.js';
 import { createPasswordPolicy } from './password-policy.js';
 import { passwordScore } from './password-strength.js';
@@ -21,7 +21,7 @@ describe('createPasswordPolicy', () => {
   });
 
   it('states the rule in a too-short refusal', async () => {
-    const error = await authRefusal(policy.check('short'));
+    const error = await expectAuthError(policy.check('short'));
     expect(error.message).toBe('Password must be at least 12 characters');
   });
 
@@ -89,7 +89,7 @@ describe('createPasswordPolicy', () => {
 
   it('refuses a non-string with invalid_request', async () => {
     for (const value of [undefined, 123456789012, { password: 'x' }]) {
-      const error = await authRefusal(policy.check(value));
+      const error = await expectAuthError(policy.check(value));
       expect(error.code).toBe('invalid_request');
     }
   });

@@ -74,12 +74,12 @@ describe('wrapLegacyBcryptHash', () => {
       argon2: FAST_ARGON2,
       bcrypt: { minCost: 4, normalization: 'NFKC' },
     });
-    const normalised = await nfkcLegacy.wrapLegacyBcryptHash(
+    const normalized = await nfkcLegacy.wrapLegacyBcryptHash(
       await bcryptHash(typed.normalize('NFKC'), { cost: 4 }),
     );
-    expect((await nfkcLegacy.verify(normalised, typed)).valid).toBe(true);
-    expect((await nfkcLegacy.verify(normalised, typed.normalize('NFKC'))).valid).toBe(true);
-    expect((await nfkcLegacy.verify(normalised, 'passw\u00F6rd-legacy-\u65E5\u672C')).valid).toBe(false);
+    expect((await nfkcLegacy.verify(normalized, typed)).valid).toBe(true);
+    expect((await nfkcLegacy.verify(normalized, typed.normalize('NFKC'))).valid).toBe(true);
+    expect((await nfkcLegacy.verify(normalized, 'passw\u00F6rd-legacy-\u65E5\u672C')).valid).toBe(false);
   });
 
   it('upgrades a wrapped hash to a plain argon2id hash of the NFKC form on a successful login', async () => {

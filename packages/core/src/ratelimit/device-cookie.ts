@@ -15,7 +15,7 @@ export interface DeviceCookies {
 }
 
 const VERSION = 'd1';
-const ID_BYTES = 16;
+const DEVICE_ID_BYTES = 16;
 const TAG_BYTES = 16;
 const SIGNATURE_BYTES = 32;
 const SHAPE = /^d1\.[0-9a-z]{1,11}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
@@ -47,7 +47,7 @@ export function createDeviceCookies(options: {
   return {
     issue(email) {
       const expiry = Math.floor(options.clock() / 1000 + options.maxAge).toString(36);
-      const body = `${VERSION}.${expiry}.${randomBytes(ID_BYTES).toString('base64url')}.${accountTag(email)}`;
+      const body = `${VERSION}.${expiry}.${randomBytes(DEVICE_ID_BYTES).toString('base64url')}.${accountTag(email)}`;
       return `${body}.${mac(`cookie\n${body}`, SIGNATURE_BYTES)}`;
     },
     verify(value, email) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { randomToken } from '../lib/random.js';
 
 /** 32 random bytes (256 bits) as unpadded base64url: 43 characters. */
-const ID_BYTES = 32;
+const SESSION_ID_BYTES = 32;
 
 // 42 free characters, then one carrying the last 4 bits (its 2 low bits are 0): exactly what randomToken(32) yields.
 const WELL_FORMED = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
@@ -10,7 +10,7 @@ const ID_LENGTH = 43;
 
 /** A fresh session id with 256 bits of entropy (OWASP asks for at least 64; RFC 6749 §10.10 for 128). */
 export function generateSessionId(): string {
-  return randomToken(ID_BYTES);
+  return randomToken(SESSION_ID_BYTES);
 }
 
 /** True when `value` could have come from `generateSessionId`; anything else is refused before any store lookup. */

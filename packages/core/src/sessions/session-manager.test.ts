@@ -122,9 +122,9 @@ describe('createSessionManager', () => {
     expect(Object.isFrozen(principal)).toBe(true);
     expect(Object.isFrozen(principal!.roles)).toBe(true);
     expect(Object.isFrozen(principal!.claims)).toBe(true);
-    const serialised = JSON.stringify(principal);
-    expect(serialised).not.toContain(id);
-    expect(serialised).not.toContain(record.idHash);
+    const serialized = JSON.stringify(principal);
+    expect(serialized).not.toContain(id);
+    expect(serialized).not.toContain(record.idHash);
   });
 
   it('takes roles and scopes only from arrays of strings', async () => {

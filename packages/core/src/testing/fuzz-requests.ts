@@ -175,7 +175,7 @@ function encodePathSegment(value: string): string {
 }
 
 /** The neutral request a generated one stands for, with the world's credentials filled in. */
-export function materialise(world: World, route: RouteShape, spec: FuzzRequest): AuthRequest {
+export function materialize(world: World, route: RouteShape, spec: FuzzRequest): AuthRequest {
   const params = Object.fromEntries(Object.entries(spec.params).map(([k, v]) => [k, resolve(world, v)]));
   const path =
     spec.rawPath === undefined

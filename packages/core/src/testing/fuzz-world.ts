@@ -133,8 +133,8 @@ export async function createWorld(options: WorldOptions) {
     try {
       const email = (JSON.parse(request.body) as { email?: unknown }).email;
       if (typeof email !== 'string') return undefined;
-      const normalised = parseEmail(email);
-      return [...userIds].find(([, known]) => known === normalised)?.[0];
+      const normalized = parseEmail(email);
+      return [...userIds].find(([, known]) => known === normalized)?.[0];
     } catch {
       return undefined;
     }

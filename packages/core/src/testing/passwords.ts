@@ -5,7 +5,7 @@ import { AuthError } from '../errors/auth-error.js';
 export const FAST_ARGON2 = Object.freeze({ memoryCost: 512, timeCost: 1, parallelism: 1 });
 
 /** Awaits a promise expected to reject with an AuthError, and returns it. */
-export async function authRefusal(promise: Promise<unknown>): Promise<AuthError> {
+export async function expectAuthError(promise: Promise<unknown>): Promise<AuthError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
@@ -21,7 +21,7 @@ export async function expectRefused(
   reason: string,
   secret: string,
 ): Promise<AuthError> {
-  const error = await authRefusal(promise);
+  const error = await expectAuthError(promise);
   expect(error.code).toBe(code);
   expect(error.status).toBe(400);
   expect(error.reason).toBe(reason);

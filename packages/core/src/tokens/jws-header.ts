@@ -10,7 +10,7 @@ export interface CheckedHeader {
 const REMEMBERED_HEADERS = 8;
 
 /** `typ` as RFC 9068 §4 compares it: case-insensitively, with an optional `application/` prefix. */
-function normaliseTyp(typ: string): string {
+function normalizeTyp(typ: string): string {
   const lower = typ.toLowerCase();
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
@@ -29,7 +29,7 @@ function normaliseTyp(typ: string): string {
  * checkHeader('eyJhbGciOiJFZERTQSIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImsxIn0'); // { alg: 'EdDSA', kid: 'k1' }
  */
 export function createHeaderCheck(typ: string | null): (segment: string) => CheckedHeader {
-  const expectedTyp = typ === null ? null : normaliseTyp(typ);
+  const expectedTyp = typ === null ? null : normalizeTyp(typ);
   const segments: string[] = [];
   const checkedHeaders: CheckedHeader[] = [];
   let next = 0;
@@ -40,7 +40,7 @@ export function createHeaderCheck(typ: string | null): (segment: string) => Chec
     if (typeof alg !== 'string' || alg === 'none') throw invalidToken('unsupported_alg');
     if ('crit' in header) throw invalidToken('unsupported_crit');
     const headerTyp = header['typ'];
-    if (expectedTyp !== null && (typeof headerTyp !== 'string' || normaliseTyp(headerTyp) !== expectedTyp))
+    if (expectedTyp !== null && (typeof headerTyp !== 'string' || normalizeTyp(headerTyp) !== expectedTyp))
       throw invalidToken('wrong_typ');
     if (kid !== undefined && typeof kid !== 'string') throw invalidToken('malformed_kid');
     const checked: CheckedHeader = Object.freeze({ alg, kid });

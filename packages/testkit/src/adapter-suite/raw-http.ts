@@ -140,7 +140,7 @@ export class ResponseReader {
   }
 }
 
-function serialise(request: RawHttpRequest, host: string): Buffer {
+function serialize(request: RawHttpRequest, host: string): Buffer {
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
   const lines = [`${request.method} ${request.path} HTTP/1.1`, `Host: ${host}`];
   for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`${name}: ${value}`);
@@ -182,7 +182,7 @@ export async function onOneConnection(
         if (typeof previous === 'string' || previous.headers['connection']?.toLowerCase() === 'close') break;
       }
       // A write to a connection the server already reset fails; the reader reports it as the outcome.
-      socket.write(serialise(request, `${host}:${port}`), () => undefined);
+      socket.write(serialize(request, `${host}:${port}`), () => undefined);
       reader.resetTimeout();
       const timer = setTimeout(() => reader.timeOut(), timeoutMs);
       outcomes.push(await reader.read(request.method));
