@@ -1,5 +1,5 @@
 import { type AuthenticateOptions, type Requirement, requireRoles, requireScopes } from '@portcullis/core';
-import type { AdapterAuth } from '@portcullis/core/adapter';
+import { type AdapterAuth, assertAdapterAuth } from '@portcullis/core/adapter';
 import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import { authenticateWith, authorizeWith } from './authenticate.js';
 import { errorHandlerFor } from './errors.js';
@@ -35,9 +35,7 @@ export interface Portcullis {
  * app.use(notFound, pc.errorHandler);
  */
 export function portcullis(auth: AdapterAuth): Portcullis {
-  const { routes, authenticate, authorize, errorResponse } = (auth ?? {}) as Partial<AdapterAuth>;
-  if (!Array.isArray(routes) || [authenticate, authorize, errorResponse].some((f) => typeof f !== 'function'))
-    throw new TypeError('portcullis(): expected what createAuth() or createResourceServer() returned');
+  assertAdapterAuth(auth, 'portcullis(auth)');
   return Object.freeze({
     router: authRouter(auth),
     authenticate: (options?: AuthenticateOptions) => authenticateWith(auth, options),

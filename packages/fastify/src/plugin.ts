@@ -2,13 +2,21 @@ import {
   type AuthContext,
   AuthError,
   type AuthenticateOptions,
-  isRequirement,
   type Requirement,
   requireRoles,
   requireScopes,
   SECURITY_HEADERS,
 } from '@portcullis/core';
-import { type AdapterAuth, authenticateNow, isThenable, type MaybePromise } from '@portcullis/core/adapter';
+import {
+  type AdapterAuth,
+  assertAdapterAuth,
+  assertRequirement,
+  authenticateNow,
+  isThenable,
+  type MaybePromise,
+  optionError,
+  resolveVia,
+} from '@portcullis/core/adapter';
 import type {
   FastifyError,
   FastifyPluginAsync,
@@ -55,25 +63,17 @@ declare module 'fastify' {
   }
 }
 
-const SOURCES = new Set(['bearer', 'apiKey', 'cookie', 'session']);
-
 function checkOptions(options: PortcullisOptions): void {
   const given: Partial<PortcullisOptions> = options ?? {};
-  const { auth } = given;
-  if (typeof auth?.authenticate !== 'function' || typeof auth.errorResponse !== 'function')
-    throw new TypeError(
-      '@portcullis/fastify: the "auth" option must be what createAuth() or createResourceServer() returned',
-    );
+  assertAdapterAuth(given.auth, 'register(portcullis).auth', ['authenticate', 'errorResponse']);
   for (const name of ['errorHandler', 'notFoundHandler'] as const) {
     if (given[name] !== undefined && typeof given[name] !== 'boolean')
-      throw new TypeError(`@portcullis/fastify: the "${name}" option must be a boolean`);
+      throw optionError(
+        `register(portcullis).${name}`,
+        `must be a boolean, not ${typeof given[name]}`,
+        'pass true or false, or omit it for true',
+      );
   }
-}
-
-function checkVia(via: unknown): void {
-  if (via === undefined) return;
-  if (!Array.isArray(via) || via.length === 0 || !via.every((source) => SOURCES.has(source)))
-    throw new TypeError('authenticate(): "via" must list one or more of bearer, apiKey, cookie, session');
 }
 
 const plugin: FastifyPluginAsync<PortcullisOptions> = async (fastify, options) => {
@@ -95,8 +95,7 @@ const plugin: FastifyPluginAsync<PortcullisOptions> = async (fastify, options) =
   }
 
   function authorize(requirement: Requirement): preHandlerHookHandler {
-    if (!isRequirement(requirement))
-      throw new TypeError('authorize(): expected a requirement (requireRoles, requireScopes, anyOf, allOf…)');
+    assertRequirement(requirement, 'authorize()');
     return function portcullisAuthorize(request, _reply, done) {
       // A route that authorizes without authenticating is a bug: fail closed, loudly (500, logged).
       if (request.auth === null)
@@ -113,9 +112,9 @@ const plugin: FastifyPluginAsync<PortcullisOptions> = async (fastify, options) =
   const portcullis: Portcullis = {
     auth,
     authenticate({ via } = {}) {
-      checkVia(via);
-      // A copy, checked once: later changes to the caller's array change nothing.
-      const checked = via === undefined ? {} : { via: Object.freeze([...via]) };
+      // A frozen copy, checked once: later changes to the caller's array change nothing.
+      const resolved = resolveVia(via, 'authenticate().via');
+      const checked: AuthenticateOptions = resolved === undefined ? {} : { via: resolved };
       // Callback style: an async hook costs Fastify a promise and a microtask per request, and on the hot
       // path (a cached token, a memory store) core answers synchronously.
       return function portcullisAuthenticate(request, _reply, done) {

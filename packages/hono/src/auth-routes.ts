@@ -1,3 +1,4 @@
+import { optionError } from '@portcullis/core/adapter';
 import { type Context, Hono } from 'hono';
 import type { GetConnInfo } from 'hono/conninfo';
 import { bodyOf, requestOf, send } from './translate.js';
@@ -45,8 +46,10 @@ function remoteAddressOf(getConnInfo: GetConnInfo, c: Context): string | undefin
 export function authRoutes(auth: AuthRouteSource, options: AuthRoutesOptions): Hono {
   const getConnInfo = (options as Partial<AuthRoutesOptions> | undefined)?.getConnInfo;
   if (typeof getConnInfo !== 'function') {
-    throw new TypeError(
-      "authRoutes(): pass your runtime's getConnInfo, e.g. authRoutes(auth, { getConnInfo }) with getConnInfo from '@hono/node-server/conninfo': login throttling counts each client by its address, and without one every client would share one counter",
+    throw optionError(
+      'authRoutes().getConnInfo',
+      'is missing: login throttling counts each client by its address, and without it every client would share one counter',
+      "pass your runtime's, e.g. authRoutes(auth, { getConnInfo }) with getConnInfo from '@hono/node-server/conninfo'",
     );
   }
   const app = new Hono();

@@ -1,17 +1,17 @@
-import { authenticateNow, isThenable, type MaybePromise } from '@portcullis/core/adapter';
-import type { AuthContext, AuthenticateOptions, CredentialSource } from '@portcullis/core/auth';
 import {
-  isRequirement,
-  type Requirement,
-  requireRoles as roles,
-  requireScopes as scopes,
-} from '@portcullis/core/policy';
+  assertRequirement,
+  authenticateNow,
+  isThenable,
+  type MaybePromise,
+  optionError,
+  resolveVia,
+} from '@portcullis/core/adapter';
+import type { AuthContext, AuthenticateOptions } from '@portcullis/core/auth';
+import { type Requirement, requireRoles as roles, requireScopes as scopes } from '@portcullis/core/policy';
 import type { Context, Env, Handler, Input, MiddlewareHandler } from 'hono';
 import type { HandlerResponse } from 'hono/types';
 import { refusal, requestOf } from './translate.js';
 import type { Authenticator } from './types.js';
-
-const SOURCES: ReadonlySet<string> = new Set<CredentialSource>(['bearer', 'apiKey', 'cookie', 'session']);
 
 type AuthenticatingAuth = Pick<Authenticator, 'authenticate' | 'errorResponse'>;
 
@@ -21,11 +21,8 @@ type AuthenticatingAuth = Pick<Authenticator, 'authenticate' | 'errorResponse'>;
  * `HTTPException`. `via` is checked once, at start-up.
  */
 function authenticator(auth: AuthenticatingAuth, options: AuthenticateOptions, caller: string) {
-  const { via } = options;
-  if (via !== undefined && (via.length === 0 || via.some((source) => !SOURCES.has(source)))) {
-    throw new TypeError(`${caller}: "via" must list one or more of ${[...SOURCES].join(', ')}`);
-  }
-  const authOptions: AuthenticateOptions = via === undefined ? {} : { via: Object.freeze([...via]) };
+  const via = resolveVia(options.via, `${caller}.via`);
+  const authOptions: AuthenticateOptions = via === undefined ? {} : { via };
   const refuse = (error: unknown): never => {
     throw refusal(auth.errorResponse(error), error);
   };
@@ -81,7 +78,12 @@ export function protect<E extends Env, P extends string, I extends Input, R exte
   handler: Handler<E, P, I, R>,
   options: AuthenticateOptions = {},
 ): Handler<E, P, I, R> {
-  if (typeof handler !== 'function') throw new TypeError('protect(): handler must be a function');
+  if (typeof handler !== 'function')
+    throw optionError(
+      'protect().handler',
+      `must be a function, not ${typeof handler}`,
+      'pass the route handler',
+    );
   const authenticated = authenticator(auth, options, 'protect()');
   return function portcullisProtect(c, next) {
     return authenticated<R>(c, () => handler(c, next)) as R;
@@ -98,11 +100,7 @@ export function authorize(
   auth: Pick<Authenticator, 'authorize' | 'errorResponse'>,
   requirement: Requirement,
 ): MiddlewareHandler {
-  if (!isRequirement(requirement)) {
-    throw new TypeError(
-      'authorize(): pass a requirement built with requireRoles(), requireScopes(), anyOf()…',
-    );
-  }
+  assertRequirement(requirement, 'authorize()');
   return async function portcullisAuthorize(c, next) {
     const context = c.get('auth');
     // Middleware order is a programming error, not a client's: answer 500 rather than guess credentials.

@@ -158,6 +158,8 @@ describe('the client address behind a proxy', () => {
 
   it('attack: no getConnInfo is a start-up error, never one counter shared by every client', () => {
     const source = { routes: [], errorResponse: () => ({ status: 500, headers: {}, cookies: [] }) };
-    expect(() => authRoutes(source, {} as never)).toThrow(/getConnInfo/);
+    expect(() => authRoutes(source, {} as never)).toThrow(
+      /^portcullis: authRoutes\(\)\.getConnInfo: is missing/,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { MailMessage } from '@portcullis/core';
+import { optionError } from '@portcullis/core/adapter';
 import type { SendMailOptions } from 'nodemailer';
 import { isSingleMailbox } from './address.js';
 
@@ -14,25 +15,33 @@ const MAX_PART_LENGTH = 1_000_000;
  */
 export function assertMailMessage(message: MailMessage): void {
   if (typeof message !== 'object' || message === null) {
-    throw new TypeError('@portcullis/mail: a message must be an object');
+    throw optionError('send(message)', 'must be an object', 'pass { to, kind, subject, text, html }');
   }
   if (!isSingleMailbox(message.to)) {
-    throw new TypeError('@portcullis/mail: message `to` must be exactly one e-mail address');
+    throw optionError(
+      'send(message).to',
+      'must be exactly one e-mail address',
+      'send one message per recipient',
+    );
   }
   if (typeof message.kind !== 'string' || !KIND.test(message.kind)) {
-    throw new TypeError(
-      '@portcullis/mail: message `kind` must be a lower-case identifier (e.g. verify_email)',
+    throw optionError(
+      'send(message).kind',
+      'must be a lower-case identifier of at most 40 characters',
+      'use letters, digits and underscores, such as verify_email',
     );
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: a line break in a subject would end the header.
   if (typeof message.subject !== 'string' || /[\r\n\u0000]/.test(message.subject)) {
-    throw new TypeError('@portcullis/mail: message `subject` must be a string on one line');
+    throw optionError('send(message).subject', 'must be a string on one line', 'remove the line breaks');
   }
   for (const part of ['text', 'html'] as const) {
     const value = message[part];
     if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PART_LENGTH) {
-      throw new TypeError(
-        `@portcullis/mail: message \`${part}\` must be a non-empty string of at most ${MAX_PART_LENGTH} characters`,
+      throw optionError(
+        `send(message).${part}`,
+        `must be a non-empty string of at most ${MAX_PART_LENGTH} characters`,
+        'send both a text and an HTML part, each within the limit',
       );
     }
   }

@@ -152,12 +152,20 @@ describe('createOutboxMailer', () => {
       TypeError,
     );
     await expect(outbox.send(verificationMessage({ kind: '../escape' as 'verify_email' }))).rejects.toThrow(
-      /`kind`/,
+      /^portcullis: send\(message\)\.kind: must be a lower-case identifier/,
     );
     expect(await readdir(root)).toEqual([]);
-    expect(() => createOutboxMailer({ dir: '' })).toThrow(/`dir`/);
-    expect(() => createOutboxMailer({ dir: root, maxFiles: 0 })).toThrow(/`maxFiles`/);
-    expect(() => createOutboxMailer({ dir: root, maxFiles: 2.5 })).toThrow(/`maxFiles`/);
-    expect(() => createOutboxMailer({ dir: root, from: 'nobody' })).toThrow(/`from`/);
+    expect(() => createOutboxMailer({ dir: '' })).toThrow(
+      /^portcullis: createOutboxMailer\.dir: must be a non-empty path;/,
+    );
+    expect(() => createOutboxMailer({ dir: root, maxFiles: 0 })).toThrow(
+      /^portcullis: createOutboxMailer\.maxFiles: must be an integer from 1/,
+    );
+    expect(() => createOutboxMailer({ dir: root, maxFiles: 2.5 })).toThrow(
+      /^portcullis: createOutboxMailer\.maxFiles: must be an integer from 1/,
+    );
+    expect(() => createOutboxMailer({ dir: root, from: 'nobody' })).toThrow(
+      /^portcullis: createOutboxMailer\.from: must be exactly one/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Mailer, MailMessage } from '@portcullis/core';
+import { optionError } from '@portcullis/core/adapter';
 import { createTransport } from 'nodemailer';
 import { isSingleMailbox } from './address.js';
 import { MailDeliveryError } from './errors.js';
@@ -37,20 +38,34 @@ const MAX_MAX_FILES = 1_000_000;
 
 function resolveOutboxOptions(options: OutboxMailerOptions) {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('@portcullis/mail: createOutboxMailer expects an options object');
+    throw optionError(
+      'createOutboxMailer(options)',
+      'must be an object',
+      "pass { dir }, such as { dir: '.outbox' }",
+    );
   }
   if (typeof options.dir !== 'string' || options.dir === '') {
-    throw new TypeError('@portcullis/mail: `dir` must be a non-empty path');
+    throw optionError(
+      'createOutboxMailer.dir',
+      'must be a non-empty path',
+      "pass a directory, such as '.outbox'",
+    );
   }
   const from = options.from ?? DEFAULT_FROM;
   if (!isSingleMailbox(from)) {
-    throw new TypeError(
-      '@portcullis/mail: `from` must be one e-mail address, e.g. "Example <no-reply@localhost>"',
+    throw optionError(
+      'createOutboxMailer.from',
+      'must be exactly one e-mail address',
+      'pass one, such as "Example <no-reply@localhost>", or omit it',
     );
   }
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
   if (!Number.isInteger(maxFiles) || maxFiles < 1 || maxFiles > MAX_MAX_FILES) {
-    throw new TypeError(`@portcullis/mail: \`maxFiles\` must be an integer from 1 to ${MAX_MAX_FILES}`);
+    throw optionError(
+      'createOutboxMailer.maxFiles',
+      `must be an integer from 1 to ${MAX_MAX_FILES}`,
+      `omit it for ${DEFAULT_MAX_FILES}`,
+    );
   }
   return { dir: resolve(options.dir), from, maxFiles };
 }

@@ -61,10 +61,12 @@ describe('createSmtpMailer options: url', () => {
     for (const [url, message] of cases) {
       const error = refusal({ url });
       expect(error.message).toMatch(message);
-      expect(error.message).toMatch(/`url`/);
+      expect(error.message).toMatch(/^portcullis: createSmtpMailer\.url: /);
       expect(error.message).not.toContain('mailbot');
     }
-    expect(refusal({ url: 42 as unknown as string }).message).toMatch(/`url` must be a string/);
+    expect(refusal({ url: 42 as unknown as string }).message).toMatch(
+      /^portcullis: createSmtpMailer\.url: must be a string/,
+    );
   });
 });
 
@@ -78,7 +80,9 @@ describe('createSmtpMailer options: the rest', () => {
       'Name <a@example.com>\r\nBcc: b@example.com',
       42,
     ]) {
-      expect(refusal({ from: from as string }).message).toMatch(/`from` must be one e-mail address/);
+      expect(refusal({ from: from as string }).message).toMatch(
+        /^portcullis: createSmtpMailer\.from: must be exactly one e-mail address/,
+      );
     }
   });
 
@@ -113,16 +117,28 @@ describe('createSmtpMailer options: the rest', () => {
 
   it('refuses timeouts, pool sizes and flags out of range, naming the option', () => {
     expect(refusal({ timeouts: { greetingMs: 0 } }).message).toMatch(
-      /`timeouts.greetingMs` must be an integer/,
+      /^portcullis: createSmtpMailer\.timeouts\.greetingMs: must be an integer/,
     );
-    expect(refusal({ timeouts: { sendMs: Number.POSITIVE_INFINITY } }).message).toMatch(/`timeouts.sendMs`/);
-    expect(refusal({ timeouts: { socketMs: 600_001 } }).message).toMatch(/`timeouts.socketMs`/);
-    expect(refusal({ timeouts: { connectMs: 1.5 } }).message).toMatch(/`timeouts.connectMs`/);
-    expect(refusal({ pool: { maxConnections: 0 } }).message).toMatch(/`pool.maxConnections`/);
-    expect(refusal({ pool: { maxMessages: -1 } }).message).toMatch(/`pool.maxMessages`/);
-    expect(refusal({ pool: 'yes' as unknown as boolean }).message).toMatch(/`pool`/);
+    expect(refusal({ timeouts: { sendMs: Number.POSITIVE_INFINITY } }).message).toMatch(
+      /^portcullis: createSmtpMailer\.timeouts\.sendMs: must be/,
+    );
+    expect(refusal({ timeouts: { socketMs: 600_001 } }).message).toMatch(
+      /^portcullis: createSmtpMailer\.timeouts\.socketMs: must be/,
+    );
+    expect(refusal({ timeouts: { connectMs: 1.5 } }).message).toMatch(
+      /^portcullis: createSmtpMailer\.timeouts\.connectMs: must be/,
+    );
+    expect(refusal({ pool: { maxConnections: 0 } }).message).toMatch(
+      /^portcullis: createSmtpMailer\.pool\.maxConnections: must be/,
+    );
+    expect(refusal({ pool: { maxMessages: -1 } }).message).toMatch(
+      /^portcullis: createSmtpMailer\.pool\.maxMessages: must be/,
+    );
+    expect(refusal({ pool: 'yes' as unknown as boolean }).message).toMatch(
+      /^portcullis: createSmtpMailer\.pool: must be a boolean or an object/,
+    );
     expect(refusal({ tls: { rejectUnauthorized: 'no' as unknown as boolean } }).message).toMatch(
-      /`tls.rejectUnauthorized`/,
+      /^portcullis: createSmtpMailer\.tls\.rejectUnauthorized: must be a boolean/,
     );
   });
 });

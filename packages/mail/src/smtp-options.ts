@@ -1,3 +1,4 @@
+import { optionError } from '@portcullis/core/adapter';
 import { isSingleMailbox } from './address.js';
 import { isLoopbackHost, parseSmtpUrl, type SmtpEndpoint } from './smtp-url.js';
 
@@ -82,19 +83,21 @@ const MAX_TIMEOUT_MS = 600_000;
 /** Validates `createSmtpMailer`'s options once, at construction, with a `TypeError` naming the option. */
 export function resolveSmtpOptions(options: SmtpMailerOptions): ResolvedSmtpOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('@portcullis/mail: createSmtpMailer expects an options object');
+    throw optionError('createSmtpMailer(options)', 'must be an object', 'pass { url, from }');
   }
   const endpoint = parseSmtpUrl(options.url);
   if (!isSingleMailbox(options.from)) {
-    throw new TypeError(
-      '@portcullis/mail: `from` must be one e-mail address, e.g. "Example <no-reply@example.com>"',
+    throw optionError(
+      'createSmtpMailer.from',
+      'must be exactly one e-mail address',
+      'pass one, such as "Example <no-reply@example.com>"',
     );
   }
   const timeouts = { ...DEFAULT_TIMEOUTS };
   for (const name of Object.keys(DEFAULT_TIMEOUTS) as (keyof SmtpTimeouts)[]) {
     const value = options.timeouts?.[name];
     if (value === undefined) continue;
-    timeouts[name] = integerIn(value, 1, MAX_TIMEOUT_MS, `timeouts.${name}`);
+    timeouts[name] = integerIn(value, 1, MAX_TIMEOUT_MS, `timeouts.${name}`, 'milliseconds');
   }
   const tls = {
     requireStartTls: booleanOr(
@@ -111,7 +114,11 @@ function resolvePool(pool: SmtpMailerOptions['pool']): Required<SmtpPoolOptions>
   if (pool === undefined || pool === false) return undefined;
   if (pool === true) return DEFAULT_POOL;
   if (typeof pool !== 'object' || pool === null) {
-    throw new TypeError('@portcullis/mail: `pool` must be a boolean or { maxConnections, maxMessages }');
+    throw optionError(
+      'createSmtpMailer.pool',
+      `must be a boolean or an object, not ${typeof pool}`,
+      'pass true, false or { maxConnections, maxMessages }',
+    );
   }
   return {
     maxConnections:
@@ -125,15 +132,24 @@ function resolvePool(pool: SmtpMailerOptions['pool']): Required<SmtpPoolOptions>
   };
 }
 
-function integerIn(value: unknown, min: number, max: number, name: string): number {
+function integerIn(value: unknown, min: number, max: number, name: string, unit = ''): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`@portcullis/mail: \`${name}\` must be an integer from ${min} to ${max}`);
+    throw optionError(
+      `createSmtpMailer.${name}`,
+      `must be an integer from ${min} to ${max}${unit === '' ? '' : ` ${unit}`}`,
+      'omit it for the default',
+    );
   }
   return value;
 }
 
 function booleanOr(value: unknown, fallback: boolean, name: string): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`@portcullis/mail: \`${name}\` must be a boolean`);
+  if (typeof value !== 'boolean')
+    throw optionError(
+      `createSmtpMailer.${name}`,
+      `must be a boolean, not ${typeof value}`,
+      'pass true or false, or omit it',
+    );
   return value;
 }

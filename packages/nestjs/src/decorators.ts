@@ -3,12 +3,11 @@ import { Reflector } from '@nestjs/core';
 import {
   type AuthContext,
   type CredentialSource,
-  isRequirement,
   type Requirement,
   requireRoles,
   requireScopes,
 } from '@portcullis/core';
-import { assertSources } from './options.js';
+import { assertRequirement, resolveVia } from '@portcullis/core/adapter';
 
 /**
  * Lets a route or controller through the global `AuthGuard` unauthenticated; `request.auth` stays unset.
@@ -34,8 +33,7 @@ export const ScopesRequirement = Reflector.createDecorator<readonly string[], Re
 export const PolicyRequirement = Reflector.createDecorator<Requirement>({
   key: 'portcullis:requires',
   transform: (requirement) => {
-    if (!isRequirement(requirement))
-      throw new TypeError('@Requires() needs a requirement from @portcullis/core');
+    assertRequirement(requirement, '@Requires()');
     return requirement;
   },
 });
@@ -43,8 +41,7 @@ export const PolicyRequirement = Reflector.createDecorator<Requirement>({
 export const CredentialSources = Reflector.createDecorator<readonly CredentialSource[]>({
   key: 'portcullis:credentials',
   transform: (sources) => {
-    assertSources('@Credentials()', sources);
-    return sources;
+    return resolveVia(sources, '@Credentials()') ?? sources;
   },
 });
 

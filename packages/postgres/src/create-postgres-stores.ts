@@ -1,4 +1,5 @@
 import type { AuthStores } from '@portcullis/core';
+import { optionError } from '@portcullis/core/adapter';
 import type { PostgresDatabase } from './database.js';
 import { toQueryable } from './lib/queryable.js';
 import { tableNames, validSchema } from './lib/schema.js';
@@ -38,7 +39,11 @@ export async function createPostgresStores(
   const schema = validSchema(options.schema);
   const runMigrations = options.migrate ?? true;
   if (typeof runMigrations !== 'boolean')
-    throw new TypeError('@portcullis/postgres: `migrate` must be a boolean');
+    throw optionError(
+      'createPostgresStores.migrate',
+      `must be a boolean, not ${typeof runMigrations}`,
+      'pass false to run migrate() yourself, or omit it for true',
+    );
   if (runMigrations) await migrate(db, { schema });
   const t = tableNames(schema);
   return {

@@ -1,3 +1,4 @@
+import { optionError } from '@portcullis/core/adapter';
 import type { PostgresDatabase } from './database.js';
 import { toQueryable } from './lib/queryable.js';
 import { tableNames } from './lib/schema.js';
@@ -35,10 +36,15 @@ export async function purgeExpired(
   db: PostgresDatabase,
   options: PurgeExpiredOptions = {},
 ): Promise<PurgeExpiredResult> {
-  const queryable = toQueryable(db);
-  const t = tableNames(options.schema);
+  const queryable = toQueryable(db, 'purgeExpired');
+  const t = tableNames(options.schema, 'purgeExpired');
   const now = options.now ?? Date.now();
-  if (!Number.isFinite(now)) throw new TypeError('@portcullis/postgres: purgeExpired `now` must be a number');
+  if (!Number.isFinite(now))
+    throw optionError(
+      'purgeExpired.now',
+      'must be a finite number of milliseconds',
+      'omit it for Date.now()',
+    );
   const count = async (sql: string) => (await queryable.query(sql, [now])).rowCount;
   return {
     revocations: await count(`DELETE FROM ${t.revocations} WHERE expires_at <= $1`),

@@ -58,7 +58,7 @@ function newestFirst(a: ApiKeyRecord, b: ApiKeyRecord): number {
  * @example const apiKeys = createRedisApiKeyStore(redis);
  */
 export function createRedisApiKeyStore(redis: RedisClient, options?: RedisStoresOptions): ApiKeyStore {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'createRedisApiKeyStore');
   const keyKey = (id: string) => `${prefix}ak:key:${id}`;
   const ownerKey = (ownerId: string) => `${prefix}ak:owner:${ownerId}`;
   const create = defineScript(redis, 'ApiKeyCreate', 1, CREATE);

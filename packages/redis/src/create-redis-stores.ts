@@ -2,7 +2,7 @@ import type { AuthStores } from '@portcullis/core';
 import { createRedisApiKeyStore } from './api-key-store.js';
 import { createRedisIdentityStore } from './identity-store.js';
 import { createRedisKeyringStore } from './keyring-store.js';
-import type { RedisClient, RedisStoresOptions } from './lib/resolve-options.js';
+import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 import { createRedisOAuthStateStore } from './oauth-state-store.js';
 import { createRedisOneTimeTokenStore } from './one-time-token-store.js';
 import { createRedisRateLimiterFactory } from './rate-limiter-factory.js';
@@ -29,6 +29,8 @@ import { createRedisSessionStore } from './session-store.js';
  * const auth = await createAuth({ stores: createRedisStores(redis), ... });
  */
 export function createRedisStores(redis: RedisClient, options?: RedisStoresOptions): AuthStores {
+  // Checked here first, so that a misused option is named as the caller wrote it.
+  resolveOptions(redis, options);
   return {
     keyring: createRedisKeyringStore(redis, options),
     refreshTokens: createRedisRefreshTokenStore(redis, options),

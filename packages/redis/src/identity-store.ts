@@ -75,7 +75,7 @@ export function identityKeys(prefix: string) {
  * @example const identities = createRedisIdentityStore(redis, { prefix: 'myapp:' });
  */
 export function createRedisIdentityStore(redis: RedisClient, options?: RedisStoresOptions): IdentityStore {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'createRedisIdentityStore');
   const keys = identityKeys(prefix);
   const link = defineScript(redis, 'IdentityLink', 2, LINK);
   const unlink = defineScript(redis, 'IdentityUnlink', 2, UNLINK);

@@ -23,7 +23,7 @@ return 1
  * @example const keyring = await createKeyring({ store: createRedisKeyringStore(redis) });
  */
 export function createRedisKeyringStore(redis: RedisClient, options?: RedisStoresOptions): KeyringStore {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'createRedisKeyringStore');
   const key = `${prefix}keyring`;
   const save = defineScript(redis, 'KeyringSave', 1, SAVE);
   return {

@@ -33,7 +33,7 @@ export async function migrateRedisIdentities(
   redis: RedisClient,
   options?: RedisStoresOptions,
 ): Promise<IdentityMigration> {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'migrateRedisIdentities');
   const store = createRedisIdentityStore(redis, options);
   const result: IdentityMigration = { migrated: 0, conflicts: [] };
   for (const pairKey of await keysMatching(redis, `${prefix}id:pair:`)) {

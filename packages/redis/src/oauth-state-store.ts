@@ -14,7 +14,7 @@ export function createRedisOAuthStateStore(
   redis: RedisClient,
   options?: RedisStoresOptions,
 ): OAuthStateStore {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'createRedisOAuthStateStore');
   return {
     async consume(key, expiresAt) {
       // PXAT takes whole ms: rounded up, so the entry never lapses before the state does.

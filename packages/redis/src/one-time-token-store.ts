@@ -58,7 +58,7 @@ export function createRedisOneTimeTokenStore(
   redis: RedisClient,
   options?: RedisStoresOptions,
 ): OneTimeTokenStore {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'createRedisOneTimeTokenStore');
   const tokensKey = (subject: string) => `${prefix}ott:tokens:${subject}`;
   const lookupKey = (hash: string) => `${prefix}ott:token-subject:${hash}`;
   const issue = defineScript(redis, 'OneTimeTokenIssue', 1, ISSUE);

@@ -47,25 +47,29 @@ describe('createRedisStores options', () => {
 
   it('takes a Cluster, but not one whose offline queue would hold commands through an outage', () => {
     expect(() => createRedisStores(cluster(recommendedClusterOptions))).not.toThrow();
-    expect(() => createRedisStores(cluster({}))).toThrow(/enableOfflineQueue: false/);
+    expect(() => createRedisStores(cluster({}))).toThrow(
+      /^portcullis: createRedisStores\(redis\): is a Cluster that queues commands.*; create it with enableOfflineQueue: false/,
+    );
     expect(() =>
       createRedisStores(
         cluster({ ...recommendedClusterOptions, redisOptions: { maxRetriesPerRequest: null } }),
       ),
-    ).toThrow(/wait forever/);
+    ).toThrow(/^portcullis: createRedisStores\(redis\): can wait forever/);
   });
 
   it('refuses a key prefix that would split what must share a hash slot', () => {
     // Redis hashes what lies between the first `{` and the next `}`: the stores' own tags must be that.
     for (const prefix of ['app{', 'app{:', '{}:', 'a{}b{c}:', 'app:}{']) {
-      expect(() => createRedisStores(client(recommendedRedisOptions), { prefix })).toThrow(/hash tag/);
+      expect(() => createRedisStores(client(recommendedRedisOptions), { prefix })).toThrow(
+        /^portcullis: createRedisStores\.prefix: the key prefix .* opens a hash tag/,
+      );
     }
     expect(() =>
       createRedisStores(client({ ...recommendedRedisOptions, keyPrefix: 'tenant{' }), { prefix: 'x}:' }),
     ).not.toThrow();
     expect(() =>
       createRedisStores(cluster({ ...recommendedClusterOptions, keyPrefix: 'tenant{' }), { prefix: 'app:' }),
-    ).toThrow(/hash tag/);
+    ).toThrow(/^portcullis: createRedisStores\.prefix: the key prefix .* opens a hash tag/);
     // A whole tag of its own puts every key in one slot: consistent, if not spread.
     for (const prefix of ['{app}:', 'app:}', 'app:}{x}']) {
       expect(() => createRedisStores(client(recommendedRedisOptions), { prefix })).not.toThrow();
@@ -73,7 +77,9 @@ describe('createRedisStores options', () => {
   });
 
   it('refuses a client that would wait forever during an outage', () => {
-    expect(() => createRedisStores(client({ maxRetriesPerRequest: null }))).toThrow(/wait forever/);
+    expect(() => createRedisStores(client({ maxRetriesPerRequest: null }))).toThrow(
+      /^portcullis: createRedisStores\(redis\): can wait forever/,
+    );
     expect(() =>
       createRedisStores(client({ maxRetriesPerRequest: null, commandTimeout: 1000 })),
     ).not.toThrow();

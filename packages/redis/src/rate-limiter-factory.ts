@@ -20,7 +20,7 @@ export function createRedisRateLimiterFactory(
   redis: RedisClient,
   options?: RedisStoresOptions,
 ): RateLimiterFactory {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'createRedisRateLimiterFactory');
   return (spec) =>
     new RateLimiterRedis({
       ...spec,

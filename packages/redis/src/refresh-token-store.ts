@@ -103,7 +103,7 @@ export function createRedisRefreshTokenStore(
   redis: RedisClient,
   options?: RedisStoresOptions,
 ): RefreshTokenStore {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'createRedisRefreshTokenStore');
   const familyKey = (id: string) => `${prefix}rt:{family:${id}}`;
   const tokenKey = (familyId: string, hash: string) => `${prefix}rt:{family:${familyId}}:token:${hash}`;
   const lookupKey = (hash: string) => `${prefix}rt:token-family:${hash}`;

@@ -45,7 +45,7 @@ export function createRedisRevocationStore(
   redis: RedisClient,
   options?: RedisStoresOptions,
 ): RevocationStore {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'createRedisRevocationStore');
   const tokenKey = (jti: string) => `${prefix}rev:jti:${jti}`;
   const sessionKey = (sid: string) => `${prefix}rev:sid:${sid}`;
   const subjectKey = (subject: string) => `${prefix}rev:sub:${subject}`;

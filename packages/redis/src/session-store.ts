@@ -55,7 +55,7 @@ return 1
  * @example const sessions = createRedisSessionStore(redis);
  */
 export function createRedisSessionStore(redis: RedisClient, options?: RedisStoresOptions): SessionStore {
-  const { prefix } = resolveOptions(redis, options);
+  const { prefix } = resolveOptions(redis, options, 'createRedisSessionStore');
   const sessionKey = (idHash: string) => `${prefix}session:id:${idHash}`;
   const indexKey = (subject: string) => `${prefix}session:subject:${subject}`;
   const create = defineScript(redis, 'SessionCreate', 1, CREATE);

@@ -2,5 +2,7 @@
 
 export type { MaybePromise } from '../lib/maybe-promise.js';
 export { isThenable } from '../lib/maybe-promise.js';
+export { optionError } from '../lib/option-error.js';
 export type { AdapterAuth } from './adapter-auth.js';
+export { assertAdapterAuth, assertRequirement, resolveVia } from './adapter-options.js';
 export { authenticateNow } from './authenticate-now.js';

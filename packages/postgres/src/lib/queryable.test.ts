@@ -1,4 +1,5 @@
-import { guardStore, isAuthError } from '@portcullis/core';
+import { isAuthError } from '@portcullis/core';
+import { guardStore } from '@portcullis/core/stores';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStores } from '../create-postgres-stores.js';
@@ -9,7 +10,9 @@ import { toQueryable } from './queryable.js';
 describe('toQueryable', () => {
   it('refuses what is neither a pg Pool nor a PGlite instance', () => {
     const client = new pg.Client({ connectionString: 'postgres://127.0.0.1:1/none' });
-    expect(() => toQueryable(client as unknown as PostgresDatabase)).toThrow(/not a single Client/);
+    expect(() => toQueryable(client as unknown as PostgresDatabase)).toThrow(
+      /^portcullis: createPostgresStores\(db\): is a single pg Client, not a Pool/,
+    );
     expect(() => toQueryable({} as PostgresDatabase)).toThrow(TypeError);
     expect(() => toQueryable({ query: async () => ({ rows: [] }) } as unknown as PostgresDatabase)).toThrow(
       TypeError,

@@ -1,3 +1,4 @@
+import { optionError } from '@portcullis/core/adapter';
 import type {
   DriverQueryResult,
   PGliteDatabase,
@@ -86,18 +87,22 @@ function fromPGlite(db: PGliteDatabase): Queryable {
 }
 
 /** Wraps a `pg` Pool or a PGlite instance; a `TypeError` for anything else (a misused option crashes early). */
-export function toQueryable(db: PostgresDatabase): Queryable {
+export function toQueryable(db: PostgresDatabase, caller = 'createPostgresStores'): Queryable {
+  const option = `${caller}(db)`;
+  const fix = 'pass a pg Pool (new pg.Pool(…)) or a PGlite instance';
   if (typeof db !== 'object' || db === null || typeof db.query !== 'function') {
-    throw new TypeError('@portcullis/postgres: expected a pg Pool or a PGlite instance');
+    throw optionError(option, 'is neither a pg Pool nor a PGlite instance', fix);
   }
   if (isPool(db)) {
     if (!('totalCount' in db)) {
-      throw new TypeError(
-        '@portcullis/postgres: pass a pg Pool, not a single Client (one connection cannot run concurrent transactions)',
+      throw optionError(
+        option,
+        'is a single pg Client, not a Pool: one connection cannot run concurrent transactions',
+        fix,
       );
     }
     return fromPool(db);
   }
   if (isPGlite(db)) return fromPGlite(db);
-  throw new TypeError('@portcullis/postgres: expected a pg Pool or a PGlite instance');
+  throw optionError(option, 'is neither a pg Pool nor a PGlite instance', fix);
 }

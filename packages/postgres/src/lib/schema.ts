@@ -1,3 +1,4 @@
+import { optionError } from '@portcullis/core/adapter';
 import { DEFAULT_SCHEMA } from '../options.js';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -7,19 +8,21 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * is checked against a strict pattern instead (lower case, digits, underscore, at most 63 bytes —
  * PostgreSQL's limit for a name) and then always used quoted. `pg_` names are reserved by PostgreSQL.
  */
-export function validSchema(schema: string | undefined): string {
+export function validSchema(schema: string | undefined, caller = 'createPostgresStores'): string {
   const name = schema ?? DEFAULT_SCHEMA;
   if (typeof name !== 'string' || !SCHEMA_NAME.test(name) || name.startsWith('pg_')) {
-    throw new TypeError(
-      `@portcullis/postgres: schema must match ${SCHEMA_NAME} and not start with "pg_" (got ${JSON.stringify(name)})`,
+    throw optionError(
+      `${caller}.schema`,
+      `${JSON.stringify(name)} is not a schema name portcullis accepts`,
+      `give one that matches ${SCHEMA_NAME} and does not start with "pg_", or omit it for "${DEFAULT_SCHEMA}"`,
     );
   }
   return name;
 }
 
 /** The quoted, fully qualified name of every table in one schema, ready to be placed in SQL. */
-export function tableNames(schema: string | undefined) {
-  const s = `"${validSchema(schema)}"`;
+export function tableNames(schema: string | undefined, caller?: string) {
+  const s = `"${validSchema(schema, caller)}"`;
   return {
     schema: s,
     migrations: `${s}.migrations`,

@@ -50,8 +50,8 @@ async function currentVersion(db: Queryable, t: Tables): Promise<number> {
  * await migrate(pool, { schema: 'portcullis' }); // → { applied: [1], version: 1 } the first time
  */
 export async function migrate(db: PostgresDatabase, options: MigrateOptions = {}): Promise<MigrateResult> {
-  const queryable = toQueryable(db);
-  const schema = validSchema(options.schema);
+  const queryable = toQueryable(db, 'migrate');
+  const schema = validSchema(options.schema, 'migrate');
   const t = tableNames(schema);
   const before = await currentVersion(queryable, t);
   if (before >= LATEST_VERSION) return { applied: [], version: before };

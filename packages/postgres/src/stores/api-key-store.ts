@@ -98,5 +98,8 @@ export function createPostgresApiKeyStore(
   db: PostgresDatabase,
   options: PostgresStoreOptions = {},
 ): ApiKeyStore {
-  return apiKeyStore(toQueryable(db), tableNames(options.schema));
+  return apiKeyStore(
+    toQueryable(db, 'createPostgresApiKeyStore'),
+    tableNames(options.schema, 'createPostgresApiKeyStore'),
+  );
 }

@@ -74,5 +74,8 @@ export function createPostgresIdentityStore(
   db: PostgresDatabase,
   options: PostgresStoreOptions = {},
 ): IdentityStore {
-  return identityStore(toQueryable(db), tableNames(options.schema));
+  return identityStore(
+    toQueryable(db, 'createPostgresIdentityStore'),
+    tableNames(options.schema, 'createPostgresIdentityStore'),
+  );
 }

@@ -40,5 +40,8 @@ export function createPostgresKeyringStore(
   db: PostgresDatabase,
   options: PostgresStoreOptions = {},
 ): KeyringStore {
-  return keyringStore(toQueryable(db), tableNames(options.schema));
+  return keyringStore(
+    toQueryable(db, 'createPostgresKeyringStore'),
+    tableNames(options.schema, 'createPostgresKeyringStore'),
+  );
 }

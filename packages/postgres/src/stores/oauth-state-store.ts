@@ -30,5 +30,8 @@ export function createPostgresOAuthStateStore(
   db: PostgresDatabase,
   options: PostgresStoreOptions = {},
 ): OAuthStateStore {
-  return oauthStateStore(toQueryable(db), tableNames(options.schema));
+  return oauthStateStore(
+    toQueryable(db, 'createPostgresOAuthStateStore'),
+    tableNames(options.schema, 'createPostgresOAuthStateStore'),
+  );
 }

@@ -71,5 +71,8 @@ export function createPostgresOneTimeTokenStore(
   db: PostgresDatabase,
   options: PostgresStoreOptions = {},
 ): OneTimeTokenStore {
-  return oneTimeTokenStore(toQueryable(db), tableNames(options.schema));
+  return oneTimeTokenStore(
+    toQueryable(db, 'createPostgresOneTimeTokenStore'),
+    tableNames(options.schema, 'createPostgresOneTimeTokenStore'),
+  );
 }

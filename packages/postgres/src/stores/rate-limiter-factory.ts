@@ -46,5 +46,8 @@ export function createPostgresRateLimiterFactory(
   db: PostgresDatabase,
   options: PostgresStoreOptions = {},
 ): RateLimiterFactory {
-  return rateLimiterFactory(toQueryable(db), validSchema(options.schema));
+  return rateLimiterFactory(
+    toQueryable(db, 'createPostgresRateLimiterFactory'),
+    validSchema(options.schema, 'createPostgresRateLimiterFactory'),
+  );
 }

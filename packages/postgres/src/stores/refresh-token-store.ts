@@ -132,5 +132,8 @@ export function createPostgresRefreshTokenStore(
   db: PostgresDatabase,
   options: PostgresStoreOptions = {},
 ): RefreshTokenStore {
-  return refreshTokenStore(toQueryable(db), tableNames(options.schema));
+  return refreshTokenStore(
+    toQueryable(db, 'createPostgresRefreshTokenStore'),
+    tableNames(options.schema, 'createPostgresRefreshTokenStore'),
+  );
 }

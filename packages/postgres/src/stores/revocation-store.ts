@@ -61,5 +61,8 @@ export function createPostgresRevocationStore(
   db: PostgresDatabase,
   options: PostgresStoreOptions = {},
 ): RevocationStore {
-  return revocationStore(toQueryable(db), tableNames(options.schema));
+  return revocationStore(
+    toQueryable(db, 'createPostgresRevocationStore'),
+    tableNames(options.schema, 'createPostgresRevocationStore'),
+  );
 }

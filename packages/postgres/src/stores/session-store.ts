@@ -74,5 +74,8 @@ export function createPostgresSessionStore(
   db: PostgresDatabase,
   options: PostgresStoreOptions = {},
 ): SessionStore {
-  return sessionStore(toQueryable(db), tableNames(options.schema));
+  return sessionStore(
+    toQueryable(db, 'createPostgresSessionStore'),
+    tableNames(options.schema, 'createPostgresSessionStore'),
+  );
 }

@@ -1,3 +1,4 @@
+import { optionError } from '@portcullis/core/adapter';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 
 /**
@@ -32,17 +33,29 @@ export const DEFAULT_PREFIX = 'portcullis:';
  * offline queue, which holds commands while the cluster is down with no timeout at all (the nodes'
  * `commandTimeout` starts only once a command is sent).
  */
-export function resolveOptions(redis: RedisClient, options: RedisStoresOptions = {}): ResolvedOptions {
+export function resolveOptions(
+  redis: RedisClient,
+  options: RedisStoresOptions = {},
+  caller = 'createRedisStores',
+): ResolvedOptions {
+  const client = `${caller}(redis)`;
   if (typeof redis !== 'object' || redis === null || typeof redis.defineCommand !== 'function') {
-    throw new TypeError('@portcullis/redis: expected an ioredis client (new Redis(...) or new Cluster(...))');
+    throw optionError(client, 'is not an ioredis client', 'pass new Redis(…) or new Cluster(…)');
   }
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  if (typeof prefix !== 'string') throw new TypeError('@portcullis/redis: `prefix` must be a string');
+  if (typeof prefix !== 'string')
+    throw optionError(
+      `${caller}.prefix`,
+      `must be a string, not ${typeof prefix}`,
+      `omit it for "${DEFAULT_PREFIX}"`,
+    );
   const cluster = isCluster(redis) ? (redis.options as ClusterOptions) : undefined;
   const nodeOptions: RedisOptions = cluster ? (cluster.redisOptions ?? {}) : ((redis as Redis).options ?? {});
   if (cluster && cluster.enableOfflineQueue !== false) {
-    throw new TypeError(
-      '@portcullis/redis: this Cluster queues commands without any timeout while the cluster is down; create it with enableOfflineQueue: false (and redisOptions: recommendedRedisOptions)',
+    throw optionError(
+      client,
+      'is a Cluster that queues commands without any timeout while the cluster is down',
+      'create it with enableOfflineQueue: false (and redisOptions: recommendedRedisOptions), or with recommendedClusterOptions',
     );
   }
   if (
@@ -50,12 +63,14 @@ export function resolveOptions(redis: RedisClient, options: RedisStoresOptions =
     nodeOptions.enableOfflineQueue !== false &&
     nodeOptions.commandTimeout === undefined
   ) {
-    throw new TypeError(
-      '@portcullis/redis: this client can wait forever while Redis is down (maxRetriesPerRequest: null, offline queue on, no commandTimeout); set commandTimeout or use recommendedRedisOptions',
+    throw optionError(
+      client,
+      'can wait forever while Redis is down (maxRetriesPerRequest: null, offline queue on, no commandTimeout)',
+      'set commandTimeout, or create it with recommendedRedisOptions',
     );
   }
   const keyPrefix = (cluster ? cluster.keyPrefix : nodeOptions.keyPrefix) ?? '';
-  assertHashTagsIntact(`${keyPrefix}${prefix}`);
+  assertHashTagsIntact(`${keyPrefix}${prefix}`, `${caller}.prefix`);
   return { redis, prefix };
 }
 
@@ -70,12 +85,14 @@ export function isCluster(redis: RedisClient): redis is Cluster {
  * make the tag end inside the store's own `{…}`, and `{}` would make Redis hash the whole key — either way
  * two keys meant for one slot could land in two.
  */
-function assertHashTagsIntact(fullPrefix: string): void {
+function assertHashTagsIntact(fullPrefix: string, option: string): void {
   const open = fullPrefix.indexOf('{');
   if (open === -1) return;
   const close = fullPrefix.indexOf('}', open + 1);
   if (close > open + 1) return;
-  throw new TypeError(
-    `@portcullis/redis: the key prefix ${JSON.stringify(fullPrefix)} opens a hash tag it does not close with a non-empty {…}; use a prefix without braces, or a whole tag such as "{myapp}:"`,
+  throw optionError(
+    option,
+    `the key prefix ${JSON.stringify(fullPrefix)} (the client's keyPrefix included) opens a hash tag it does not close with a non-empty {…}`,
+    'use a prefix without braces, or a whole tag such as "{myapp}:"',
   );
 }
