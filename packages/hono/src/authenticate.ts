@@ -66,10 +66,9 @@ export function authenticate(auth: AuthenticatingAuth, options: AuthenticateOpti
  * `handler` behind `authenticate(auth, options)`, as one handler rather than a middleware and a handler:
  * the same refusals, and `c.get('auth')` set before `handler` runs. The difference is Hono's: a route with
  * a single handler is called directly, while a route with any middleware runs through Hono's async
- * compose (a promise per step, the response written from a microtask). On @hono/node-server an empty
- * middleware alone brought a bare JSON route to 0.85–0.96× its speed here (README, *Hot routes*); with
- * `protect()` and a cached token the route answers without a promise. Worth it on hot routes of apps
- * without app-wide middleware; anywhere else `authenticate()` reads better and costs about the same.
+ * compose (a promise per step, the response written from a microtask); with `protect()` and a cached
+ * token the route answers without a promise. Worth it on hot routes of apps without app-wide middleware
+ * (README, *Hot routes*); anywhere else `authenticate()` reads better and costs about the same.
  *
  * @example app.get('/me', protect(auth, (c) => c.json({ sub: c.get('auth').subject })));
  */

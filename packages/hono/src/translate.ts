@@ -1,7 +1,6 @@
 import type { AuthRequest, AuthResponse } from '@portcullis/core/http';
 import {
   headersFromFetch,
-  headersFromNode,
   MAX_AUTH_BODY_BYTES,
   readBodyText,
   responseBodyText,
@@ -10,23 +9,18 @@ import {
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
+import { nodeRequestOf } from './node-fast-path.js';
 
 /**
- * Core's neutral request for `c`: method, the URL with its query string, every header. On Node
- * (@hono/node-server) all three are read from Node's request — Node's own headers object, with repeated
- * credentials read from the raw list, and no Fetch `Headers` or `HonoRequest` built for them; elsewhere from
- * Fetch's headers, whose joined repeats core splits again.
+ * Core's neutral request for `c`: method, the URL with its query string, every header, read through Hono's
+ * own request (Fetch joins repeated headers; core splits the credentials again) — or, on @hono/node-server,
+ * from Node's request (`node-fast-path.ts`).
  */
 export function requestOf(c: Context): AuthRequest {
-  const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
-  if (incoming !== undefined && Array.isArray(incoming.rawHeaders) && typeof incoming.url === 'string') {
-    return { method: incoming.method ?? c.req.method, url: incoming.url, headers: headersFromNode(incoming) };
-  }
-  return { method: c.req.method, url: c.req.url, headers: headersFromFetch(c.req.raw.headers) };
+  return (
+    nodeRequestOf(c) ?? { method: c.req.method, url: c.req.url, headers: headersFromFetch(c.req.raw.headers) }
+  );
 }
-
-/** What `requestOf` reads of @hono/node-server's `c.env.incoming` (Node's `IncomingMessage`). */
-type NodeIncoming = Parameters<typeof headersFromNode>[0] & { method?: string; url?: string };
 
 /** The raw body text, at most MAX_AUTH_BODY_BYTES + 1 bytes of it, so that core can answer 413. */
 export async function bodyOf(c: Context): Promise<string | undefined> {
