@@ -58,7 +58,7 @@ describe('KEYRING_KEK', () => {
         (e: unknown) => e as Error,
       );
       expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toMatch(/^KEYRING_KEK must be 32 random bytes/);
+      expect((error as Error).message).toMatch(/^portcullis: KEYRING_KEK: must be 32 random bytes/);
       expect((error as Error).message).not.toContain(weak);
     }
   });

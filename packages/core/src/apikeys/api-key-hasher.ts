@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import { assertStrongHmacSecret, hmacSecretBytes } from '../keys/hmac-secret.js';
+import { assertStrongHmacSecret, GENERATE_HINT, hmacSecretBytes } from '../keys/hmac-secret.js';
 import { constantTimeEqual } from '../lib/constant-time.js';
+import { optionError } from '../lib/option-error.js';
 
 /** Hashes keys under the current pepper and checks them under the current and previous ones. */
 export interface ApiKeyHasher {
@@ -12,13 +13,22 @@ export interface ApiKeyHasher {
 
 function importPepper(pepper: unknown, what: string): KeyObject {
   if (typeof pepper !== 'string' && !(pepper instanceof Uint8Array)) {
-    throw new TypeError(`apiKeys: ${what} must be a string or a Uint8Array`);
+    throw optionError(
+      `apiKeys.${what}`,
+      `must be a string or a Uint8Array, not ${typeof pepper}`,
+      GENERATE_HINT,
+    );
   }
   const bytes = hmacSecretBytes(pepper);
   try {
     assertStrongHmacSecret(bytes);
   } catch (error) {
-    throw new TypeError(`apiKeys: ${what} is not a strong secret. ${(error as Error).message}`);
+    // The weak-secret message already says what to do: split it where its first sentence ends.
+    const message = (error as Error).message;
+    const end = message.indexOf('; ') >= 0 ? message.indexOf('; ') : message.indexOf('. ');
+    throw end < 0
+      ? optionError(`apiKeys.${what}`, message, GENERATE_HINT)
+      : optionError(`apiKeys.${what}`, message.slice(0, end), message.slice(end + 2));
   }
   // createSecretKey copies the bytes: a caller zeroing or reusing its buffer changes nothing here.
   return createSecretKey(Buffer.from(bytes));
@@ -31,7 +41,8 @@ function importPepper(pepper: unknown, what: string): KeyObject {
  */
 export function createApiKeyHasher(pepper: unknown, previousPeppers: unknown = []): ApiKeyHasher {
   const current = importPepper(pepper, 'pepper');
-  if (!Array.isArray(previousPeppers)) throw new TypeError('apiKeys: previousPeppers must be an array');
+  if (!Array.isArray(previousPeppers))
+    throw optionError('apiKeys.previousPeppers', 'must be an array', 'pass [oldPepper], or omit it');
   const previous = previousPeppers.map((p, i) => importPepper(p, `previousPeppers[${i}]`));
   const hmac = (secret: KeyObject, key: string) =>
     createHmac('sha256', secret).update(key, 'utf8').digest('base64url');

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { optionError } from '../lib/option-error.js';
 import type { ApiKeyStore } from '../stores/api-key-store.js';
 import type { Principal } from '../tokens/principal.js';
 import { DEFAULT_API_KEY_PREFIX, isValidApiKeyPrefix } from './api-key-format.js';
@@ -50,40 +51,57 @@ export interface ResolvedApiKeyOptions {
 const STORE_METHODS = ['create', 'findById', 'listByOwner', 'update'] as const;
 
 export function resolveApiKeyOptions(options: ApiKeyManagerOptions): ResolvedApiKeyOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('apiKeys: options are required');
+  if (typeof options !== 'object' || options === null)
+    throw optionError('apiKeys', 'must be an object', 'pass { store, pepper }');
   const { store } = options;
   if (
     typeof store !== 'object' ||
     store === null ||
     !STORE_METHODS.every((m) => typeof store[m] === 'function')
   ) {
-    throw new TypeError('apiKeys: store must be an ApiKeyStore');
+    throw optionError('apiKeys.store', 'is not an ApiKeyStore', 'pass one, such as stores.apiKeys');
   }
   const prefix = options.prefix ?? DEFAULT_API_KEY_PREFIX;
   if (!isValidApiKeyPrefix(prefix)) {
-    throw new TypeError(
-      'apiKeys: prefix must be lowercase letters and digits in segments joined by "_", at most 32 characters',
+    throw optionError(
+      'apiKeys.prefix',
+      'must be lowercase letters and digits in segments joined by "_", at most 32 characters',
+      'such as "myapp_live", or omit it for "pc_live"',
     );
   }
   let allowedScopes: ReadonlySet<string> | undefined;
   if (options.allowedScopes !== undefined) {
     if (!Array.isArray(options.allowedScopes) || !options.allowedScopes.every(isScopeToken)) {
-      throw new TypeError(
-        'apiKeys: allowedScopes must be an array of scope strings (no spaces, quotes or backslashes)',
+      throw optionError(
+        'apiKeys.allowedScopes',
+        'must be an array of scope strings',
+        "give scopes without spaces, quotes or backslashes, such as ['reports:read']",
       );
     }
     allowedScopes = new Set(options.allowedScopes);
   }
-  const maxExpiresInSeconds = parseDuration(options.maxExpiresIn ?? '1825d', 'maxExpiresIn');
+  const maxExpiresInSeconds = parseDuration(options.maxExpiresIn ?? '1825d', 'apiKeys.maxExpiresIn');
   if (!Number.isSafeInteger(maxExpiresInSeconds) || maxExpiresInSeconds < 1) {
-    throw new TypeError('apiKeys: maxExpiresIn must be a whole number of seconds ≥ 1');
+    throw optionError(
+      'apiKeys.maxExpiresIn',
+      'must be a whole number of seconds ≥ 1',
+      'omit it for 1825 days',
+    );
   }
-  const lastUsedThrottleMs = parseDuration(options.lastUsedThrottle ?? 60, 'lastUsedThrottle') * 1000;
+  const lastUsedThrottleMs = parseDuration(options.lastUsedThrottle ?? 60, 'apiKeys.lastUsedThrottle') * 1000;
   if (options.rateLimit !== undefined && typeof options.rateLimit !== 'function') {
-    throw new TypeError('apiKeys: rateLimit must be a function');
+    throw optionError(
+      'apiKeys.rateLimit',
+      `must be a function, not ${typeof options.rateLimit}`,
+      'omit it for no limit',
+    );
   }
   if (options.clock !== undefined && typeof options.clock !== 'function')
-    throw new TypeError('apiKeys: clock must be a function');
+    throw optionError(
+      'apiKeys.clock',
+      `must be a function, not ${typeof options.clock}`,
+      'omit it for Date.now',
+    );
   return {
     store,
     hasher: createApiKeyHasher(options.pepper, options.previousPeppers ?? []),

@@ -290,7 +290,7 @@ describe('peppers', () => {
       expect(() => createApiKeyManager({ store, pepper: pepper as string })).toThrow(TypeError);
     }
     expect(() => createApiKeyManager({ store, pepper: strongPepper(), previousPeppers: ['short'] })).toThrow(
-      /previousPeppers\[0\]/,
+      /^portcullis: apiKeys\.previousPeppers\[0\]: HMAC secret is too short/,
     );
     expect(() => createApiKeyManager({ store, pepper: randomBytes(32) })).not.toThrow();
   });

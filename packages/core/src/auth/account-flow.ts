@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { optionError } from '../lib/option-error.js';
 import { createRateLimit, type RateLimit } from '../ratelimit/create-rate-limit.js';
 import type { RateLimiterFactory } from '../ratelimit/rate-limiter-factory.js';
 import type { IdentityStore } from '../stores/identity-store.js';
@@ -44,14 +45,18 @@ export interface AccountFlow {
 function perHour(value: number | undefined, name: string): number {
   const points = value ?? 5;
   if (!Number.isSafeInteger(points) || points < 1)
-    throw new TypeError(`accounts.${name} must be a whole number ≥ 1 (requests per hour)`);
+    throw optionError(`accounts.${name}`, 'must be a whole number ≥ 1 (requests per hour)', 'omit it for 5');
   return points;
 }
 
 function lifetime(value: number | string, name: string, max: number): number {
   const seconds = parseDuration(value, `accounts.${name}`);
   if (seconds < 60 || seconds > max)
-    throw new TypeError(`accounts.${name} must be between 1 minute and ${max / 3600} hours`);
+    throw optionError(
+      `accounts.${name}`,
+      `must be between 1 minute and ${max / 3600} hours`,
+      'omit it for the default',
+    );
   return seconds;
 }
 
@@ -68,11 +73,13 @@ export function createAccountFlow(input: {
 }): AccountFlow {
   const registration = input.registration ?? 'closed';
   if (registration !== 'open' && registration !== 'closed')
-    throw new TypeError('registration must be "open" or "closed"');
+    throw optionError('registration', 'must be "open" or "closed"', 'omit it for "closed"');
   const mail = input.mail === undefined ? undefined : createAccountMail(input.mail, input.appOrigin);
   if (registration === 'open' && mail === undefined) {
-    throw new TypeError(
-      'registration: "open" mails a verification link to every new account: give createAuth a `mail: { mailer }`',
+    throw optionError(
+      'registration',
+      '"open" mails a verification link to every new account, and there is no mail option',
+      'give createAuth a `mail: { mailer }`',
     );
   }
   const accounts = input.accounts ?? {};

@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import type { Mailer, MailKind, MailMessage } from '../mail/mailer.js';
 import { defaultMailTemplates, type MailTemplates } from '../mail/templates.js';
 import type { IssuedOneTimeToken } from './one-time-tokens.js';
@@ -37,13 +38,21 @@ function pageUrlOf(value: unknown, appOrigin: string | undefined): string {
   try {
     url = new URL(String(raw));
   } catch {
-    throw new TypeError('mail.pageUrl must be an absolute http(s) URL, such as https://app.example/');
+    throw optionError(
+      'mail.pageUrl',
+      'is not an absolute URL',
+      'give an http(s) URL, such as https://app.example/',
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new TypeError('mail.pageUrl must be an http(s) URL');
+    throw optionError('mail.pageUrl', 'must be an http(s) URL', 'give one such as https://app.example/');
   // The token travels in the fragment, which portcullis appends: a fragment of the app's own would hide it.
   if (url.hash !== '' || String(raw).includes('#'))
-    throw new TypeError('mail.pageUrl must not have a fragment');
+    throw optionError(
+      'mail.pageUrl',
+      'must not have a fragment',
+      'remove the #…: portcullis puts the token there',
+    );
   return url.href;
 }
 
@@ -54,7 +63,11 @@ function pageUrlOf(value: unknown, appOrigin: string | undefined): string {
  */
 export function createAccountMail(options: MailOptions, appOrigin: string | undefined): AccountMail {
   if (typeof options !== 'object' || options === null || typeof options.mailer?.send !== 'function')
-    throw new TypeError('mail.mailer must be a Mailer (an object with send(message))');
+    throw optionError(
+      'mail.mailer',
+      'is not a Mailer (an object with send(message))',
+      'pass createSmtpMailer(…) from @portcullis/mail, or createMemoryMailer() in tests',
+    );
   const appName = options.appName ?? 'portcullis';
   // It goes into subjects: a line break there would be a header injection, which mailers refuse per message.
   if (
@@ -63,12 +76,16 @@ export function createAccountMail(options: MailOptions, appOrigin: string | unde
     appName.length > 100 ||
     CONTROL_CHARACTERS.test(appName)
   )
-    throw new TypeError('mail.appName must be one line of at most 100 characters');
+    throw optionError(
+      'mail.appName',
+      'must be one line of at most 100 characters',
+      "omit it for 'portcullis'",
+    );
   const pageUrl = pageUrlOf(options.pageUrl, appOrigin);
   const templates: MailTemplates = { ...defaultMailTemplates, ...options.templates };
   for (const name of ['verifyEmail', 'resetPassword', 'passwordChanged'] as const) {
     if (typeof templates[name] !== 'function')
-      throw new TypeError(`mail.templates.${name} must be a function`);
+      throw optionError(`mail.templates.${name}`, 'must be a function', 'omit it for the default template');
   }
   const { mailer } = options;
   const send = (kind: MailKind, to: string, content: Omit<MailMessage, 'to' | 'kind'>) =>

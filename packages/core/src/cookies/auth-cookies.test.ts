@@ -123,7 +123,7 @@ describe('createAuthCookies', () => {
     expect(() => createAuthCookies({ names: { access: 'a=b' } })).toThrow(TypeError);
     expect(() => createAuthCookies({ names: { access: '' } })).toThrow(TypeError);
     expect(() => createAuthCookies({ names: { refresh: '__Host-portcullis-access' } })).toThrow(
-      /must differ/,
+      /^portcullis: cookies\.names: name two cookies the same; /,
     );
     expect(() => createAuthCookies({ accessTtl: '15 minutes' })).toThrow(TypeError);
     expect(() => createAuthCookies({ accessTtl: 0 })).toThrow(TypeError);

@@ -1,6 +1,7 @@
 import { serialize } from 'cookie';
 import type { RequestHeaders } from '../http/types.js';
 import { parseDuration } from '../lib/duration.js';
+import { optionError } from '../lib/option-error.js';
 import { type AuthCookieKind, type AuthCookieNames, DEFAULT_COOKIE_NAMES } from './cookie-names.js';
 import { MAX_COOKIE_VALUE_LENGTH, readCookies } from './read-cookies.js';
 
@@ -63,21 +64,30 @@ function encodeValue(value: string): string {
   try {
     return encodeURIComponent(value);
   } catch {
-    throw new TypeError('cookies: a cookie value must be well-formed UTF-16');
+    throw optionError(
+      'cookies.set() value',
+      'is not well-formed UTF-16',
+      'pass a string without lone surrogates',
+    );
   }
 }
 
 function cookieName(value: string | undefined, kind: AuthCookieKind): string {
   const name = value ?? DEFAULT_COOKIE_NAMES[kind];
   if (typeof name !== 'string' || !TOKEN.test(name))
-    throw new TypeError(`cookies: names.${kind} must be a cookie-name token`);
+    throw optionError(
+      `cookies.names.${kind}`,
+      'must be a cookie-name token',
+      `use letters, digits and !#$%&'*+-.^_\`|~, or omit it for "${DEFAULT_COOKIE_NAMES[kind]}"`,
+    );
   return name;
 }
 
 function seconds(value: number | string, optionName: string): number {
-  const parsed = parseDuration(value, optionName);
+  const option = `cookies.${optionName}`;
+  const parsed = parseDuration(value, option);
   if (!Number.isInteger(parsed) || parsed <= 0)
-    throw new TypeError(`cookies: ${optionName} must be a whole number of seconds > 0`);
+    throw optionError(option, 'must be a whole number of seconds > 0', 'omit it for the default');
   return parsed;
 }
 
@@ -106,7 +116,7 @@ export function createAuthCookies(options: AuthCookiesOptions = {}): AuthCookies
     device: cookieName(configured.device, 'device'),
   });
   if (new Set(KINDS.map((kind) => names[kind])).size !== KINDS.length)
-    throw new TypeError('cookies: the cookie names must differ');
+    throw optionError('cookies.names', 'name two cookies the same', 'give each cookie its own name');
   const policies: Record<AuthCookieKind, CookiePolicy> = {
     access: { name: names.access, sameSite: 'lax', maxAge: seconds(options.accessTtl ?? '15m', 'accessTtl') },
     refresh: {
@@ -130,7 +140,12 @@ export function createAuthCookies(options: AuthCookiesOptions = {}): AuthCookies
 
   function policyOf(kind: AuthCookieKind): CookiePolicy {
     const policy = KINDS.includes(kind) ? policies[kind] : undefined;
-    if (policy === undefined) throw new TypeError(`cookies: unknown cookie kind ${JSON.stringify(kind)}`);
+    if (policy === undefined)
+      throw optionError(
+        'cookies kind',
+        `${JSON.stringify(kind)} is not a cookie kind`,
+        `use one of ${KINDS.join(', ')}`,
+      );
     return policy;
   }
 
@@ -139,16 +154,26 @@ export function createAuthCookies(options: AuthCookiesOptions = {}): AuthCookies
     set(kind, value, setOptions = {}) {
       const policy = policyOf(kind);
       if (typeof value !== 'string' || value.length === 0)
-        throw new TypeError('cookies: a cookie value must be a non-empty string');
+        throw optionError(
+          'cookies.set() value',
+          'must be a non-empty string',
+          'to remove a cookie, call clear()',
+        );
       const maxAge = setOptions.maxAge ?? policy.maxAge;
       if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge <= 0)) {
-        throw new TypeError('cookies: maxAge must be a whole number of seconds > 0');
+        throw optionError(
+          'cookies.set() maxAge',
+          'must be a whole number of seconds > 0',
+          "omit it for the cookie's default",
+        );
       }
       const encoded = encodeValue(value);
       // A browser silently drops a longer cookie, and readCookies would ignore it: fail loudly instead.
       if (encoded.length > MAX_COOKIE_VALUE_LENGTH) {
-        throw new TypeError(
-          `cookies: the ${kind} cookie value exceeds ${MAX_COOKIE_VALUE_LENGTH} characters`,
+        throw optionError(
+          'cookies.set() value',
+          `of the ${kind} cookie exceeds ${MAX_COOKIE_VALUE_LENGTH} characters`,
+          'keep cookie values short: browsers drop longer cookies',
         );
       }
       return serialize(policy.name, encoded, {

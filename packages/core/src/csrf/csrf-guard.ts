@@ -3,6 +3,7 @@ import { AuthError } from '../errors/auth-error.js';
 import { headerValues } from '../http/headers.js';
 import type { AuthRequest } from '../http/types.js';
 import { constantTimeEqual } from '../lib/constant-time.js';
+import { optionError } from '../lib/option-error.js';
 import { normalizeOrigin } from './origin.js';
 
 /** How the request being checked was authenticated. */
@@ -52,7 +53,11 @@ function refused(reason: string): AuthError {
 function allowedOriginOf(value: unknown): string {
   const origin = typeof value === 'string' ? normalizeOrigin(value) : null;
   if (origin === null)
-    throw new TypeError(`csrf: ${JSON.stringify(value)} is not an http(s) origin like "https://app.example"`);
+    throw optionError(
+      'createCsrfGuard.allowedOrigins',
+      `${JSON.stringify(value)} is not an http(s) origin`,
+      'give origins such as "https://app.example" (scheme, host, port; no path)',
+    );
   return origin;
 }
 
@@ -79,16 +84,28 @@ function allowedOriginOf(value: unknown): string {
 export function createCsrfGuard(options: CsrfGuardOptions): CsrfGuard {
   const list = options?.allowedOrigins;
   if (!Array.isArray(list) || list.length === 0)
-    throw new TypeError('csrf: allowedOrigins must list at least one origin');
+    throw optionError(
+      'createCsrfGuard.allowedOrigins',
+      'must list at least one origin',
+      'such as ["https://app.example"]',
+    );
   const allowedOrigins = Object.freeze([...new Set(list.map(allowedOriginOf))]);
   const allowed = new Set(allowedOrigins);
   const doubleSubmit = options.doubleSubmit;
   if (doubleSubmit !== undefined) {
     if (typeof doubleSubmit.cookieName !== 'string' || !COOKIE_NAME.test(doubleSubmit.cookieName)) {
-      throw new TypeError('csrf: doubleSubmit.cookieName must be a cookie-name token');
+      throw optionError(
+        'createCsrfGuard.doubleSubmit.cookieName',
+        'must be a cookie-name token',
+        "such as 'csrf'",
+      );
     }
     if (typeof doubleSubmit.headerName !== 'string' || !HEADER_NAME.test(doubleSubmit.headerName)) {
-      throw new TypeError('csrf: doubleSubmit.headerName must be a header-name token');
+      throw optionError(
+        'createCsrfGuard.doubleSubmit.headerName',
+        'must be a header-name token',
+        "such as 'X-CSRF-Token'",
+      );
     }
   }
   const tokenCookie = doubleSubmit?.cookieName;

@@ -1,4 +1,5 @@
 import { AuthError } from '../errors/auth-error.js';
+import { optionError } from '../lib/option-error.js';
 import {
   formatIp,
   type IpGroups,
@@ -55,14 +56,18 @@ type IsTrusted = (address: IpGroups | undefined, hop: number) => boolean;
 function trustFrom(trustProxy: unknown): IsTrusted {
   if (typeof trustProxy === 'number') {
     if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > MAX_PROXY_HOPS)
-      throw new TypeError(
-        `trustProxy must be a whole number of proxies from 0 to ${MAX_PROXY_HOPS}, or a list of trusted proxy networks`,
+      throw optionError(
+        'trustProxy',
+        `must be a whole number of proxies from 0 to ${MAX_PROXY_HOPS}`,
+        'give the number of proxies in front of the app, or a list of trusted proxy networks',
       );
     return (_address, hop) => hop < trustProxy;
   }
   if (!Array.isArray(trustProxy))
-    throw new TypeError(
-      'trustProxy must be a number of proxies (0: none) or a list of trusted proxy networks such as ["10.0.0.0/8"]; `true` would believe any X-Forwarded-For',
+    throw optionError(
+      'trustProxy',
+      'must be a number of proxies (0: none) or a list of trusted proxy networks; `true` would believe any X-Forwarded-For',
+      'give a number, or networks such as ["10.0.0.0/8"]',
     );
   const networks: IpNetwork[] = [];
   for (const entry of trustProxy as unknown[]) {
@@ -70,8 +75,10 @@ function trustFrom(trustProxy: unknown): IsTrusted {
     for (const text of named ?? [entry]) {
       const network = typeof text === 'string' ? parseNetwork(text) : undefined;
       if (network === undefined)
-        throw new TypeError(
-          `trustProxy: ${JSON.stringify(entry)} is not an IP address, a network such as "10.0.0.0/8", or loopback, linklocal, uniquelocal`,
+        throw optionError(
+          'trustProxy',
+          `${JSON.stringify(entry)} is not an IP address or a network`,
+          'give addresses, networks such as "10.0.0.0/8", or loopback, linklocal, uniquelocal',
         );
       networks.push(network);
     }

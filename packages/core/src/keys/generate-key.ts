@@ -1,4 +1,5 @@
 import { exportJWK, generateKeyPair, generateSecret } from 'jose';
+import { optionError } from '../lib/option-error.js';
 import { isSigningAlgorithm, type SigningAlgorithm } from './algorithms.js';
 import type { JsonWebKey } from './jwk.js';
 import { importSigningKey, type SigningKey } from './signing-key.js';
@@ -13,7 +14,12 @@ export async function generateSigningKey(
   alg: SigningAlgorithm = 'EdDSA',
   options: { createdAt?: number } = {},
 ): Promise<SigningKey> {
-  if (!isSigningAlgorithm(alg)) throw new TypeError(`unsupported signing algorithm ${JSON.stringify(alg)}`);
+  if (!isSigningAlgorithm(alg))
+    throw optionError(
+      'generateSigningKey(alg)',
+      `${JSON.stringify(alg)} is not a supported signing algorithm`,
+      "use 'EdDSA', 'ES256', 'RS256' or 'HS256'",
+    );
   let jwk: JsonWebKey;
   if (alg === 'HS256') {
     jwk = (await exportJWK(await generateSecret('HS256', { extractable: true }))) as JsonWebKey;

@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import { hmacSecretBytes } from './hmac-secret.js';
 import { importSigningKey, type SigningKey } from './signing-key.js';
 
@@ -9,7 +10,11 @@ import { importSigningKey, type SigningKey } from './signing-key.js';
  */
 export async function importHmacSecret(secret: string | Uint8Array): Promise<SigningKey> {
   if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
-    throw new TypeError('an HMAC secret must be a string or a Uint8Array');
+    throw optionError(
+      'importHmacSecret(secret)',
+      `must be a string or a Uint8Array, not ${typeof secret}`,
+      'pass the secret, such as process.env.JWT_SECRET',
+    );
   }
   const bytes = hmacSecretBytes(secret);
   return importSigningKey({ kty: 'oct', k: Buffer.from(bytes).toString('base64url') }, { alg: 'HS256' });

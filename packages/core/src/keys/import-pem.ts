@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { optionError } from '../lib/option-error.js';
 import type { SigningAlgorithm } from './algorithms.js';
 import type { JsonWebKey } from './jwk.js';
 import { importSigningKey, type SigningKey } from './signing-key.js';
@@ -16,7 +17,11 @@ export async function importPemSigningKey(
   try {
     jwk = createPrivateKey(pem).export({ format: 'jwk' }) as JsonWebKey;
   } catch {
-    throw new TypeError('the PEM text is not a private key (expected "-----BEGIN PRIVATE KEY-----")');
+    throw optionError(
+      'importPemSigningKey(pem)',
+      'is not a private key',
+      'pass PEM text starting "-----BEGIN PRIVATE KEY-----"',
+    );
   }
   return importSigningKey(jwk, { alg });
 }

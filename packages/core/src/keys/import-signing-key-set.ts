@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import { importSigningKey, type SigningKey } from './signing-key.js';
 
 /**
@@ -11,15 +12,23 @@ export async function importSigningKeySet(json: string | { keys: unknown }): Pro
   try {
     parsed = typeof json === 'string' ? JSON.parse(json) : json;
   } catch {
-    throw new TypeError('signing keys must be a JSON JWK Set: {"keys":[…]}');
+    throw optionError('importSigningKeySet(json)', 'is not JSON', 'pass a JWK Set: {"keys":[…]}');
   }
   const keys = (parsed as { keys?: unknown })?.keys;
   if (!Array.isArray(keys) || keys.length === 0)
-    throw new TypeError('signing keys must be a non-empty JWK Set: {"keys":[…]}');
+    throw optionError(
+      'importSigningKeySet(json)',
+      'is not a non-empty JWK Set',
+      'pass {"keys":[…]} with at least one private JWK',
+    );
   return Promise.all(
     keys.map((jwk, index) =>
       importSigningKey(jwk).catch((error: unknown) => {
-        throw new TypeError(`signing key #${index}: ${(error as Error).message}`);
+        throw optionError(
+          `importSigningKeySet(json).keys[${index}]`,
+          (error as Error).message,
+          'fix or remove that key (the first key of the set signs)',
+        );
       }),
     ),
   );

@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
+import { optionError } from '../lib/option-error.js';
 import { estimatedEntropyBits } from './hmac-secret.js';
 
 const KEK_BYTES = 32;
@@ -22,15 +23,20 @@ export interface KeyEncryptionKey {
 }
 
 function kekBytes(value: unknown, optionName: string): Uint8Array {
-  const expected = `${optionName} must be 32 random bytes, as base64url text (43 characters) or a Uint8Array. ${GENERATE_HINT}`;
+  const expected = () =>
+    optionError(
+      optionName,
+      'must be 32 random bytes, as base64url text (43 characters) or a Uint8Array',
+      GENERATE_HINT,
+    );
   if (value instanceof Uint8Array) {
-    if (value.length !== KEK_BYTES) throw new TypeError(expected);
+    if (value.length !== KEK_BYTES) throw expected();
     return value;
   }
-  if (typeof value !== 'string' || !KEK_TEXT.test(value)) throw new TypeError(expected);
+  if (typeof value !== 'string' || !KEK_TEXT.test(value)) throw expected();
   const bytes = Buffer.from(value, 'base64url');
   // The 43rd character carries two spare bits: only the canonical spelling is one key, not four.
-  if (bytes.length !== KEK_BYTES || bytes.toString('base64url') !== value) throw new TypeError(expected);
+  if (bytes.length !== KEK_BYTES || bytes.toString('base64url') !== value) throw expected();
   return bytes;
 }
 
@@ -43,8 +49,10 @@ function kekBytes(value: unknown, optionName: string): Uint8Array {
 export function importKeyEncryptionKey(value: unknown, optionName = 'keyEncryptionKey'): KeyEncryptionKey {
   const bytes = kekBytes(value, optionName);
   if (estimatedEntropyBits(bytes) < MIN_ENTROPY_BITS) {
-    throw new TypeError(
-      `${optionName} has too little entropy (a repeated or patterned value); it must be 32 random bytes. ${GENERATE_HINT}`,
+    throw optionError(
+      optionName,
+      'has too little entropy (a repeated or patterned value): it must be 32 random bytes',
+      GENERATE_HINT,
     );
   }
   // createSecretKey copies the bytes: a caller zeroing or reusing its buffer changes nothing here.

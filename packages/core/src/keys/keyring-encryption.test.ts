@@ -216,7 +216,9 @@ describe('a stored keyring without a key-encryption key', () => {
     const store = createMemoryKeyringStore();
     const error = await refusal(createKeyring({ store }));
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toMatch(/^keyEncryptionKey is required when NODE_ENV=production/);
+    expect(error.message).toMatch(
+      /^portcullis: createKeyring\.keyEncryptionKey: is required when NODE_ENV=production/,
+    );
     expect(error.message).toMatch(/randomBytes\(32\)/);
     expect(await store.load()).toBeNull(); // refused before anything was generated
     await expect(createKeyring({ store, keyEncryptionKey: KEK })).resolves.toBeDefined();
@@ -235,13 +237,13 @@ describe('a stored keyring without a key-encryption key', () => {
   it('refuses key-encryption options that protect nothing or name no current key', async () => {
     const key = (await createKeyring()).current();
     await expect(createKeyring({ keys: [key], keyEncryptionKey: KEK })).rejects.toThrow(
-      /^keyEncryptionKey protects generated keys/,
+      /^portcullis: createKeyring\.keyEncryptionKey: protects generated keys/,
     );
     await expect(
       createKeyring({ store: createMemoryKeyringStore(), previousKeyEncryptionKeys: [KEK] }),
-    ).rejects.toThrow(/previousKeyEncryptionKeys needs keyEncryptionKey/);
+    ).rejects.toThrow(/^portcullis: createKeyring\.previousKeyEncryptionKeys: needs keyEncryptionKey/);
     await expect(
       createKeyring({ store: createMemoryKeyringStore(), keyEncryptionKey: 'changeme' }),
-    ).rejects.toThrow(/^keyEncryptionKey must be 32 random bytes/);
+    ).rejects.toThrow(/^portcullis: keyEncryptionKey: must be 32 random bytes/);
   });
 });

@@ -143,11 +143,17 @@ describe('scheduled rotation', () => {
 
   it('refuses a schedule that cannot work, at construction', async () => {
     await expect(createKeyring({ rotation: { every: '1d', prePublish: '1d' } })).rejects.toThrow(
-      /^rotation\.prePublish \(default 1d\) must be shorter than rotation\.every/,
+      /^portcullis: createKeyring\.rotation\.prePublish: \(default 1d\) must be shorter than createKeyring\.rotation\.every/,
     );
-    await expect(createKeyring({ rotation: { every: '12h' } })).rejects.toThrow(/prePublish/);
-    await expect(createKeyring({ rotation: { every: 'monthly' } })).rejects.toThrow(/^rotation\.every/);
+    await expect(createKeyring({ rotation: { every: '12h' } })).rejects.toThrow(
+      /^portcullis: createKeyring\.rotation\.prePublish: \(default 1d\) must be shorter/,
+    );
+    await expect(createKeyring({ rotation: { every: 'monthly' } })).rejects.toThrow(
+      /^portcullis: createKeyring\.rotation\.every: "monthly" is not a duration/,
+    );
     const key = (await createKeyring()).current();
-    await expect(createKeyring({ keys: [key], rotation })).rejects.toThrow(/rotation needs generated keys/);
+    await expect(createKeyring({ keys: [key], rotation })).rejects.toThrow(
+      /^portcullis: createKeyring\.rotation: needs generated keys/,
+    );
   });
 });

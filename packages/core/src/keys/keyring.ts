@@ -1,6 +1,7 @@
 import { AuthError } from '../errors/auth-error.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { optionError } from '../lib/option-error.js';
 import { isSigningAlgorithm, type SigningAlgorithm } from './algorithms.js';
 import { generateSigningKey } from './generate-key.js';
 import type { JsonWebKeySet, PublicJwk } from './jwk.js';
@@ -147,12 +148,18 @@ function isProduction(): boolean {
 function keySealer(options: KeyringOptions): SecretSealer | undefined {
   if (options.keyEncryptionKey === undefined) {
     if (options.previousKeyEncryptionKeys !== undefined)
-      throw new TypeError('keyring: previousKeyEncryptionKeys needs keyEncryptionKey (the current key)');
+      throw optionError(
+        'createKeyring.previousKeyEncryptionKeys',
+        'needs keyEncryptionKey (the current key)',
+        'set keyEncryptionKey too',
+      );
     return undefined;
   }
   if (options.keys !== undefined) {
-    throw new TypeError(
-      'keyEncryptionKey protects generated keys in a store; keys from configuration are never stored, so it would protect nothing',
+    throw optionError(
+      'createKeyring.keyEncryptionKey',
+      'protects generated keys in a store; keys from configuration are never stored, so it would protect nothing',
+      'remove it, or keys',
     );
   }
   return createSecretSealer({
@@ -177,19 +184,35 @@ function keySealer(options: KeyringOptions): SecretSealer | undefined {
 export async function createKeyring(options: KeyringOptions = {}): Promise<Keyring> {
   const algorithm = options.algorithm ?? 'EdDSA';
   if (!isSigningAlgorithm(algorithm))
-    throw new TypeError(`unsupported keyring algorithm ${JSON.stringify(algorithm)}`);
-  const retireAfterMs = parseDuration(options.retireAfter ?? '1d', 'retireAfter') * 1000;
+    throw optionError(
+      'createKeyring.algorithm',
+      `${JSON.stringify(algorithm)} is not a supported signing algorithm`,
+      "use 'EdDSA', 'ES256', 'RS256' or 'HS256', or omit it for 'EdDSA'",
+    );
+  const retireAfterMs = parseDuration(options.retireAfter ?? '1d', 'createKeyring.retireAfter') * 1000;
   const reloadCooldownMs = (options.reloadCooldown ?? 5) * 1000;
   const clock = options.clock ?? systemClock;
   const store = options.store;
   if (options.keys !== undefined && store !== undefined)
-    throw new TypeError('keyring: pass either keys or store, not both');
+    throw optionError(
+      'createKeyring.keys',
+      'and store were both given',
+      'pass keys (configured) or store (generated), not both',
+    );
   if (options.keys !== undefined && options.keys.length === 0)
-    throw new TypeError('keyring: keys must not be empty');
+    throw optionError(
+      'createKeyring.keys',
+      'must not be empty',
+      'pass at least one signing key, or a store instead',
+    );
   const sealer = keySealer(options);
-  const schedule = parseRotationSchedule(options.rotation, 'rotation');
+  const schedule = parseRotationSchedule(options.rotation, 'createKeyring.rotation');
   if (schedule !== undefined && options.keys !== undefined)
-    throw new TypeError('keyring: rotation needs generated keys; keys from configuration never rotate');
+    throw optionError(
+      'createKeyring.rotation',
+      'needs generated keys: keys from configuration never rotate',
+      'remove rotation, or pass a store instead of keys',
+    );
   const managedBy = options.keys === undefined ? 'portcullis' : 'external';
   const emit = (event: KeyringEvent) => {
     try {
@@ -200,8 +223,10 @@ export async function createKeyring(options: KeyringOptions = {}): Promise<Keyri
   };
   if (store !== undefined && sealer === undefined) {
     if (isProduction()) {
-      throw new TypeError(
-        `keyEncryptionKey is required when NODE_ENV=production and signing keys are generated into a store: without it, whoever reads the stored keyring can sign tokens for any role. ${GENERATE_KEK_HINT}`,
+      throw optionError(
+        'createKeyring.keyEncryptionKey',
+        'is required when NODE_ENV=production and signing keys are generated into a store: without it, whoever reads the stored keyring can sign tokens for any role',
+        GENERATE_KEK_HINT,
       );
     }
     emit({ type: 'keys.stored_unencrypted' });

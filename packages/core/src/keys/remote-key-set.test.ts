@@ -75,7 +75,9 @@ describe('remote JWKS', () => {
     expect((error as AuthError).reason).toBe('unknown_key');
     expect(jwks.requests()).toBe(0);
     expect(() => createRemoteKeySet(jwks.url, { algorithms: ['HS256'] })).toThrow(TypeError);
-    expect(() => createRemoteKeySet(new URL('http://idp.example/jwks'))).toThrow(/https/);
+    expect(() => createRemoteKeySet(new URL('http://idp.example/jwks'))).toThrow(
+      /^portcullis: createRemoteKeySet\(url\): must use https/,
+    );
   });
 
   it('fails closed with 503 when the JWKS endpoint is down, slow or broken', async () => {

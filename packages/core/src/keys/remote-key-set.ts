@@ -8,6 +8,7 @@ import {
   jwksCache,
 } from 'jose';
 import { AuthError } from '../errors/auth-error.js';
+import { optionError } from '../lib/option-error.js';
 import { isJwsAlgorithm, isSymmetric, type JwsAlgorithm } from './algorithms.js';
 import type { JsonWebKey } from './jwk.js';
 import type { KeySource, VerificationKey } from './key-source.js';
@@ -38,19 +39,28 @@ export interface RemoteKeySetOptions {
  * @example const keys = createRemoteKeySet(new URL('https://idp.example/jwks'), { algorithms: ['RS256'] });
  */
 export function createRemoteKeySet(url: URL, options: RemoteKeySetOptions = {}): KeySource {
-  if (!(url instanceof URL)) throw new TypeError('createRemoteKeySet: url must be a URL');
+  if (!(url instanceof URL))
+    throw optionError('createRemoteKeySet(url)', `must be a URL, not ${typeof url}`, 'pass new URL(jwksUri)');
   if (
     url.protocol !== 'https:' &&
     url.hostname !== '127.0.0.1' &&
     url.hostname !== 'localhost' &&
     url.hostname !== '[::1]'
   ) {
-    throw new TypeError('createRemoteKeySet: the JWKS URL must use https (plain http only for loopback)');
+    throw optionError(
+      'createRemoteKeySet(url)',
+      'must use https',
+      'give an https:// JWKS URL (plain http only for 127.0.0.1, localhost or [::1])',
+    );
   }
   const algorithms = new Set(options.algorithms ?? ['RS256']);
   for (const alg of algorithms) {
     if (!isJwsAlgorithm(alg) || isSymmetric(alg))
-      throw new TypeError(`createRemoteKeySet: algorithm ${String(alg)} is not allowed`);
+      throw optionError(
+        'createRemoteKeySet.algorithms',
+        `${JSON.stringify(String(alg))} is not allowed`,
+        "list asymmetric JWS algorithms only, such as ['RS256', 'ES256']",
+      );
   }
   const cacheMaxAge = options.cacheMaxAge ?? 600_000;
   // jose records every JWKS it adopts here (time and content): how this source learns that the set changed.

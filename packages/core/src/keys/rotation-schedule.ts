@@ -1,4 +1,5 @@
 import { parseDuration } from '../lib/duration.js';
+import { optionError } from '../lib/option-error.js';
 
 /** Scheduled key rotation, as `createAuth({ keys: { rotation } })` and `createKeyring({ rotation })` take it. */
 export interface KeyRotationOptions {
@@ -28,13 +29,15 @@ export function parseRotationSchedule(
 ): RotationSchedule | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${optionName} must be an object such as { every: '30d', prePublish: '1d' }`);
+    throw optionError(optionName, 'must be an object', "such as { every: '30d', prePublish: '1d' }");
   const every = parseDuration(options.every, `${optionName}.every`);
   const prePublish = parseDuration(options.prePublish ?? '1d', `${optionName}.prePublish`);
-  if (every <= 0) throw new TypeError(`${optionName}.every must be more than 0`);
+  if (every <= 0) throw optionError(`${optionName}.every`, 'must be more than 0', "such as '30d'");
   if (prePublish >= every) {
-    throw new TypeError(
-      `${optionName}.prePublish (default 1d) must be shorter than ${optionName}.every: each period publishes one key ahead of its use`,
+    throw optionError(
+      `${optionName}.prePublish`,
+      `(default 1d) must be shorter than ${optionName}.every: each period publishes one key ahead of its use`,
+      `shorten it, or lengthen ${optionName}.every`,
     );
   }
   return Object.freeze({ everyMs: every * 1000, prePublishMs: prePublish * 1000 });

@@ -37,7 +37,9 @@ describe('key-encryption keys', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(/^KEYRING_KEK /);
+    expect((error as Error).message).toMatch(
+      /^portcullis: KEYRING_KEK: (must be 32 random bytes|has too little entropy)/,
+    );
     expect((error as Error).message).toMatch(/randomBytes\(32\)/);
     if (typeof value === 'string') expect((error as Error).message).not.toContain(value);
   });
@@ -111,9 +113,11 @@ describe('sealed secrets', () => {
   });
 
   it('refuses misuse at construction, naming the option', () => {
-    expect(() => createSecretSealer({ keyEncryptionKey: 'short' })).toThrow(/^keyEncryptionKey /);
+    expect(() => createSecretSealer({ keyEncryptionKey: 'short' })).toThrow(
+      /^portcullis: keyEncryptionKey: must be 32 random bytes/,
+    );
     expect(() => createSecretSealer({ keyEncryptionKey: KEK, previousKeyEncryptionKeys: ['short'] })).toThrow(
-      /^previousKeyEncryptionKeys\[0\] /,
+      /^portcullis: previousKeyEncryptionKeys\[0\]: must be 32 random bytes/,
     );
     const sealer = createSecretSealer({ keyEncryptionKey: KEK });
     expect(() => sealer.seal(SECRET, '')).toThrow(TypeError);

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { optionError } from '../lib/option-error.js';
 import { importKeyEncryptionKey, KEK_SECRET, type KeyEncryptionKey } from './key-encryption-key.js';
 
 /** The envelope's format and version: bound into the associated data, so a future version can never be misread as this one. */
@@ -73,7 +74,11 @@ function associatedData(kekId: string, context: string): Buffer {
 
 function assertContext(context: unknown): asserts context is string {
   if (typeof context !== 'string' || context.length === 0)
-    throw new TypeError('sealer: context must be a non-empty string naming what the secret is for');
+    throw optionError(
+      'sealer context',
+      'must be a non-empty string',
+      "name what the secret is for, such as 'oauth:client-secret'",
+    );
 }
 
 function decoded(value: unknown, bytes?: number): Buffer | undefined {
@@ -115,10 +120,11 @@ export function looksSealed(value: unknown): boolean {
  */
 export function createSecretSealer(options: SecretSealerOptions): SecretSealer {
   if (typeof options !== 'object' || options === null)
-    throw new TypeError('sealer: options with keyEncryptionKey are required');
+    throw optionError('createSecretSealer(options)', 'must be an object', 'pass { keyEncryptionKey }');
   const current = importKeyEncryptionKey(options.keyEncryptionKey, 'keyEncryptionKey');
   const previousValues = options.previousKeyEncryptionKeys ?? [];
-  if (!Array.isArray(previousValues)) throw new TypeError('previousKeyEncryptionKeys must be an array');
+  if (!Array.isArray(previousValues))
+    throw optionError('previousKeyEncryptionKeys', 'must be an array', 'pass [oldKey], or omit it');
   const previous = previousValues.map((value, i) =>
     importKeyEncryptionKey(value, `previousKeyEncryptionKeys[${i}]`),
   );
@@ -131,7 +137,11 @@ export function createSecretSealer(options: SecretSealerOptions): SecretSealer {
     seal(secret: string | Uint8Array, context: string) {
       assertContext(context);
       if (typeof secret !== 'string' && !(secret instanceof Uint8Array))
-        throw new TypeError('sealer: secret must be a string or a Uint8Array');
+        throw optionError(
+          'sealer.seal().secret',
+          `must be a string or a Uint8Array, not ${typeof secret}`,
+          'pass the secret itself',
+        );
       return seal(current, secret, context);
     },
     open(sealed: unknown, context: string) {

@@ -1,3 +1,5 @@
+import { optionError } from './option-error.js';
+
 /**
  * A size-bounded map with per-entry expiry. When full, the oldest insertion is evicted (FIFO): entries here
  * expire within minutes anyway, and skipping LRU reordering keeps a hit to one `Map.get`.
@@ -22,7 +24,7 @@ interface Entry<V> {
 
 export function createBoundedCache<V>(maxEntries: number): BoundedCache<V> {
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
-    throw new TypeError('cache maxEntries must be a positive integer');
+    throw optionError('tokens.cache.maxEntries', 'must be a positive integer', 'omit it for 10 000');
   const entries = new Map<string, Entry<V>>();
   let ring: (string | undefined)[] = new Array(maxEntries);
   let next = 0;

@@ -1,3 +1,5 @@
+import { optionError } from './option-error.js';
+
 /**
  * An approximate memory of the strings seen lately, in fixed space: a cache admission filter (the
  * "doorkeeper" of TinyLFU). The verified-token cache admits a token on its second sighting within the
@@ -20,7 +22,11 @@ const TAIL = 32;
 /** `window`: how many first sightings are remembered before the memory starts afresh. */
 export function createSightings(window: number): Sightings {
   if (!Number.isInteger(window) || window < 1)
-    throw new TypeError('sightings: window must be a positive integer');
+    throw optionError(
+      'sightings window',
+      'must be a positive integer',
+      'pass how many first sightings to remember',
+    );
   // At most half full, so that a record is rarely overwritten before its window ends.
   let slots = 2;
   while (slots < 2 * window) slots *= 2;

@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import type { Mailer, MailKind, MailMessage } from './mailer.js';
 
 /** A `Mailer` that keeps what it is given, for tests and examples. */
@@ -23,7 +24,7 @@ const LINK_TOKEN = /#(?:verify-email|reset-password)=([A-Za-z0-9_-]{43})(?![A-Za
 export function createMemoryMailer(options: { maxMessages?: number } = {}): MemoryMailer {
   const maxMessages = options.maxMessages ?? 1000;
   if (!Number.isSafeInteger(maxMessages) || maxMessages < 1)
-    throw new TypeError('createMemoryMailer: maxMessages must be a whole number ≥ 1');
+    throw optionError('createMemoryMailer.maxMessages', 'must be a whole number ≥ 1', 'omit it for 1000');
   const messages: MailMessage[] = [];
   return {
     messages,

@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { AuthError } from '../errors/auth-error.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { optionError } from '../lib/option-error.js';
 import { type DiscoveryAlgorithm, discover } from './discover.js';
 import { createProviderHttp, type FetchLike, isLoopbackHttp, serverUrl } from './provider-http.js';
 import { providerErrorCode } from './refusal.js';
@@ -47,7 +48,11 @@ function strings(value: string | readonly string[] | undefined, what: string): s
   if (value === undefined) return [];
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && v.length > 0))
-    throw new TypeError(`createClientCredentials: ${what} must be a string or an array of strings`);
+    throw optionError(
+      `createClientCredentials.${what}`,
+      'must be a string or an array of non-empty strings',
+      "such as ['reports:read']",
+    );
   return [...list];
 }
 
@@ -78,24 +83,43 @@ function unavailable(error: unknown): AuthError {
  */
 export function createClientCredentials(options: ClientCredentialsOptions): ClientCredentials {
   if (typeof options !== 'object' || options === null)
-    throw new TypeError('createClientCredentials: options are required');
+    throw optionError(
+      'createClientCredentials(options)',
+      'must be an object',
+      'pass { issuer, clientId, clientSecret }',
+    );
   const { clientId, clientSecret } = options;
   if (typeof clientId !== 'string' || clientId.length === 0)
-    throw new TypeError('createClientCredentials: clientId is required');
+    throw optionError(
+      'createClientCredentials.clientId',
+      'is missing',
+      'pass the client id the authorization server gave you',
+    );
   if (typeof clientSecret !== 'string' || clientSecret.length === 0)
-    throw new TypeError('createClientCredentials: clientSecret is required');
+    throw optionError(
+      'createClientCredentials.clientSecret',
+      'is missing',
+      'pass the client secret, such as process.env.CLIENT_SECRET',
+    );
   if (options.issuer === undefined && options.tokenEndpoint === undefined)
-    throw new TypeError('createClientCredentials: give issuer or tokenEndpoint');
+    throw optionError(
+      'createClientCredentials.issuer',
+      'and tokenEndpoint are both missing',
+      'give issuer (discovered) or tokenEndpoint',
+    );
   const issuer =
-    options.issuer === undefined ? undefined : serverUrl(options.issuer, 'createClientCredentials: issuer');
+    options.issuer === undefined ? undefined : serverUrl(options.issuer, 'createClientCredentials.issuer');
   const tokenEndpoint =
     options.tokenEndpoint === undefined
       ? undefined
-      : serverUrl(options.tokenEndpoint, 'createClientCredentials: tokenEndpoint');
-  const timeoutMs = parseDuration(options.timeout ?? 10, 'timeout') * 1000;
-  if (timeoutMs <= 0) throw new TypeError('createClientCredentials: timeout must be more than 0');
+      : serverUrl(options.tokenEndpoint, 'createClientCredentials.tokenEndpoint');
+  const timeoutMs = parseDuration(options.timeout ?? 10, 'createClientCredentials.timeout') * 1000;
+  if (timeoutMs <= 0)
+    throw optionError('createClientCredentials.timeout', 'must be more than 0', 'omit it for 10 seconds');
   const refreshBefore =
-    options.refreshBefore === undefined ? undefined : parseDuration(options.refreshBefore, 'refreshBefore');
+    options.refreshBefore === undefined
+      ? undefined
+      : parseDuration(options.refreshBefore, 'createClientCredentials.refreshBefore');
   const discovery = options.discovery ?? 'oidc';
   const clock = options.clock ?? systemClock;
 

@@ -1,6 +1,7 @@
 import { assertStrongHmacSecret, hmacSecretBytes } from '../keys/hmac-secret.js';
 import type { Clock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { optionError } from '../lib/option-error.js';
 import type { OAuthStateStore } from '../stores/oauth-state-store.js';
 import type { RevocationStore } from '../stores/revocation-store.js';
 import { createOAuthLogin, type OAuthLogin } from './oauth-login.js';
@@ -30,7 +31,11 @@ const MAX_STATE_TTL = 600;
 /** The path a successful sign-in redirects to: same-origin only (no `//host`, no `/\host`, no scheme). */
 function localPath(value: unknown): string {
   if (typeof value !== 'string' || !/^\/(?![/\\])[^\s]*$/.test(value))
-    throw new TypeError('oauth.redirectTo must be a path of this app, such as "/" or "/welcome"');
+    throw optionError(
+      'oauth.redirectTo',
+      'must be a path of this app',
+      'such as "/" or "/welcome" (no scheme, no //host)',
+    );
   return value;
 }
 
@@ -49,19 +54,35 @@ export function configureOAuthLogin(input: {
   const settings = input.settings ?? {};
   const providers = input.providers ?? {};
   if (typeof providers !== 'object' || providers === null || Array.isArray(providers))
-    throw new TypeError('oauth.providers must be an object of providers by name');
+    throw optionError(
+      'oauth.providers',
+      'must be an object of providers by name',
+      'such as { google: googlePreset({ … }) }',
+    );
   const stateTtl = parseDuration(settings.stateTtl ?? MAX_STATE_TTL, 'oauth.stateTtl');
   if (!Number.isInteger(stateTtl) || stateTtl < 1 || stateTtl > MAX_STATE_TTL)
-    throw new TypeError('oauth.stateTtl must be a whole number of seconds from 1 to 600 (10 minutes)');
+    throw optionError(
+      'oauth.stateTtl',
+      'must be a whole number of seconds from 1 to 600 (10 minutes)',
+      'omit it for 600',
+    );
   const timeout = parseDuration(settings.timeout ?? 10, 'oauth.timeout');
   if (timeout <= 0 || timeout > 60)
-    throw new TypeError('oauth.timeout must be more than 0 and at most 60 seconds');
+    throw optionError(
+      'oauth.timeout',
+      'must be more than 0 and at most 60 seconds',
+      'omit it for 10 seconds',
+    );
   let secret: Uint8Array;
   if (settings.stateSecret === undefined) {
     secret = hmacSecretBytes(input.apiKeyPepper);
   } else {
     if (typeof settings.stateSecret !== 'string' && !(settings.stateSecret instanceof Uint8Array))
-      throw new TypeError('oauth.stateSecret must be a string or bytes');
+      throw optionError(
+        'oauth.stateSecret',
+        `must be a string or a Uint8Array, not ${typeof settings.stateSecret}`,
+        'omit it: it defaults to a key derived from apiKeys.pepper',
+      );
     secret = hmacSecretBytes(settings.stateSecret);
     assertStrongHmacSecret(secret);
   }
@@ -70,11 +91,14 @@ export function configureOAuthLogin(input: {
   try {
     origin = new URL(firstOrigin ?? '').origin;
   } catch {
-    throw new TypeError(
-      'appOrigin must be an origin such as https://app.example (the OAuth redirect URI is built on it)',
+    throw optionError(
+      'appOrigin',
+      'is not an origin (the OAuth redirect URI is built on it)',
+      'give one such as https://app.example',
     );
   }
-  if (origin === 'null') throw new TypeError('appOrigin must be an http(s) origin');
+  if (origin === 'null')
+    throw optionError('appOrigin', 'must be an http(s) origin', 'give one such as https://app.example');
   const login = createOAuthLogin({
     providers,
     origin,

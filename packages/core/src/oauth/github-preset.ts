@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import type { OAuth2ProviderConfig, ProviderEmail, UserEmailContext } from './provider-config.js';
 
 /** Options of `githubPreset()`. */
@@ -65,7 +66,11 @@ export function githubPreset(options: GitHubPresetOptions): OAuth2ProviderConfig
   let api = 'https://api.github.com';
   if (options.enterpriseUrl !== undefined) {
     if (typeof options.enterpriseUrl !== 'string')
-      throw new TypeError('githubPreset: enterpriseUrl must be a URL');
+      throw optionError(
+        'githubPreset.enterpriseUrl',
+        `must be a URL, not ${typeof options.enterpriseUrl}`,
+        "give your GitHub Enterprise Server's URL, such as 'https://github.example.com'",
+      );
     web = options.enterpriseUrl.replace(/\/+$/, '');
     api = `${web}/api/v3`;
   }

@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import type { OidcProviderConfig } from './provider-config.js';
 
 /** Options of `microsoftPreset()`. */
@@ -36,15 +37,21 @@ const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 export function microsoftPreset(options: MicrosoftPresetOptions): OidcProviderConfig {
   const { tenant } = options;
   if (typeof tenant !== 'string' || (tenant !== 'consumers' && !GUID.test(tenant))) {
-    throw new TypeError(
-      'microsoftPreset: tenant must be the directory (tenant) id, a GUID, or "consumers" (not common/organizations)',
+    throw optionError(
+      'microsoftPreset.tenant',
+      'must be the directory (tenant) id, a GUID, or "consumers" (not common/organizations)',
+      "copy the Directory (tenant) ID from the app's Entra overview",
     );
   }
   if (
     options.acceptDomainOwnerVerified !== undefined &&
     typeof options.acceptDomainOwnerVerified !== 'boolean'
   )
-    throw new TypeError('microsoftPreset: acceptDomainOwnerVerified must be a boolean');
+    throw optionError(
+      'microsoftPreset.acceptDomainOwnerVerified',
+      `must be a boolean, not ${typeof options.acceptDomainOwnerVerified}`,
+      'omit it for false',
+    );
   const tenantId = tenant === 'consumers' ? CONSUMERS_TENANT : tenant.toLowerCase();
   return {
     issuer: `https://login.microsoftonline.com/${tenantId}/v2.0`,

@@ -3,6 +3,7 @@ import type { AuthRequest } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { constantTimeEqual } from '../lib/constant-time.js';
 import { sha256 } from '../lib/hash.js';
+import { optionError } from '../lib/option-error.js';
 import { checkIdToken, verifiedEmailOf } from './id-token-checks.js';
 import type { OAuthProviderConfig } from './provider-config.js';
 import type { FetchLike } from './provider-http.js';
@@ -102,7 +103,12 @@ export function createOAuthLogin(options: OAuthLoginOptions): OAuthLogin {
 
   function providerOf(name: string): ResolvedProvider {
     const provider = providers.get(name);
-    if (provider === undefined) throw new TypeError(`unknown OAuth provider ${JSON.stringify(name)}`);
+    if (provider === undefined)
+      throw optionError(
+        'OAuth provider',
+        `${JSON.stringify(name)} is not configured`,
+        'configure it among the providers',
+      );
     return provider;
   }
 

@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { optionError } from '../lib/option-error.js';
 
 /** A `fetch` implementation (the global one by default), e.g. one routed through an outgoing proxy. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -27,12 +28,16 @@ export function serverUrl(value: unknown, what: string): URL {
   try {
     url = new URL(value as string);
   } catch {
-    throw new TypeError(`${what} must be an absolute URL`);
+    throw optionError(what, 'must be an absolute URL', 'give an https:// URL');
   }
   if (typeof value !== 'string' || (url.protocol !== 'https:' && !isLoopbackHttp(url)))
-    throw new TypeError(`${what} must use https (plain http only for 127.0.0.1, localhost or [::1])`);
+    throw optionError(
+      what,
+      'must use https',
+      'give an https:// URL (plain http only for 127.0.0.1, localhost or [::1])',
+    );
   if (url.username !== '' || url.password !== '' || url.hash !== '')
-    throw new TypeError(`${what} must not carry credentials or a fragment`);
+    throw optionError(what, 'must not carry credentials or a fragment', 'remove the user:password@ or #…');
   return url;
 }
 

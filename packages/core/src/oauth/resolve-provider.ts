@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { optionError } from '../lib/option-error.js';
 import { type DiscoveryAlgorithm, discover } from './discover.js';
 import type { OAuthProviderConfig, ProviderEmail, UserEmailContext } from './provider-config.js';
 import {
@@ -44,25 +45,30 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token
 
 function nonEmptyString(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length === 0)
-    throw new TypeError(`${what} must be a non-empty string`);
+    throw optionError(what, 'must be a non-empty string', "give the value the provider's console shows");
   return value;
 }
 
 function scopeList(value: unknown, what: string): string[] {
   if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && SCOPE_TOKEN.test(s)))
-    throw new TypeError(`${what} must be an array of scope tokens`);
+    throw optionError(what, 'must be an array of scope tokens', "such as ['openid', 'email']");
   return value as string[];
 }
 
 function authorizationParams(value: unknown, what: string): Readonly<Record<string, string>> {
   if (value === undefined) return Object.freeze({});
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new TypeError(`${what} must be an object of strings`);
+    throw optionError(what, 'must be an object of strings', "such as { prompt: 'select_account' }");
   const params: Record<string, string> = {};
   for (const [key, param] of Object.entries(value)) {
     if (RESERVED_PARAMS.has(key) || key.startsWith('code_challenge'))
-      throw new TypeError(`${what} must not set the protocol parameter "${key}"`);
-    if (typeof param !== 'string') throw new TypeError(`${what}.${key} must be a string`);
+      throw optionError(
+        what,
+        `must not set the protocol parameter "${key}"`,
+        'remove it: portcullis sets it',
+      );
+    if (typeof param !== 'string')
+      throw optionError(`${what}.${key}`, 'must be a string', 'give its value as text');
     params[key] = param;
   }
   return Object.freeze(params);
@@ -80,16 +86,23 @@ export function resolveProvider(
 ): ResolvedProvider {
   const what = `oauth.providers.${name}`;
   if (!NAME.test(name))
-    throw new TypeError(`oauth.providers: "${name}" must be 1–32 characters of a–z, 0–9 and "-"`);
-  if (typeof config !== 'object' || config === null) throw new TypeError(`${what} must be an object`);
+    throw optionError(
+      'oauth.providers',
+      `${JSON.stringify(name)} is not a provider name`,
+      'name providers with 1–32 characters of a–z, 0–9 and "-"',
+    );
+  if (typeof config !== 'object' || config === null)
+    throw optionError(what, 'must be an object', 'give { issuer, clientId, clientSecret }, or a preset');
   const clientId = nonEmptyString(config.clientId, `${what}.clientId`);
   const clientSecret = nonEmptyString(config.clientSecret, `${what}.clientSecret`);
   const params = authorizationParams(config.authorizationParams, `${what}.authorizationParams`);
   const client: oauth.Client = Object.freeze({ client_id: clientId });
   const method = config.tokenEndpointAuthMethod ?? 'client_secret_basic';
   if (method !== 'client_secret_basic' && method !== 'client_secret_post')
-    throw new TypeError(
-      `${what}.tokenEndpointAuthMethod must be "client_secret_basic" or "client_secret_post"`,
+    throw optionError(
+      `${what}.tokenEndpointAuthMethod`,
+      'must be "client_secret_basic" or "client_secret_post"',
+      'omit it for "client_secret_basic"',
     );
   const clientAuth =
     method === 'client_secret_basic'
@@ -100,7 +113,12 @@ export function resolveProvider(
     const issuer = serverUrl(config.issuer, `${what}.issuer`);
     const authorizationEndpoint = serverUrl(config.authorizationEndpoint, `${what}.authorizationEndpoint`);
     const tokenEndpoint = serverUrl(config.tokenEndpoint, `${what}.tokenEndpoint`);
-    if (typeof config.userEmail !== 'function') throw new TypeError(`${what}.userEmail must be a function`);
+    if (typeof config.userEmail !== 'function')
+      throw optionError(
+        `${what}.userEmail`,
+        'must be a function',
+        "give one that reads the user's verified e-mail",
+      );
     const scopes = scopeList(config.scopes, `${what}.scopes`);
     const metadata: oauth.AuthorizationServer = Object.freeze({
       issuer: config.issuer,
@@ -125,14 +143,15 @@ export function resolveProvider(
   }
 
   if (config.type !== undefined && config.type !== 'oidc')
-    throw new TypeError(`${what}.type must be "oidc" or "oauth2"`);
+    throw optionError(`${what}.type`, 'must be "oidc" or "oauth2"', 'omit it for "oidc"');
   const issuer = serverUrl(config.issuer, `${what}.issuer`);
   const scopes = scopeList(config.scopes ?? [], `${what}.scopes`);
   const verifiedClaims = scopeList(
     config.emailVerifiedClaims ?? ['email_verified'],
     `${what}.emailVerifiedClaims`,
   );
-  if (verifiedClaims.length === 0) throw new TypeError(`${what}.emailVerifiedClaims must not be empty`);
+  if (verifiedClaims.length === 0)
+    throw optionError(`${what}.emailVerifiedClaims`, 'must not be empty', "omit it for ['email_verified']");
   const http = createProviderHttp({ ...transport, allowLoopbackHttp: isLoopbackHttp(issuer) });
   const algorithm: DiscoveryAlgorithm = 'oidc';
   return Object.freeze({

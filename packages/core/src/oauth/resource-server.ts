@@ -11,6 +11,7 @@ import { createRemoteKeySet } from '../keys/remote-key-set.js';
 import type { Clock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { asPromise } from '../lib/maybe-promise.js';
+import { optionError } from '../lib/option-error.js';
 import { createPolicy, type PolicyDefinition } from '../policy/create-policy.js';
 import type { Requirement } from '../policy/requirement.js';
 import type { AccessTokenPrincipal, Principal } from '../tokens/principal.js';
@@ -72,26 +73,29 @@ export interface ResourceServer extends AdapterAuth {
  */
 export function createResourceServer(options: ResourceServerOptions): ResourceServer {
   if (typeof options !== 'object' || options === null)
-    throw new TypeError('createResourceServer: options are required');
-  const issuer = serverUrl(options.issuer, 'createResourceServer: issuer');
-  const timeoutMs = parseDuration(options.timeout ?? 10, 'timeout') * 1000;
-  if (timeoutMs <= 0) throw new TypeError('createResourceServer: timeout must be more than 0');
+    throw optionError('createResourceServer(options)', 'must be an object', 'pass { issuer, audience }');
+  const issuer = serverUrl(options.issuer, 'createResourceServer.issuer');
+  const timeoutMs = parseDuration(options.timeout ?? 10, 'createResourceServer.timeout') * 1000;
+  if (timeoutMs <= 0)
+    throw optionError('createResourceServer.timeout', 'must be more than 0', 'omit it for 10 seconds');
   const algorithms = options.algorithms ?? ['RS256'];
   if (
     !Array.isArray(algorithms) ||
     algorithms.length === 0 ||
     algorithms.some((a) => !isJwsAlgorithm(a) || isSymmetric(a))
   )
-    throw new TypeError(
-      'createResourceServer: algorithms must list asymmetric JWS algorithms, e.g. ["RS256"]',
+    throw optionError(
+      'createResourceServer.algorithms',
+      'must list asymmetric JWS algorithms',
+      'such as ["RS256"], or omit it for ["RS256"]',
     );
   const discovery = options.discovery ?? 'oidc';
   if (discovery !== 'oidc' && discovery !== 'oauth2')
-    throw new TypeError('createResourceServer: discovery must be "oidc" or "oauth2"');
+    throw optionError('createResourceServer.discovery', 'must be "oidc" or "oauth2"', 'omit it for "oidc"');
   const keySetOptions = { algorithms, timeout: timeoutMs };
   let keys: KeySource;
   if (options.jwksUri !== undefined) {
-    keys = createRemoteKeySet(serverUrl(options.jwksUri, 'createResourceServer: jwksUri'), keySetOptions);
+    keys = createRemoteKeySet(serverUrl(options.jwksUri, 'createResourceServer.jwksUri'), keySetOptions);
   } else {
     const http = createProviderHttp({
       timeoutMs,
@@ -141,7 +145,11 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   const realm = options.realm ?? 'portcullis';
   const authenticateNow: AuthenticateNow = (request, authenticateOptions) => {
     if (authenticateOptions?.via !== undefined && !authenticateOptions.via.includes('bearer'))
-      throw new TypeError('a resource server authenticates bearer tokens only');
+      throw optionError(
+        'authenticate().via',
+        'leaves out bearer, and a resource server authenticates bearer tokens only',
+        "use via: ['bearer'], or omit it",
+      );
     assertNoCredentialsInUrl(request.url);
     const context = authenticateBearer(verifier, request);
     if (context === null) throw missingCredentials();

@@ -10,13 +10,16 @@ describe('resolveArgon2Options', () => {
   });
 
   it.each([
-    [{ memoryCost: 0 }, /memoryCost/],
-    [{ memoryCost: 19456.5 }, /memoryCost/],
-    [{ memoryCost: '19456' }, /memoryCost/],
-    [{ parallelism: 4, memoryCost: 16 }, /memoryCost must be an integer from 32/],
-    [{ timeCost: 0 }, /timeCost/],
-    [{ parallelism: 0 }, /parallelism/],
-    [{ parallelism: 256 }, /parallelism/],
+    [{ memoryCost: 0 }, /^portcullis: passwords\.argon2\.memoryCost: must be an integer/],
+    [{ memoryCost: 19456.5 }, /^portcullis: passwords\.argon2\.memoryCost: must be an integer/],
+    [{ memoryCost: '19456' }, /^portcullis: passwords\.argon2\.memoryCost: must be an integer/],
+    [
+      { parallelism: 4, memoryCost: 16 },
+      /^portcullis: passwords\.argon2\.memoryCost: must be an integer from 32/,
+    ],
+    [{ timeCost: 0 }, /^portcullis: passwords\.argon2\.timeCost: must be an integer/],
+    [{ parallelism: 0 }, /^portcullis: passwords\.argon2\.parallelism: must be an integer/],
+    [{ parallelism: 256 }, /^portcullis: passwords\.argon2\.parallelism: must be an integer/],
   ])('refuses %j with a TypeError naming the option', (options, message) => {
     expect(() => resolveArgon2Options(options as never)).toThrow(TypeError);
     expect(() => resolveArgon2Options(options as never)).toThrow(message);

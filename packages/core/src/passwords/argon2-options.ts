@@ -1,4 +1,5 @@
 import type { Algorithm, Version } from '@node-rs/argon2';
+import { optionError } from '../lib/option-error.js';
 
 /** The argon2id cost parameters portcullis hashes with. */
 export interface Argon2Options {
@@ -36,7 +37,11 @@ const UINT32_MAX = 2 ** 32 - 1;
 function integerOption(name: keyof Argon2Options, value: unknown, min: number, max: number): number {
   if (value === undefined) return OWASP_ARGON2_OPTIONS[name];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`createPasswordHasher: argon2.${name} must be an integer from ${min} to ${max}`);
+    throw optionError(
+      `passwords.argon2.${name}`,
+      `must be an integer from ${min} to ${max}`,
+      "omit it for OWASP's default",
+    );
   }
   return value;
 }
@@ -44,7 +49,11 @@ function integerOption(name: keyof Argon2Options, value: unknown, min: number, m
 /** Validates argon2id options (a `TypeError` names the bad one) and fills in the OWASP defaults. */
 export function resolveArgon2Options(options: Argon2Options = {}): Readonly<Required<Argon2Options>> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('createPasswordHasher: argon2 must be an object');
+    throw optionError(
+      'passwords.argon2',
+      'must be an object',
+      'pass { memoryCost, timeCost, parallelism }, or omit it',
+    );
   }
   const parallelism = integerOption('parallelism', options.parallelism, 1, 255);
   const timeCost = integerOption('timeCost', options.timeCost, 1, UINT32_MAX);

@@ -135,10 +135,13 @@ describe('legacy bcrypt hashes', () => {
   });
 
   it.each([
-    [{ bcrypt: 'yes' }, /bcrypt must be/],
-    [{ bcrypt: { cost: 11 } }, /bcrypt\.cost/],
-    [{ bcrypt: { minCost: 10, cost: 32 } }, /bcrypt\.cost/],
-    [{ bcrypt: { normalization: 'NFD' } }, /normalization/],
+    [{ bcrypt: 'yes' }, /^portcullis: passwords\.bcrypt: must be true, false or an object/],
+    [{ bcrypt: { cost: 11 } }, /^portcullis: passwords\.bcrypt\.cost: must be an integer from 12/],
+    [
+      { bcrypt: { minCost: 10, cost: 32 } },
+      /^portcullis: passwords\.bcrypt\.cost: must be an integer from 10/,
+    ],
+    [{ bcrypt: { normalization: 'NFD' } }, /^portcullis: passwords\.bcrypt\.normalization: must be 'none'/],
   ])('refuses options %j with a TypeError', (options, message) => {
     expect(() => createPasswordHasher(options as never)).toThrow(TypeError);
     expect(() => createPasswordHasher(options as never)).toThrow(message);

@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import type { LegacyPasswordForm } from './bcrypt-hash.js';
 
 export interface LegacyBcryptOptions {
@@ -26,7 +27,11 @@ const FORMS: readonly LegacyPasswordForm[] = ['none', 'NFC', 'NFKC'];
 
 function costOption(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 31) {
-    throw new TypeError(`createPasswordHasher: bcrypt.${name} must be an integer from ${min} to 31`);
+    throw optionError(
+      `passwords.bcrypt.${name}`,
+      `must be an integer from ${min} to 31`,
+      'omit it for the default',
+    );
   }
   return value;
 }
@@ -41,13 +46,21 @@ export function resolveLegacyBcryptOptions(
   if (options === undefined || options === false) return undefined;
   const given = options === true ? {} : options;
   if (typeof given !== 'object' || given === null) {
-    throw new TypeError('createPasswordHasher: bcrypt must be true, false or an object');
+    throw optionError(
+      'passwords.bcrypt',
+      `must be true, false or an object, not ${typeof given}`,
+      'pass true, or { minCost, cost, normalization }',
+    );
   }
   const minCost = costOption('minCost', given.minCost ?? 12, 4);
   const cost = costOption('cost', given.cost ?? minCost, minCost);
   const normalization = given.normalization ?? 'none';
   if (!FORMS.includes(normalization)) {
-    throw new TypeError("createPasswordHasher: bcrypt.normalization must be 'none', 'NFC' or 'NFKC'");
+    throw optionError(
+      'passwords.bcrypt.normalization',
+      "must be 'none', 'NFC' or 'NFKC'",
+      "give the form your old system normalized passwords to, or omit it for 'none'",
+    );
   }
   return Object.freeze({ minCost, cost, normalization });
 }

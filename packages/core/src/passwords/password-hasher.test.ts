@@ -184,19 +184,22 @@ describe('createPasswordHasher', () => {
   });
 
   it.each([
-    [null, /options/],
-    [{ argon2: { memoryCost: 4 } }, /memoryCost/],
-    [{ argon2: { timeCost: 0 } }, /timeCost/],
-    [{ bcrypt: { minCost: 3 } }, /minCost/],
-    [{ bcrypt: { minCost: 12.5 } }, /minCost/],
-    [{ policy: { maxLength: 4096 } }, /maxLength/],
-    [{ maxConcurrent: 0 }, /maxConcurrent/],
-    [{ maxConcurrent: 2.5 }, /maxConcurrent/],
-    [{ maxConcurrent: '4' }, /maxConcurrent/],
-    [{ maxConcurrent: 4, maxConcurrentHashes: 5 }, /maxConcurrentHashes/],
-    [{ maxConcurrentHashes: 0 }, /maxConcurrentHashes/],
-    [{ maxQueued: -1 }, /maxQueued/],
-    [{ maxQueued: 10_001 }, /maxQueued/],
+    [null, /^portcullis: passwords: must be an object/],
+    [{ argon2: { memoryCost: 4 } }, /^portcullis: passwords\.argon2\.memoryCost: must be an integer/],
+    [{ argon2: { timeCost: 0 } }, /^portcullis: passwords\.argon2\.timeCost: must be an integer/],
+    [{ bcrypt: { minCost: 3 } }, /^portcullis: passwords\.bcrypt\.minCost: must be an integer from 4/],
+    [{ bcrypt: { minCost: 12.5 } }, /^portcullis: passwords\.bcrypt\.minCost: must be an integer from 4/],
+    [{ policy: { maxLength: 4096 } }, /^portcullis: createPasswordPolicy\.maxLength: must be an integer/],
+    [{ maxConcurrent: 0 }, /^portcullis: passwords\.maxConcurrent: must be an integer/],
+    [{ maxConcurrent: 2.5 }, /^portcullis: passwords\.maxConcurrent: must be an integer/],
+    [{ maxConcurrent: '4' }, /^portcullis: passwords\.maxConcurrent: must be an integer/],
+    [
+      { maxConcurrent: 4, maxConcurrentHashes: 5 },
+      /^portcullis: passwords\.maxConcurrentHashes: must be an integer/,
+    ],
+    [{ maxConcurrentHashes: 0 }, /^portcullis: passwords\.maxConcurrentHashes: must be an integer/],
+    [{ maxQueued: -1 }, /^portcullis: passwords\.maxQueued: must be an integer/],
+    [{ maxQueued: 10_001 }, /^portcullis: passwords\.maxQueued: must be an integer/],
   ])('refuses options %j with a TypeError', (options, message) => {
     expect(() => createPasswordHasher(options as never)).toThrow(TypeError);
     expect(() => createPasswordHasher(options as never)).toThrow(message);

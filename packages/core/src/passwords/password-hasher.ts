@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, verify as argon2Verify, type Options } from '@node-rs/argon2';
+import { optionError } from '../lib/option-error.js';
 import {
   ARGON2_OUTPUT_LENGTH,
   ARGON2_VERSION_0x13,
@@ -137,7 +138,11 @@ function bcryptIsOff(): Error {
 function boundOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`createPasswordHasher: ${name} must be an integer from ${min} to ${max}`);
+    throw optionError(
+      `passwords.${name}`,
+      `must be an integer from ${min} to ${max}`,
+      'omit it for the default',
+    );
   }
   return value;
 }
@@ -172,7 +177,7 @@ const NO_HASH: StoredHash = Object.freeze({ kind: 'none' });
  */
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('createPasswordHasher: options must be an object');
+    throw optionError('passwords', 'must be an object', 'pass { argon2, policy, … }, or nothing');
   }
   const argon2 = resolveArgon2Options(options.argon2);
   const policy = createPasswordPolicy(options.policy);
@@ -284,7 +289,11 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     },
     async verify(storedHash: string | null | undefined, password: unknown): Promise<PasswordVerification> {
       if (storedHash !== null && storedHash !== undefined && typeof storedHash !== 'string') {
-        throw new TypeError('passwordHasher.verify: storedHash must be a string, or null for no user');
+        throw optionError(
+          'passwordHasher.verify().storedHash',
+          `must be a string, not ${typeof storedHash}`,
+          'pass the stored hash, or null when there is no such user',
+        );
       }
       const normalized = normalizePassword(password, policy.maxLength, 'invalid_request');
       const stored = read(storedHash);
@@ -296,7 +305,11 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     },
     async wrapLegacyBcryptHash(bcryptHash: string): Promise<string> {
       if (typeof bcryptHash !== 'string') {
-        throw new TypeError('passwordHasher.wrapLegacyBcryptHash: bcryptHash must be a string');
+        throw optionError(
+          'passwordHasher.wrapLegacyBcryptHash().bcryptHash',
+          `must be a string, not ${typeof bcryptHash}`,
+          'pass the stored $2b$ hash',
+        );
       }
       const info = parseBcryptHash(bcryptHash);
       if (info === undefined || !isWrappableBcryptHash(bcryptHash)) {

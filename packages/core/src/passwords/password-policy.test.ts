@@ -95,13 +95,16 @@ describe('createPasswordPolicy', () => {
   });
 
   it.each([
-    [{ minLength: 0 }, /minLength/],
-    [{ minLength: 12.5 }, /minLength/],
-    [{ minLength: 20, maxLength: 16 }, /maxLength must be an integer from 20/],
-    [{ maxLength: 5000 }, /maxLength/],
-    [{ rejectCommon: 'yes' }, /rejectCommon/],
-    [{ minScore: 5 }, /minScore/],
-    [{ minScore: 2.5 }, /minScore/],
+    [{ minLength: 0 }, /^portcullis: createPasswordPolicy\.minLength: must be an integer from 1/],
+    [{ minLength: 12.5 }, /^portcullis: createPasswordPolicy\.minLength: must be an integer from 1/],
+    [
+      { minLength: 20, maxLength: 16 },
+      /^portcullis: createPasswordPolicy\.maxLength: must be an integer from 20/,
+    ],
+    [{ maxLength: 5000 }, /^portcullis: createPasswordPolicy\.maxLength: must be an integer/],
+    [{ rejectCommon: 'yes' }, /^portcullis: createPasswordPolicy\.rejectCommon: must be a boolean/],
+    [{ minScore: 5 }, /^portcullis: createPasswordPolicy\.minScore: must be an integer from 0 to 4/],
+    [{ minScore: 2.5 }, /^portcullis: createPasswordPolicy\.minScore: must be an integer from 0 to 4/],
   ])('refuses options %j with a TypeError', (options, message) => {
     expect(() => createPasswordPolicy(options as never)).toThrow(TypeError);
     expect(() => createPasswordPolicy(options as never)).toThrow(message);

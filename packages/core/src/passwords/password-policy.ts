@@ -1,4 +1,5 @@
 import { AuthError } from '../errors/auth-error.js';
+import { optionError } from '../lib/option-error.js';
 import { isCommonPassword } from './common-passwords.js';
 import { codePointLength, normalizePassword } from './normalize-password.js';
 import { type PasswordScore, passwordScore } from './password-strength.js';
@@ -41,7 +42,11 @@ const MAX_MAX_LENGTH = 1024;
 function lengthOption(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_MAX_LENGTH) {
-    throw new TypeError(`createPasswordPolicy: ${name} must be an integer from ${min} to ${MAX_MAX_LENGTH}`);
+    throw optionError(
+      `createPasswordPolicy.${name}`,
+      `must be an integer from ${min} to ${MAX_MAX_LENGTH}`,
+      'omit it for the default',
+    );
   }
   return value;
 }
@@ -57,17 +62,29 @@ function lengthOption(name: string, value: unknown, fallback: number, min: numbe
  */
 export function createPasswordPolicy(options: PasswordPolicyOptions = {}): PasswordPolicy {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('createPasswordPolicy: options must be an object');
+    throw optionError(
+      'createPasswordPolicy(options)',
+      'must be an object',
+      'pass { minLength, … }, or nothing',
+    );
   }
   const minLength = lengthOption('minLength', options.minLength, 12, 1);
   const maxLength = lengthOption('maxLength', options.maxLength, 128, minLength);
   const rejectCommon = options.rejectCommon ?? true;
   if (typeof rejectCommon !== 'boolean') {
-    throw new TypeError('createPasswordPolicy: rejectCommon must be a boolean');
+    throw optionError(
+      'createPasswordPolicy.rejectCommon',
+      `must be a boolean, not ${typeof rejectCommon}`,
+      'omit it for true',
+    );
   }
   const minScore = options.minScore;
   if (minScore !== undefined && !(Number.isInteger(minScore) && minScore >= 0 && minScore <= 4)) {
-    throw new TypeError('createPasswordPolicy: minScore must be an integer from 0 to 4');
+    throw optionError(
+      'createPasswordPolicy.minScore',
+      'must be an integer from 0 to 4',
+      'omit it to score no password',
+    );
   }
   const checksScore = minScore !== undefined && minScore > 0;
   const messages: Record<Exclude<PasswordRefusalReason, 'too_long'>, string> = {
@@ -87,7 +104,11 @@ export function createPasswordPolicy(options: PasswordPolicyOptions = {}): Passw
       const normalized = normalizePassword(password, maxLength, 'weak_password');
       const userInputs = context.userInputs ?? [];
       if (!Array.isArray(userInputs)) {
-        throw new TypeError('passwordPolicy.check: userInputs must be an array');
+        throw optionError(
+          'passwordPolicy.check().userInputs',
+          'must be an array',
+          "pass the user's own words, such as [email, name]",
+        );
       }
       if (codePointLength(normalized) < minLength) throw refusal('too_short');
       if (rejectCommon && (await isCommonPassword(normalized))) throw refusal('common');

@@ -246,9 +246,11 @@ describe('untrusted shapes', () => {
   it('validates the definition once, at creation', () => {
     expect(() => createPolicy({ roles: { admin: { inherits: ['ghost'] } } })).toThrow(TypeError);
     expect(() => createPolicy({ roles: { a: { inherits: ['b'] }, b: { inherits: ['a'] } } })).toThrow(
-      /cycle/,
+      /^portcullis: policy\.roles: inherit in a cycle/,
     );
-    expect(() => createPolicy({ role: {} } as unknown as PolicyDefinition)).toThrow(/unknown option "role"/);
+    expect(() => createPolicy({ role: {} } as unknown as PolicyDefinition)).toThrow(
+      /^portcullis: policy: has an unknown option "role"/,
+    );
     expect(() => createPolicy(null as unknown as PolicyDefinition)).toThrow(TypeError);
   });
 

@@ -1,4 +1,5 @@
 import { AuthError, type ChallengeScheme } from '../errors/auth-error.js';
+import { optionError } from '../lib/option-error.js';
 import type { Principal } from '../tokens/principal.js';
 import { denialOf } from './evaluate.js';
 import { type Grants, grantsOf } from './grants.js';
@@ -54,10 +55,11 @@ export const INSUFFICIENT_PRIVILEGES = 'Insufficient privileges';
  */
 export function createPolicy(definition: PolicyDefinition = {}): Policy {
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
-    throw new TypeError('policy: the definition must be an object such as { roles: { … } }');
+    throw optionError('policy', 'must be an object', 'such as { roles: { … } }');
   }
   for (const key of Object.keys(definition)) {
-    if (key !== 'roles') throw new TypeError(`policy: unknown option ${JSON.stringify(key)}`);
+    if (key !== 'roles')
+      throw optionError('policy', `has an unknown option ${JSON.stringify(key)}`, 'give only roles');
   }
   const table = buildRoleTable(definition.roles);
 

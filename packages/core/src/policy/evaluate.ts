@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import type { Grants } from './grants.js';
 import type { Requirement } from './requirement.js';
 
@@ -6,7 +7,11 @@ export type DenialReason = 'missing_role' | 'missing_scope' | 'missing_permissio
 
 function list(value: unknown): readonly unknown[] {
   if (!Array.isArray(value))
-    throw new TypeError('not a portcullis requirement (build one with requireRoles()…)');
+    throw optionError(
+      'requirement',
+      'is not a portcullis requirement',
+      'build one with requireRoles(), requireScopes(), anyOf()…',
+    );
   return value;
 }
 
@@ -48,6 +53,10 @@ export function denialOf(grants: Grants, requirement: Requirement): DenialReason
       return undefined;
     }
     default:
-      throw new TypeError('not a portcullis requirement (build one with requireRoles()…)');
+      throw optionError(
+        'requirement',
+        'is not a portcullis requirement',
+        'build one with requireRoles(), requireScopes(), anyOf()…',
+      );
   }
 }

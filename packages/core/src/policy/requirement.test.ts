@@ -47,13 +47,17 @@ describe('requirements', () => {
   );
 
   it('refuses empty or non-string names', () => {
-    expect(() => requireRoles('')).toThrow(/non-empty string/);
+    expect(() => requireRoles('')).toThrow(
+      /^portcullis: requireRoles\(\): every role must be a non-empty string/,
+    );
     expect(() => requireScopes('ok', 42 as unknown as string)).toThrow(TypeError);
     expect(() => requirePermissions(undefined as unknown as string)).toThrow(TypeError);
   });
 
   it('refuses combinators over things that are not requirements', () => {
-    expect(() => anyOf('admin' as unknown as Requirement)).toThrow(/must be a requirement/);
+    expect(() => anyOf('admin' as unknown as Requirement)).toThrow(
+      /^portcullis: anyOf\(\): every argument must be a requirement/,
+    );
     expect(() => allOf({ kind: 'everything' } as unknown as Requirement)).toThrow(TypeError);
     expect(() => allOf(null as unknown as Requirement)).toThrow(TypeError);
   });

@@ -1,3 +1,5 @@
+import { optionError } from '../lib/option-error.js';
+
 /** Passes when the principal holds at least one of `roles`, directly or through inheritance. */
 export interface RoleRequirement {
   readonly kind: 'roles';
@@ -42,19 +44,30 @@ export type Requirement =
 const KINDS = new Set<string>(['roles', 'scopes', 'permissions', 'anyOf', 'allOf']);
 
 function names(fn: string, what: string, values: readonly string[]): readonly string[] {
-  if (values.length === 0) throw new TypeError(`${fn}() needs at least one ${what}`);
+  if (values.length === 0)
+    throw optionError(`${fn}()`, `needs at least one ${what}`, `such as ${fn}('admin')`);
   for (const value of values) {
     if (typeof value !== 'string' || value.length === 0) {
-      throw new TypeError(`${fn}(): every ${what} must be a non-empty string`);
+      throw optionError(`${fn}()`, `every ${what} must be a non-empty string`, `such as ${fn}('admin')`);
     }
   }
   return Object.freeze([...new Set(values)]);
 }
 
 function children(fn: string, requirements: readonly Requirement[]): readonly Requirement[] {
-  if (requirements.length === 0) throw new TypeError(`${fn}() needs at least one requirement`);
+  if (requirements.length === 0)
+    throw optionError(
+      `${fn}()`,
+      'needs at least one requirement',
+      `such as ${fn}(requireRoles('admin'), requireScopes('x'))`,
+    );
   for (const requirement of requirements) {
-    if (!isRequirement(requirement)) throw new TypeError(`${fn}(): every argument must be a requirement`);
+    if (!isRequirement(requirement))
+      throw optionError(
+        `${fn}()`,
+        'every argument must be a requirement',
+        'build them with requireRoles(), requireScopes()…',
+      );
   }
   return Object.freeze([...requirements]);
 }

@@ -39,12 +39,14 @@ describe('role table', () => {
 
   it('refuses an unknown inherited role, naming both', () => {
     expect(() => buildRoleTable({ admin: { inherits: ['usr'] }, user: {} })).toThrow(
-      'policy: role "admin" inherits unknown role "usr"',
+      'portcullis: policy.roles["admin"].inherits: names unknown role "usr"; ',
     );
   });
 
   it('refuses a role that inherits itself', () => {
-    expect(() => buildRoleTable({ admin: { inherits: ['admin'] } })).toThrow(/cycle: "admin" → "admin"/);
+    expect(() => buildRoleTable({ admin: { inherits: ['admin'] } })).toThrow(
+      /^portcullis: policy\.roles: inherit in a cycle: "admin" → "admin";/,
+    );
   });
 
   it('refuses longer cycles and names the loop', () => {
@@ -55,27 +57,33 @@ describe('role table', () => {
         b: { inherits: ['c'] },
         c: { inherits: ['a'] },
       }),
-    ).toThrow('policy: roles inherit in a cycle: "a" → "b" → "c" → "a"');
+    ).toThrow('portcullis: policy.roles: inherit in a cycle: "a" → "b" → "c" → "a"; ');
   });
 
   it('refuses malformed definitions', () => {
     expect(() => buildRoleTable([])).toThrow(TypeError);
     expect(() => buildRoleTable('admin')).toThrow(TypeError);
-    expect(() => buildRoleTable({ admin: null })).toThrow(/must be an object/);
-    expect(() => buildRoleTable({ admin: ['user'] })).toThrow(/must be an object/);
+    expect(() => buildRoleTable({ admin: null })).toThrow(
+      /^portcullis: policy\.roles\["admin"\]: must be an object/,
+    );
+    expect(() => buildRoleTable({ admin: ['user'] })).toThrow(
+      /^portcullis: policy\.roles\["admin"\]: must be an object/,
+    );
     expect(() => buildRoleTable({ admin: { inherits: 'user' }, user: {} })).toThrow(
-      /inherits must be an array/,
+      /^portcullis: policy\.roles\["admin"\]\.inherits: must be an array/,
     );
     expect(() => buildRoleTable({ admin: { permissions: ['ok', ''] } })).toThrow(
-      /permissions must be an array/,
+      /^portcullis: policy\.roles\["admin"\]\.permissions: must be an array/,
     );
     expect(() => buildRoleTable({ admin: { permissions: [1] } })).toThrow(TypeError);
-    expect(() => buildRoleTable({ '': {} })).toThrow(/must not be empty/);
+    expect(() => buildRoleTable({ '': {} })).toThrow(
+      /^portcullis: policy\.roles: has a role with an empty name/,
+    );
   });
 
   it('refuses an unknown option, so a typo cannot silently grant nothing', () => {
     expect(() => buildRoleTable({ admin: { inherit: ['user'] }, user: {} })).toThrow(
-      'policy: role "admin" has an unknown option "inherit"',
+      'portcullis: policy.roles["admin"]: has an unknown option "inherit"; ',
     );
   });
 
@@ -91,9 +99,11 @@ describe('role table', () => {
   });
 
   it('does not treat inherited Object.prototype names as defined roles', () => {
-    expect(() => buildRoleTable({ admin: { inherits: ['toString'] } })).toThrow(/unknown role "toString"/);
+    expect(() => buildRoleTable({ admin: { inherits: ['toString'] } })).toThrow(
+      /^portcullis: policy\.roles\["admin"\]\.inherits: names unknown role "toString"/,
+    );
     expect(() => buildRoleTable({ admin: { inherits: ['constructor'] } })).toThrow(
-      /unknown role "constructor"/,
+      /^portcullis: policy\.roles\["admin"\]\.inherits: names unknown role "constructor"/,
     );
   });
 });

@@ -1,3 +1,5 @@
+import { optionError } from '../lib/option-error.js';
+
 /** One role of a policy definition. */
 export interface RoleDefinition {
   /** Roles whose permissions (and names, for `requireRoles`) this role also has, transitively. */
@@ -16,10 +18,15 @@ export interface EffectiveRole {
 
 const ROLE_KEYS = new Set(['inherits', 'permissions']);
 
+/** `policy.roles["admin"]`: a role's option path, its name quoted as written. */
+function roleOption(name: string): string {
+  return `policy.roles[${JSON.stringify(name)}]`;
+}
+
 function stringList(value: unknown, where: string): readonly string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.length === 0)) {
-    throw new TypeError(`policy: ${where} must be an array of non-empty strings`);
+    throw optionError(where, 'must be an array of non-empty strings', "such as ['user'], or omit it");
   }
   return value;
 }
@@ -32,32 +39,41 @@ function stringList(value: unknown, where: string): readonly string[] {
 export function buildRoleTable(roles: unknown): ReadonlyMap<string, EffectiveRole> {
   if (roles === undefined) return new Map();
   if (typeof roles !== 'object' || roles === null || Array.isArray(roles)) {
-    throw new TypeError('policy: roles must be an object mapping role names to { inherits, permissions }');
+    throw optionError(
+      'policy.roles',
+      'must be an object',
+      "map role names to { inherits, permissions }, such as { admin: { inherits: ['user'] } }",
+    );
   }
   const declared = new Map<string, { inherits: readonly string[]; permissions: readonly string[] }>();
   for (const [name, definition] of Object.entries(roles)) {
-    if (name.length === 0) throw new TypeError('policy: a role name must not be empty');
+    if (name.length === 0)
+      throw optionError('policy.roles', 'has a role with an empty name', 'name every role');
     if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
-      throw new TypeError(`policy: role ${JSON.stringify(name)} must be an object`);
+      throw optionError(roleOption(name), 'must be an object', 'give { inherits, permissions }, or {}');
     }
     for (const key of Object.keys(definition)) {
       if (!ROLE_KEYS.has(key)) {
-        throw new TypeError(
-          `policy: role ${JSON.stringify(name)} has an unknown option ${JSON.stringify(key)}`,
+        throw optionError(
+          roleOption(name),
+          `has an unknown option ${JSON.stringify(key)}`,
+          'give only inherits and permissions',
         );
       }
     }
     const { inherits, permissions } = definition as Record<string, unknown>;
     declared.set(name, {
-      inherits: stringList(inherits, `role ${JSON.stringify(name)}: inherits`),
-      permissions: stringList(permissions, `role ${JSON.stringify(name)}: permissions`),
+      inherits: stringList(inherits, `${roleOption(name)}.inherits`),
+      permissions: stringList(permissions, `${roleOption(name)}.permissions`),
     });
   }
   for (const [name, { inherits }] of declared) {
     for (const parent of inherits) {
       if (!declared.has(parent)) {
-        throw new TypeError(
-          `policy: role ${JSON.stringify(name)} inherits unknown role ${JSON.stringify(parent)}`,
+        throw optionError(
+          `${roleOption(name)}.inherits`,
+          `names unknown role ${JSON.stringify(parent)}`,
+          'declare that role in policy.roles, or fix the name',
         );
       }
     }
@@ -71,7 +87,11 @@ export function buildRoleTable(roles: unknown): ReadonlyMap<string, EffectiveRol
     const start = path.indexOf(name);
     if (start !== -1) {
       const cycle = [...path.slice(start), name].map((role) => JSON.stringify(role)).join(' → ');
-      throw new TypeError(`policy: roles inherit in a cycle: ${cycle}`);
+      throw optionError(
+        'policy.roles',
+        `inherit in a cycle: ${cycle}`,
+        'remove one inherits link of the loop',
+      );
     }
     path.push(name);
     const own = declared.get(name)!;

@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import { consumePoint, storeCall } from './limiter-call.js';
 import { limiterKey } from './limiter-key.js';
 import { assertLimiter, keyPrefix, positiveInteger, windowSeconds } from './options.js';
@@ -43,14 +44,24 @@ export interface RateLimit {
  * const { remaining } = await perApiKey.consume(apiKey.id); // throws AuthError 'rate_limited' when exceeded
  */
 export function createRateLimit(options: RateLimitOptions): RateLimit {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createRateLimit needs options');
-  const points = positiveInteger(options.points, 'points');
-  const duration = windowSeconds(options.duration, 'duration');
-  const prefix = keyPrefix(options.keyPrefix, 'keyPrefix');
+  if (typeof options !== 'object' || options === null)
+    throw optionError(
+      'createRateLimit(options)',
+      'must be an object',
+      'pass { keyPrefix, points, duration }',
+    );
+  const points = positiveInteger(options.points, 'createRateLimit.points');
+  const duration = windowSeconds(options.duration, 'createRateLimit.duration');
+  const prefix = keyPrefix(options.keyPrefix, 'createRateLimit.keyPrefix');
   const factory = options.limiterFactory ?? memoryRateLimiterFactory;
-  if (typeof factory !== 'function') throw new TypeError('limiterFactory must be a function');
+  if (typeof factory !== 'function')
+    throw optionError(
+      'createRateLimit.limiterFactory',
+      `must be a function, not ${typeof factory}`,
+      'omit it for the memory limiter',
+    );
   const limiter = factory({ keyPrefix: prefix, points, duration });
-  assertLimiter(limiter, ['consume', 'delete']);
+  assertLimiter(limiter, ['consume', 'delete'], 'createRateLimit.limiterFactory');
 
   return Object.freeze({
     async consume(key: string): Promise<RateLimitResult> {

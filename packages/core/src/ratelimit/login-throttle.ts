@@ -1,3 +1,4 @@
+import { optionError } from '../lib/option-error.js';
 import { clientAddress } from './client-address.js';
 import { emailForCounting } from './email-for-counting.js';
 import { consumePoint, storeCall } from './limiter-call.js';
@@ -99,20 +100,29 @@ type CounterName = 'pair' | 'account' | 'ip' | 'device';
  */
 export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginThrottle {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('createLoginThrottle: options must be an object');
+    throw optionError(
+      'createLoginThrottle(options)',
+      'must be an object',
+      'pass { maxFailures, window, … }, or nothing',
+    );
   }
-  const perPair = positiveInteger(options.maxFailures ?? 5, 'maxFailures');
-  const perAccount = positiveInteger(options.maxFailuresPerAccount ?? 50, 'maxFailuresPerAccount');
-  const perIp = positiveInteger(options.maxFailuresPerIp ?? 100, 'maxFailuresPerIp');
-  const perDevice = positiveInteger(options.maxFailuresPerDevice ?? perPair, 'maxFailuresPerDevice');
-  const duration = windowSeconds(options.window ?? '15m', 'window');
-  const prefix = keyPrefix(options.keyPrefix ?? 'portcullis:login', 'keyPrefix');
+  const perPair = positiveInteger(options.maxFailures ?? 5, 'login.maxFailures');
+  const perAccount = positiveInteger(options.maxFailuresPerAccount ?? 50, 'login.maxFailuresPerAccount');
+  const perIp = positiveInteger(options.maxFailuresPerIp ?? 100, 'login.maxFailuresPerIp');
+  const perDevice = positiveInteger(options.maxFailuresPerDevice ?? perPair, 'login.maxFailuresPerDevice');
+  const duration = windowSeconds(options.window ?? '15m', 'login.window');
+  const prefix = keyPrefix(options.keyPrefix ?? 'portcullis:login', 'login.keyPrefix');
   const ipv6Subnet = options.ipv6Subnet ?? 64;
   if (!Number.isInteger(ipv6Subnet) || ipv6Subnet < 1 || ipv6Subnet > 128) {
-    throw new TypeError('ipv6Subnet must be an integer from 1 to 128');
+    throw optionError('login.ipv6Subnet', 'must be an integer from 1 to 128', 'omit it for 64');
   }
   const factory = options.limiterFactory ?? memoryRateLimiterFactory;
-  if (typeof factory !== 'function') throw new TypeError('limiterFactory must be a function');
+  if (typeof factory !== 'function')
+    throw optionError(
+      'login.limiterFactory',
+      `must be a function, not ${typeof factory}`,
+      'omit it for the memory limiter',
+    );
   // Distinct prefixes plus hashed keys: no counter's key can ever hit another counter.
   const limiters = {
     pair: factory({ keyPrefix: `${prefix}:pair`, points: perPair, duration }),
@@ -120,7 +130,8 @@ export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginTh
     ip: factory({ keyPrefix: `${prefix}:ip`, points: perIp, duration }),
     device: factory({ keyPrefix: `${prefix}:device`, points: perDevice, duration }),
   };
-  for (const limiter of Object.values(limiters)) assertLimiter(limiter, ['consume', 'reward', 'delete']);
+  for (const limiter of Object.values(limiters))
+    assertLimiter(limiter, ['consume', 'reward', 'delete'], 'login.limiterFactory');
 
   /** The counters one attempt is counted on, with their keys. */
   function countersOf(attempt: LoginAttempt): Array<[CounterName, string]> {

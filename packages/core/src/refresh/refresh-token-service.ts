@@ -2,6 +2,7 @@ import { AuthError } from '../errors/auth-error.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { sha256 } from '../lib/hash.js';
+import { optionError } from '../lib/option-error.js';
 import { randomToken } from '../lib/random.js';
 import type { RefreshFamily, RefreshTokenStore } from '../stores/refresh-token-store.js';
 
@@ -67,10 +68,18 @@ function invalidGrant(reason: string): AuthError {
  */
 export function createRefreshTokenService(options: RefreshTokenServiceOptions): RefreshTokenService {
   const { store } = options;
-  if (store === undefined) throw new TypeError('refresh tokens: store is required');
-  const ttlMs = parseDuration(options.ttl ?? '7d', 'refresh ttl') * 1000;
-  const familyLifetimeMs = parseDuration(options.familyLifetime ?? '7d', 'familyLifetime') * 1000;
-  if (ttlMs <= 0 || familyLifetimeMs <= 0) throw new TypeError('refresh tokens: lifetimes must be positive');
+  if (store === undefined)
+    throw optionError(
+      'createRefreshTokenService.store',
+      'is missing',
+      'pass a RefreshTokenStore, such as stores.refreshTokens',
+    );
+  const ttlMs = parseDuration(options.ttl ?? '7d', 'tokens.refreshTtl') * 1000;
+  const familyLifetimeMs =
+    parseDuration(options.familyLifetime ?? '7d', 'tokens.refreshFamilyLifetime') * 1000;
+  if (ttlMs <= 0) throw optionError('tokens.refreshTtl', 'must be more than 0', 'omit it for 7 days');
+  if (familyLifetimeMs <= 0)
+    throw optionError('tokens.refreshFamilyLifetime', 'must be more than 0', 'omit it for tokens.refreshTtl');
   const clock = options.clock ?? systemClock;
 
   return {

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { MaybePromise } from '../lib/maybe-promise.js';
+import { optionError } from '../lib/option-error.js';
 import type { RevocationStore } from '../stores/revocation-store.js';
 import type { AccessTokenPrincipal } from '../tokens/principal.js';
 
@@ -37,7 +38,12 @@ export interface RevocationService {
 export function createRevocationService(options: RevocationServiceOptions): RevocationService {
   const { store } = options;
   const ttlMs = options.accessTokenTtl * 1000;
-  if (!(ttlMs > 0)) throw new TypeError('revocations: accessTokenTtl must be positive');
+  if (!(ttlMs > 0))
+    throw optionError(
+      'createRevocationService.accessTokenTtl',
+      'must be a positive number of seconds',
+      "pass the access tokens' lifetime",
+    );
   const clock = options.clock ?? systemClock;
   // Kept a little longer than the lifetime so that clock tolerance never outlasts a revocation.
   const keepFor = ttlMs + 60_000;

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { optionError } from '../lib/option-error.js';
 import type { SessionRecord, SessionStore } from '../stores/session-store.js';
 import { generateSessionId, hashSessionId, isWellFormedSessionId } from './session-id.js';
 import { type SessionPrincipal, sessionPrincipal } from './session-principal.js';
@@ -46,14 +47,19 @@ export interface SessionManager {
 }
 
 function positiveMs(value: number | string, optionName: string): number {
-  const seconds = parseDuration(value, optionName);
-  if (seconds <= 0) throw new TypeError(`sessions: ${optionName} must be greater than 0`);
+  const option = `sessions.${optionName}`;
+  const seconds = parseDuration(value, option);
+  if (seconds <= 0) throw optionError(option, 'must be more than 0', 'omit it for the default');
   return seconds * 1000;
 }
 
 function assertData(data: unknown, what: string): asserts data is Record<string, unknown> {
   if (typeof data !== 'object' || data === null || Array.isArray(data))
-    throw new TypeError(`sessions: ${what} must be a plain object`);
+    throw optionError(
+      what,
+      'must be a plain object',
+      'pass an object of JSON values, such as { tenant: "acme" }',
+    );
 }
 
 const isLive = (record: SessionRecord, now: number): boolean =>
@@ -75,14 +81,19 @@ const isLive = (record: SessionRecord, now: number): boolean =>
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
   const { store } = options;
   if (store === undefined || typeof store.get !== 'function')
-    throw new TypeError('sessions: store must be a SessionStore');
+    throw optionError('sessions.store', 'is not a SessionStore', 'pass one, such as stores.sessions');
   const idleMs = positiveMs(options.idleTimeout ?? '30m', 'idleTimeout');
   const absoluteMs = positiveMs(options.absoluteTimeout ?? '12h', 'absoluteTimeout');
   const touchMs =
     options.touchInterval === undefined
       ? Math.min(60_000, idleMs / 2)
-      : parseDuration(options.touchInterval, 'touchInterval') * 1000;
-  if (touchMs >= idleMs) throw new TypeError('sessions: touchInterval must be shorter than idleTimeout');
+      : parseDuration(options.touchInterval, 'sessions.touchInterval') * 1000;
+  if (touchMs >= idleMs)
+    throw optionError(
+      'sessions.touchInterval',
+      'must be shorter than sessions.idleTimeout',
+      'shorten it, or omit it for half the idle timeout (at most 1 minute)',
+    );
   const clock = options.clock ?? systemClock;
 
   async function issue(record: SessionRecord, id: string): Promise<IssuedSession> {
@@ -99,8 +110,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   return {
     async create(subject, data = {}) {
       if (typeof subject !== 'string' || subject.length === 0)
-        throw new TypeError('sessions: subject must be a non-empty string');
-      assertData(data, 'data');
+        throw optionError('sessions subject', 'must be a non-empty string', "pass the user's id");
+      assertData(data, 'session data');
       const id = generateSessionId();
       const now = clock();
       return issue(
@@ -134,7 +145,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
 
     async regenerate(oldId, dataPatch = {}) {
-      assertData(dataPatch, 'dataPatch');
+      assertData(dataPatch, 'session dataPatch');
       const now = clock();
       const old = await live(oldId, now);
       if (old === null) return null;
@@ -160,7 +171,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     async destroyAll(subject) {
       if (typeof subject !== 'string' || subject.length === 0)
-        throw new TypeError('sessions: subject must be a non-empty string');
+        throw optionError('sessions subject', 'must be a non-empty string', "pass the user's id");
       await store.deleteBySubject(subject);
     },
   };

@@ -1,6 +1,7 @@
 import type { Keyring } from '../keys/keyring.js';
 import { type Clock, epochSeconds, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
+import { optionError } from '../lib/option-error.js';
 import { randomToken } from '../lib/random.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import type { SignatureBackend } from './backends/signature-backend.js';
@@ -69,12 +70,26 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): AccessTokenIssuer {
   const { keyring, issuer } = options;
   if (keyring === undefined || typeof keyring.current !== 'function')
-    throw new TypeError('issuer: keyring is required');
-  if (typeof issuer !== 'string' || issuer.length === 0) throw new TypeError('issuer: issuer is required');
+    throw optionError(
+      'createAccessTokenIssuer.keyring',
+      'is missing',
+      'pass the keyring from createKeyring()',
+    );
+  if (typeof issuer !== 'string' || issuer.length === 0)
+    throw optionError(
+      'createAccessTokenIssuer.issuer',
+      'is missing',
+      "pass the app's base URL, such as 'https://api.example'",
+    );
   const audience = typeof options.audience === 'string' ? options.audience : [...(options.audience ?? [])];
-  if (audience.length === 0) throw new TypeError('issuer: audience is required');
-  const ttl = parseDuration(options.ttl ?? '15m', 'ttl');
-  if (ttl <= 0) throw new TypeError('issuer: ttl must be positive');
+  if (audience.length === 0)
+    throw optionError(
+      'createAccessTokenIssuer.audience',
+      'is missing',
+      "pass the tokens' audience, such as 'https://api.example'",
+    );
+  const ttl = parseDuration(options.ttl ?? '15m', 'createAccessTokenIssuer.ttl');
+  if (ttl <= 0) throw optionError('createAccessTokenIssuer.ttl', 'must be more than 0', "omit it for '15m'");
   const backend = options.backend ?? nodeCryptoBackend;
   const clock = options.clock ?? systemClock;
   const encodedHeaders = new Map<string, string>();
@@ -93,13 +108,21 @@ export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): Acce
     ttl,
     async issue(input) {
       if (typeof input?.subject !== 'string' || input.subject.length === 0)
-        throw new TypeError('issue: subject is required');
+        throw optionError('issue().subject', 'is missing', "pass the principal's id");
       for (const name of Object.keys(input.claims ?? {})) {
         if (RESERVED_CLAIMS.has(name))
-          throw new TypeError(`issue: claim "${name}" is set by portcullis and cannot be overridden`);
+          throw optionError(
+            `issue().claims.${name}`,
+            'is set by portcullis and cannot be overridden',
+            'remove it, or use a claim name of your own',
+          );
       }
       if (input.scopes?.some((s) => !SCOPE_TOKEN.test(s)))
-        throw new TypeError('issue: a scope contains a character RFC 6749 forbids');
+        throw optionError(
+          'issue().scopes',
+          'has a scope with a character RFC 6749 forbids',
+          'use scopes without spaces, quotes or backslashes',
+        );
       const iat = epochSeconds(clock);
       const exp = iat + ttl;
       const jti = randomToken(16);

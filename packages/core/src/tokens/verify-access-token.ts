@@ -3,6 +3,7 @@ import type { KeySource, VerificationKey } from '../keys/key-source.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { asPromise, isThenable, type MaybePromise } from '../lib/maybe-promise.js';
+import { optionError } from '../lib/option-error.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import type { SignatureBackend } from './backends/signature-backend.js';
 import { principalFromClaims } from './claims.js';
@@ -102,21 +103,34 @@ export function verifyNow(verifier: AccessTokenVerifier, token: string): MaybePr
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const { keys, issuer } = options;
   if (keys === undefined || typeof keys.resolve !== 'function')
-    throw new TypeError('verifier: keys must be a key source');
-  if (typeof issuer !== 'string' || issuer.length === 0) throw new TypeError('verifier: issuer is required');
+    throw optionError(
+      'createAccessTokenVerifier.keys',
+      'is not a key source',
+      'pass a keyring, or createRemoteKeySet(url)',
+    );
+  if (typeof issuer !== 'string' || issuer.length === 0)
+    throw optionError('createAccessTokenVerifier.issuer', 'is missing', 'pass the `iss` tokens must carry');
   const audienceList =
     typeof options.audience === 'string' ? [options.audience] : [...(options.audience ?? [])];
   if (audienceList.length === 0 || !audienceList.every((a) => typeof a === 'string' && a.length > 0)) {
-    throw new TypeError('verifier: audience is required');
+    throw optionError(
+      'createAccessTokenVerifier.audience',
+      'is missing',
+      'pass the `aud` tokens must carry (a string or a list)',
+    );
   }
   const allowedAlgorithms = options.algorithms ? new Set<string>(options.algorithms) : undefined;
   const maxTokenBytes = options.maxTokenBytes ?? 8192;
   if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 64)
-    throw new TypeError('verifier: maxTokenBytes must be an integer ≥ 64');
+    throw optionError(
+      'createAccessTokenVerifier.maxTokenBytes',
+      'must be an integer ≥ 64',
+      'omit it for 8192',
+    );
   const rules = {
     issuer,
     audiences: new Set(audienceList),
-    clockTolerance: parseDuration(options.clockTolerance ?? 5, 'clockTolerance'),
+    clockTolerance: parseDuration(options.clockTolerance ?? 5, 'createAccessTokenVerifier.clockTolerance'),
     requiredClaims: Object.freeze([
       'iss',
       'aud',
