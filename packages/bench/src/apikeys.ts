@@ -1,12 +1,7 @@
 import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  API_KEY_CHECKSUM_LENGTH,
-  type ApiKeyStore,
-  AuthError,
-  createApiKeyManager,
-  createMemoryApiKeyStore,
-  parseApiKey,
-} from '@portcullis/core';
+import { AuthError } from '@portcullis/core';
+import { API_KEY_CHECKSUM_LENGTH, createApiKeyManager, parseApiKey } from '@portcullis/core/apikeys';
+import { type ApiKeyStore, createMemoryApiKeyStore } from '@portcullis/core/stores';
 import { formatOps, formatRatio, formatRme, printTable } from './format.js';
 import { type Measured, measure, type Timed } from './measure.js';
 

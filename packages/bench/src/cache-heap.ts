@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier } from '@portcullis/core';
+import { createAccessTokenVerifier } from '@portcullis/core/tokens';
 import { createVerifier } from 'fast-jwt';
 import {
   type AlgorithmFixture,

@@ -1,10 +1,6 @@
 import { createHmac, createPublicKey, createSecretKey, type KeyObject, webcrypto } from 'node:crypto';
-import {
-  type AccessTokenIssuer,
-  createAccessTokenIssuer,
-  createKeyring,
-  type Keyring,
-} from '@portcullis/core';
+import { createKeyring, type Keyring } from '@portcullis/core';
+import { type AccessTokenIssuer, createAccessTokenIssuer } from '@portcullis/core/tokens';
 import { importJWK } from 'jose';
 
 /** The algorithms a portcullis keyring can sign with, in the order the tables print. */

@@ -7,12 +7,12 @@
 import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import {
-  type AuthRoute,
   createAuth,
   createMemoryStores,
   createMemoryUserDirectory,
   type PasswordHasherOptions,
 } from '@portcullis/core';
+import type { AuthRoute } from '@portcullis/core/auth';
 import { formatMs, formatRatio, printTable } from './format.js';
 import { BENCH_PASSWORD } from './passwords.js';
 

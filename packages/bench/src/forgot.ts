@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import {
-  type AuthRoute,
   type AuthStores,
   createAuth,
   createMemoryStores,
@@ -14,6 +13,7 @@ import {
   type Mailer,
   type UserDirectory,
 } from '@portcullis/core';
+import type { AuthRoute } from '@portcullis/core/auth';
 import { createSqlUserDirectory } from '@portcullis/demo-kit';
 import { createOutboxMailer } from '@portcullis/mail';
 import { createPostgresStores } from '@portcullis/postgres';

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { AuthError } from '@portcullis/core';
+import { createRefreshTokenService } from '@portcullis/core/refresh';
 import {
-  AuthError,
   createMemoryRefreshTokenStore,
-  createRefreshTokenService,
   type RefreshFamily,
   type RefreshTokenStore,
-} from '@portcullis/core';
+} from '@portcullis/core/stores';
 import { formatOps, formatRatio, formatRme, printTable } from './format.js';
 import { type Measured, measure, type Timed } from './measure.js';
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { createApiKeyManager } from '@portcullis/core/apikeys';
+import { createRefreshTokenService } from '@portcullis/core/refresh';
+import { createSessionManager } from '@portcullis/core/sessions';
 import {
-  createApiKeyManager,
   createMemoryApiKeyStore,
   createMemoryRefreshTokenStore,
   createMemoryRevocationStore,
   createMemorySessionStore,
-  createRefreshTokenService,
-  createSessionManager,
-} from '@portcullis/core';
+} from '@portcullis/core/stores';
 import { formatBytes, printTable } from './format.js';
 import { heapUsedAfterGc } from './heap.js';
 

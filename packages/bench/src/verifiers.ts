@@ -1,5 +1,5 @@
 import { createHmac, verify as cryptoVerify, timingSafeEqual } from 'node:crypto';
-import { createAccessTokenVerifier } from '@portcullis/core';
+import { createAccessTokenVerifier } from '@portcullis/core/tokens';
 import { createVerifier } from 'fast-jwt';
 import { jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';

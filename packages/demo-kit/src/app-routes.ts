@@ -1,4 +1,5 @@
-import { AuthError, assertNoCredentialsInUrl } from '@portcullis/core';
+import { AuthError } from '@portcullis/core';
+import { assertNoCredentialsInUrl } from '@portcullis/core/http';
 import type { DemoAuth } from './create-demo-auth.js';
 import { type Connection, plainHttpRefusal } from './https-only.js';
 import { SAMPLE_REPORTS } from './reports.js';

@@ -1,4 +1,4 @@
-import { createProxyTrust } from '@portcullis/core';
+import { createProxyTrust } from '@portcullis/core/http';
 import { describe, expect, it } from 'vitest';
 import { plainHttpRefusal } from './https-only.js';
 

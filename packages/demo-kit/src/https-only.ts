@@ -1,4 +1,5 @@
-import { AuthError, type ClientRequest, type ProxyTrust } from '@portcullis/core';
+import { AuthError } from '@portcullis/core';
+import type { ClientRequest, ProxyTrust } from '@portcullis/core/http';
 import type { DemoConfig } from './env.js';
 
 /** The connection a request came over: the socket's address and TLS, and the request's headers. */

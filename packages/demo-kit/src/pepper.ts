@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { assertStrongHmacSecret, createSecretSealer, SealedSecretError } from '@portcullis/core';
+import { assertStrongHmacSecret, createSecretSealer, SealedSecretError } from '@portcullis/core/keys';
 import type { SqlClient } from './users.js';
 
 /** What the stored pepper is sealed for: a sealed value copied from elsewhere does not open as the pepper. */

@@ -1,5 +1,5 @@
-import { AuthError, MAX_AUTH_BODY_BYTES, readBodyText } from '@portcullis/core';
-import type { AdapterAuth } from '@portcullis/core/adapter';
+import { AuthError } from '@portcullis/core';
+import { type AdapterAuth, MAX_AUTH_BODY_BYTES, readBodyText } from '@portcullis/core/adapter';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { sendAuthResponse, toAuthRequest } from './lib/translate.js';
 

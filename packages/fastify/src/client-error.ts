@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { SECURITY_HEADERS } from '@portcullis/core';
+import { SECURITY_HEADERS } from '@portcullis/core/adapter';
 
 // Node's parser errors, as Fastify's own default handler sorts them.
 const ANSWERS: Readonly<Record<string, [status: number, reason: string, description: string]>> = {

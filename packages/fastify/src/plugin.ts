@@ -5,7 +5,6 @@ import {
   type Requirement,
   requireRoles,
   requireScopes,
-  SECURITY_HEADERS,
 } from '@portcullis/core';
 import {
   type AdapterAuth,
@@ -16,6 +15,7 @@ import {
   type MaybePromise,
   optionError,
   resolveVia,
+  SECURITY_HEADERS,
 } from '@portcullis/core/adapter';
 import type {
   FastifyError,

@@ -1,4 +1,4 @@
-import { MAX_AUTH_BODY_BYTES } from '@portcullis/core';
+import { MAX_AUTH_BODY_BYTES } from '@portcullis/core/adapter';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { AUTH_ROUTE_SCHEMAS } from './schemas.js';

@@ -4,7 +4,7 @@ import {
   headersFromNode,
   NodeAuthRequest,
   responseBodyText,
-} from '@portcullis/core';
+} from '@portcullis/core/adapter';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**

@@ -1,3 +1,4 @@
+import type { AuthContext, AuthenticateOptions, Requirement } from '@portcullis/core';
 import {
   assertRequirement,
   authenticateNow,
@@ -5,9 +6,9 @@ import {
   type MaybePromise,
   optionError,
   resolveVia,
+  requireRoles as roles,
+  requireScopes as scopes,
 } from '@portcullis/core/adapter';
-import type { AuthContext, AuthenticateOptions } from '@portcullis/core/auth';
-import { type Requirement, requireRoles as roles, requireScopes as scopes } from '@portcullis/core/policy';
 import type { Context, Env, Handler, Input, MiddlewareHandler } from 'hono';
 import type { HandlerResponse } from 'hono/types';
 import { refusal, requestOf } from './translate.js';

@@ -1,6 +1,5 @@
-import type { Auth } from '@portcullis/core/auth';
-import { AuthError, type AuthErrorCode, isAuthError } from '@portcullis/core/errors';
-import { SECURITY_HEADERS } from '@portcullis/core/http';
+import type { Auth, AuthErrorCode } from '@portcullis/core';
+import { AuthError, isAuthError, SECURITY_HEADERS } from '@portcullis/core/adapter';
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { send } from './translate.js';

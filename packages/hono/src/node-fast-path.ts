@@ -1,5 +1,9 @@
-import type { AuthRequest } from '@portcullis/core/http';
-import { headersFromNode, headersFromRawHeaders, SECURITY_HEADERS } from '@portcullis/core/http';
+import {
+  type AuthRequest,
+  headersFromNode,
+  headersFromRawHeaders,
+  SECURITY_HEADERS,
+} from '@portcullis/core/adapter';
 import type { Context } from 'hono';
 
 // The adapter's only use of Node internals: what @hono/node-server puts in `c.env` (Node's request as

@@ -1,4 +1,4 @@
-import { SECURITY_HEADERS } from '@portcullis/core/http';
+import { SECURITY_HEADERS } from '@portcullis/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureOnNodeWrite } from './node-fast-path.js';
 

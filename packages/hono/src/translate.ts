@@ -1,11 +1,12 @@
-import type { AuthRequest, AuthResponse } from '@portcullis/core/http';
 import {
+  type AuthRequest,
+  type AuthResponse,
   headersFromFetch,
   MAX_AUTH_BODY_BYTES,
   readBodyText,
   responseBodyText,
   SECURITY_HEADERS,
-} from '@portcullis/core/http';
+} from '@portcullis/core/adapter';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';

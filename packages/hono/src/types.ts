@@ -1,4 +1,4 @@
-import type { Auth, AuthContext } from '@portcullis/core/auth';
+import type { Auth, AuthContext } from '@portcullis/core';
 
 declare module 'hono' {
   interface ContextVariableMap {

@@ -8,7 +8,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuthError, type AuthResponse, isAuthError } from '@portcullis/core';
+import { AuthError, isAuthError } from '@portcullis/core';
+import type { AuthResponse } from '@portcullis/core/adapter';
 import { send } from './lib/platform.js';
 import type { PortcullisModuleOptions } from './options.js';
 import { PORTCULLIS_OPTIONS } from './options-token.js';

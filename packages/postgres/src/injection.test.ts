@@ -1,4 +1,5 @@
-import type { ApiKeyRecord, AuthStores } from '@portcullis/core';
+import type { AuthStores } from '@portcullis/core';
+import type { ApiKeyRecord } from '@portcullis/core/stores';
 import { probeService } from '@portcullis/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresStores } from './create-postgres-stores.js';

@@ -1,12 +1,7 @@
 // The keyring's private keys as they really lie in a PGlite row: sealed, tamper-evident, bound to a KEK.
 import type { PGlite } from '@electric-sql/pglite';
-import {
-  createKeyring,
-  generateKeyEncryptionKey,
-  type Keyring,
-  KeyringSnapshotError,
-  type KeyringStore,
-} from '@portcullis/core';
+import { createKeyring, generateKeyEncryptionKey, type Keyring } from '@portcullis/core';
+import { KeyringSnapshotError, type KeyringStore } from '@portcullis/core/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from './migrations/migrate.js';
 import { createPostgresKeyringStore } from './stores/keyring-store.js';

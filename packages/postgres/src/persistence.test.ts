@@ -1,13 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  ApiKeyRecord,
-  AuthStores,
-  IdentityRecord,
-  KeyringSnapshot,
-  RefreshFamily,
-} from '@portcullis/core';
+import type { AuthStores } from '@portcullis/core';
+import type { KeyringSnapshot } from '@portcullis/core/keys';
+import type { ApiKeyRecord, IdentityRecord, RefreshFamily } from '@portcullis/core/stores';
 import { probeService } from '@portcullis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStores } from './create-postgres-stores.js';

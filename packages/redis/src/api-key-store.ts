@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, ApiKeyStore } from '@portcullis/core';
+import type { ApiKeyRecord, ApiKeyStore } from '@portcullis/core/stores';
 import { defineScript } from './lib/define-script.js';
 import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { guardStore, isAuthError } from '@portcullis/core';
+import { isAuthError } from '@portcullis/core';
+import { guardStore } from '@portcullis/core/stores';
 import { probeRedisCluster, type RedisCluster, startRedisCluster, uniqueId } from '@portcullis/testkit';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

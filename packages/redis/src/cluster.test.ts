@@ -1,4 +1,5 @@
-import { type Auth, type AuthResponse, createAuth, createMemoryUserDirectory } from '@portcullis/core';
+import { type Auth, createAuth, createMemoryUserDirectory } from '@portcullis/core';
+import type { AuthResponse } from '@portcullis/core/http';
 import { createMemoryMailer } from '@portcullis/core/mail';
 import {
   probeRedisCluster,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IdentityRecord, IdentityStore } from '@portcullis/core';
+import type { IdentityRecord, IdentityStore } from '@portcullis/core/stores';
 import { defineScript } from './lib/define-script.js';
 import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 import { encodeTime } from './lib/time.js';

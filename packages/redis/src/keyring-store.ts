@@ -1,4 +1,4 @@
-import type { KeyringSnapshot, KeyringStore } from '@portcullis/core';
+import type { KeyringSnapshot, KeyringStore } from '@portcullis/core/keys';
 import { defineScript } from './lib/define-script.js';
 import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 

@@ -1,4 +1,4 @@
-import type { IdentityRecord } from '@portcullis/core';
+import type { IdentityRecord } from '@portcullis/core/stores';
 import type { Redis } from 'ioredis';
 import { createRedisIdentityStore } from './identity-store.js';
 import {

@@ -1,4 +1,4 @@
-import type { OAuthStateStore } from '@portcullis/core';
+import type { OAuthStateStore } from '@portcullis/core/stores';
 import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 import { encodeTime } from './lib/time.js';
 

@@ -1,4 +1,4 @@
-import type { OneTimeTokenPurpose, OneTimeTokenStore } from '@portcullis/core';
+import type { OneTimeTokenPurpose, OneTimeTokenStore } from '@portcullis/core/stores';
 import { defineScript } from './lib/define-script.js';
 import { LUA_HELPERS } from './lib/lua.js';
 import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { type AuthStores, guardStore, isAuthError } from '@portcullis/core';
+import { type AuthStores, isAuthError } from '@portcullis/core';
+import { guardStore } from '@portcullis/core/stores';
 import { uniqueId } from '@portcullis/testkit';
 import type { Redis, RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

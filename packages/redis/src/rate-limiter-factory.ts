@@ -1,4 +1,4 @@
-import type { RateLimiterFactory } from '@portcullis/core';
+import type { RateLimiterFactory } from '@portcullis/core/ratelimit';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
 

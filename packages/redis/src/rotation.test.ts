@@ -1,4 +1,4 @@
-import type { RefreshFamily, RefreshTokenStore } from '@portcullis/core';
+import type { RefreshFamily, RefreshTokenStore } from '@portcullis/core/stores';
 import { probeService, uniqueId } from '@portcullis/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

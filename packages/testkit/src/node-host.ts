@@ -1,16 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Auth, AuthError, requireRoles, requireScopes } from '@portcullis/core';
 import {
-  type Auth,
-  AuthError,
   type AuthResponse,
   headersFromRawHeaders,
   MAX_AUTH_BODY_BYTES,
   readBodyText,
-  requireRoles,
-  requireScopes,
   responseBodyText,
   SECURITY_HEADERS,
-} from '@portcullis/core';
+} from '@portcullis/core/http';
 
 /**
  * A reference host for `createAuth` on bare `node:http`, for tests that need real processes (multi-instance,

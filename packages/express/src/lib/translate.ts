@@ -5,7 +5,7 @@ import {
   NodeAuthRequest,
   responseBodyText,
   SECURITY_HEADERS,
-} from '@portcullis/core';
+} from '@portcullis/core/adapter';
 import type { Request, Response } from 'express';
 
 /**

@@ -1,6 +1,5 @@
 import type { HttpServer } from '@nestjs/common';
-import type { AuthResponse, AuthRoute } from '@portcullis/core';
-import type { AdapterAuth } from '@portcullis/core/adapter';
+import type { AdapterAuth, AuthResponse, AuthRoute } from '@portcullis/core/adapter';
 import { bodyOf, type PlatformRequest, send, toAuthRequest } from './platform.js';
 
 const REGISTER = { GET: 'get', POST: 'post', DELETE: 'delete' } as const satisfies Record<

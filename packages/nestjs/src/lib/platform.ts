@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpServer } from '@nestjs/common';
+import { type AuthContext, AuthError } from '@portcullis/core';
 import {
-  type AuthContext,
-  AuthError,
   type AuthRequest,
   type AuthResponse,
   headersFromNode,
@@ -11,7 +10,7 @@ import {
   readBodyText,
   responseBodyText,
   SECURITY_HEADERS,
-} from '@portcullis/core';
+} from '@portcullis/core/adapter';
 
 /** What this adapter reads of an Express request, or of a Fastify one (which keeps Node's in `raw`). */
 export interface PlatformRequest {

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, ApiKeyStore } from '@portcullis/core';
+import type { ApiKeyRecord, ApiKeyStore } from '@portcullis/core/stores';
 import type { PostgresDatabase } from '../database.js';
 import { ms, msOrNull } from '../lib/ms.js';
 import { type Queryable, toQueryable } from '../lib/queryable.js';

@@ -1,4 +1,4 @@
-import type { KeyringSnapshot, KeyringStore } from '@portcullis/core';
+import type { KeyringSnapshot, KeyringStore } from '@portcullis/core/keys';
 import type { PostgresDatabase } from '../database.js';
 import { type Queryable, toQueryable } from '../lib/queryable.js';
 import { type Tables, tableNames } from '../lib/schema.js';

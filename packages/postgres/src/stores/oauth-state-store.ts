@@ -1,4 +1,4 @@
-import type { OAuthStateStore } from '@portcullis/core';
+import type { OAuthStateStore } from '@portcullis/core/stores';
 import type { PostgresDatabase } from '../database.js';
 import { type Queryable, toQueryable } from '../lib/queryable.js';
 import { type Tables, tableNames } from '../lib/schema.js';

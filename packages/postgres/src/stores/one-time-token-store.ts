@@ -1,4 +1,4 @@
-import type { OneTimeTokenPurpose, OneTimeTokenRecord, OneTimeTokenStore } from '@portcullis/core';
+import type { OneTimeTokenPurpose, OneTimeTokenRecord, OneTimeTokenStore } from '@portcullis/core/stores';
 import type { PostgresDatabase } from '../database.js';
 import { ms } from '../lib/ms.js';
 import { type Queryable, toQueryable } from '../lib/queryable.js';

@@ -1,4 +1,4 @@
-import type { RateLimiterFactory } from '@portcullis/core';
+import type { RateLimiterFactory } from '@portcullis/core/ratelimit';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { PostgresDatabase } from '../database.js';
 import { type Queryable, toQueryable } from '../lib/queryable.js';

@@ -1,4 +1,4 @@
-import type { SessionRecord, SessionStore } from '@portcullis/core';
+import type { SessionRecord, SessionStore } from '@portcullis/core/stores';
 import type { PostgresDatabase } from '../database.js';
 import { ms } from '../lib/ms.js';
 import { type Queryable, toQueryable } from '../lib/queryable.js';

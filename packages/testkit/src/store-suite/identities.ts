@@ -1,4 +1,4 @@
-import type { IdentityRecord } from '@portcullis/core';
+import type { IdentityRecord } from '@portcullis/core/stores';
 import { describe, expect, it } from 'vitest';
 import { type StoreSuiteContext, uniqueId } from './context.js';
 

@@ -1,5 +1,5 @@
-import type { KeyringSnapshot } from '@portcullis/core';
 import { createKeyring } from '@portcullis/core';
+import type { KeyringSnapshot } from '@portcullis/core/keys';
 import { describe, expect, it } from 'vitest';
 import type { StoreSuiteContext } from './context.js';
 

@@ -1,4 +1,4 @@
-import type { OAuthStateStore } from '@portcullis/core';
+import type { OAuthStateStore } from '@portcullis/core/stores';
 import { expect, it } from 'vitest';
 import { HOUR, type StoreSuiteContext, uniqueId } from './context.js';
 

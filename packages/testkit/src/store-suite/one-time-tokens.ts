@@ -1,4 +1,4 @@
-import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '@portcullis/core';
+import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '@portcullis/core/stores';
 import { describe, expect, it } from 'vitest';
 import { HOUR, type StoreSuiteContext, uniqueId } from './context.js';
 

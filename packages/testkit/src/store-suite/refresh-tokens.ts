@@ -1,4 +1,4 @@
-import type { RefreshFamily } from '@portcullis/core';
+import type { RefreshFamily } from '@portcullis/core/stores';
 import { describe, expect, it } from 'vitest';
 import { HOUR, type StoreSuiteContext, uniqueId } from './context.js';
 

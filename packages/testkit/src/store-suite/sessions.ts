@@ -1,4 +1,4 @@
-import type { SessionRecord } from '@portcullis/core';
+import type { SessionRecord } from '@portcullis/core/stores';
 import { describe, expect, it } from 'vitest';
 import { HOUR, MINUTE, type StoreSuiteContext, uniqueId } from './context.js';
 
