@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The SMTP server @portcullis/mail's own tests use: production refuses to start without SMTP_URL.
-import { startSmtpServer, type TestSmtpServer } from '../../mail/src/test-smtp-server.js';
+import { startSmtpServer, type TestSmtpServer } from '../../mail/src/testing/smtp-server.js';
 import { createClient, freshClientAddress, secret } from './client.js';
 import { type DemoProcess, FRAMEWORKS, startDemo } from './demo-process.js';
 import { email, freshPassword } from './fixtures.js';

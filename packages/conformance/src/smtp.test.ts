@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The SMTP server @portcullis/mail's own tests use (a test helper, not part of any published package).
-import { startSmtpServer, type TestSmtpServer } from '../../mail/src/test-smtp-server.js';
+import { startSmtpServer, type TestSmtpServer } from '../../mail/src/testing/smtp-server.js';
 import { createClient, secret } from './client.js';
 import { type DemoProcess, FRAMEWORKS, startDemo } from './demo-process.js';
 import { freshPassword, sleep } from './fixtures.js';

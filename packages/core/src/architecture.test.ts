@@ -53,6 +53,29 @@ describe('core dependency rules', () => {
     expect(manifest.files).toContain('!src/testing');
   });
 
+  it('holds every package to the same rule: no test-*.ts helper outside a testing/ folder', () => {
+    const packagesDir = new URL('../../', import.meta.url).pathname;
+    const everyFile = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? everyFile(path) : [path];
+      });
+    const packages = readdirSync(packagesDir).filter((name) =>
+      statSync(join(packagesDir, name, 'src'), { throwIfNoEntry: false })?.isDirectory(),
+    );
+    expect(packages.length).toBeGreaterThan(8);
+    const stray = packages.flatMap((name) =>
+      everyFile(join(packagesDir, name, 'src')).filter((file) => /\/test-[^/]*\.ts$/.test(file)),
+    );
+    expect(stray).toEqual([]);
+    const published = packages
+      .map((name) => JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')))
+      .filter((manifest) => manifest.private !== true);
+    expect(
+      published.filter((manifest) => !manifest.files?.includes('!src/testing')).map((m) => m.name),
+    ).toEqual([]);
+  });
+
   it('keeps native code (argon2, bcrypt) inside the passwords module and what composes it', () => {
     const offenders = files.filter((file) => {
       const module = file.split('/src/')[1]!.split('/')[0]!;

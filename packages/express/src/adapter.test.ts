@@ -9,7 +9,7 @@ import {
 import express from 'express';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { notFound, portcullis, securityHeaders } from './index.js';
-import { inject } from './test-app.js';
+import { inject } from './testing/app.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 const PASSWORD = 'correct horse battery staple';

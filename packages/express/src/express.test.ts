@@ -1,5 +1,5 @@
 import { runAdapterSuite } from '@portcullis/testkit';
 import express from 'express';
-import { suiteApp } from './test-app.js';
+import { suiteApp } from './testing/app.js';
 
 runAdapterSuite('express 5', suiteApp(express));

@@ -3,7 +3,7 @@ import { runAdapterSuite } from '@portcullis/testkit';
 import express from 'express';
 import { describe, expect, it, vi } from 'vitest';
 import { portcullis } from './index.js';
-import { suiteApp } from './test-app.js';
+import { suiteApp } from './testing/app.js';
 
 // The same table on Express 4: every `express` import, the adapter's own included, gets 4.x
 // (installed as the `express4` alias).

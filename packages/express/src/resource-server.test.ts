@@ -1,7 +1,7 @@
 import { runResourceServerSuite } from '@portcullis/testkit';
 import express from 'express';
 import { notFound, portcullis, securityHeaders } from './index.js';
-import { inject } from './test-app.js';
+import { inject } from './testing/app.js';
 
 // The same middleware in front of tokens from an external authorization server (createResourceServer()).
 runResourceServerSuite('express', async (resourceServer) => {

@@ -2,7 +2,7 @@ import { AuthError } from '@portcullis/core';
 import { runAdapterSuite } from '@portcullis/testkit';
 import Fastify from 'fastify';
 import { portcullis, portcullisRoutes } from './index.js';
-import { fastifyInject } from './test-inject.js';
+import { fastifyInject } from './testing/inject.js';
 
 // The shared table, through Fastify's own injection (light-my-request).
 runAdapterSuite('fastify', async (auth, userCount) => {

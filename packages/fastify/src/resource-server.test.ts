@@ -1,7 +1,7 @@
 import { runResourceServerSuite } from '@portcullis/testkit';
 import Fastify from 'fastify';
 import { portcullis } from './index.js';
-import { fastifyInject } from './test-inject.js';
+import { fastifyInject } from './testing/inject.js';
 
 // The same plugin in front of tokens from an external authorization server (createResourceServer()).
 runResourceServerSuite('fastify', async (resourceServer) => {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MailDeliveryError } from './errors.js';
 import { OUTBOX_FILE_NAME } from './outbox-file-name.js';
 import { createOutboxMailer } from './outbox-mailer.js';
-import { expectNoSecrets, LINK, verificationMessage } from './test-messages.js';
+import { expectNoSecrets, LINK, verificationMessage } from './testing/messages.js';
 
 let root: string;
 beforeEach(async () => {

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MailDeliveryError } from './errors.js';
 import { createSmtpMailer, type SmtpMailer } from './smtp-mailer.js';
 import type { SmtpMailerOptions } from './smtp-options.js';
-import { expectNoSecrets, LINK, PASSWORD, TOKEN, verificationMessage } from './test-messages.js';
-import { startSilentServer, startSmtpServer, unusedPort } from './test-smtp-server.js';
+import { expectNoSecrets, LINK, PASSWORD, TOKEN, verificationMessage } from './testing/messages.js';
+import { startSilentServer, startSmtpServer, unusedPort } from './testing/smtp-server.js';
 
 const FROM = 'portcullis demo <no-reply@localhost>';
 const USER = 'mailer@example.com';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSmtpMailer } from './smtp-mailer.js';
 import { resolveSmtpOptions, type SmtpMailerOptions } from './smtp-options.js';
-import { expectNoSecrets, PASSWORD } from './test-messages.js';
+import { expectNoSecrets, PASSWORD } from './testing/messages.js';
 
 const FROM = 'portcullis demo <no-reply@localhost>';
 const SECRET_URL_PASSWORD = encodeURIComponent(PASSWORD);

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { runKeepAliveSuite } from '@portcullis/testkit';
 import { PortcullisModule } from './portcullis-module.js';
-import { type Platform, startApp } from './test-app.js';
+import { type Platform, startApp } from './testing/app.js';
 
 // Over a real socket on both platforms, with Nest's own body parsers in front (as in any Nest app).
 for (const platform of ['express', 'fastify'] as const satisfies readonly Platform[]) {

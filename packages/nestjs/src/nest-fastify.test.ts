@@ -1,7 +1,7 @@
 import type { Auth } from '@portcullis/core';
 import { runAdapterSuite } from '@portcullis/testkit';
 import { PortcullisModule } from './portcullis-module.js';
-import { demoModule, startApp } from './test-app.js';
+import { demoModule, startApp } from './testing/app.js';
 
 const AUTH = 'AUTH';
 

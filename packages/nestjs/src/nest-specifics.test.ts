@@ -25,7 +25,7 @@ import type { Inject } from '@portcullis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CurrentPrincipal, Public, Requires, Roles } from './decorators.js';
 import { PortcullisModule } from './portcullis-module.js';
-import { demoModule, type Platform, startApp } from './test-app.js';
+import { demoModule, type Platform, startApp } from './testing/app.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 const PASSWORD = 'correct horse battery staple';

@@ -3,7 +3,7 @@ import type { AuthContext } from '@portcullis/core';
 import { runResourceServerSuite } from '@portcullis/testkit';
 import { CurrentPrincipal, Scopes } from './decorators.js';
 import { PortcullisModule } from './portcullis-module.js';
-import { startApp } from './test-app.js';
+import { startApp } from './testing/app.js';
 
 /** One route under the global guard, for tokens from an external authorization server. */
 @Controller()

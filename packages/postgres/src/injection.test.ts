@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresStores } from './create-postgres-stores.js';
 import type { PostgresDatabase } from './database.js';
 import { toQueryable } from './lib/queryable.js';
-import { DATABASE_URL, describeOnBoth, dropSchema, testSchema } from './test-databases.js';
+import { DATABASE_URL, describeOnBoth, dropSchema, testSchema } from './testing/databases.js';
 
 const server = await probeService('PostgreSQL', DATABASE_URL);
 

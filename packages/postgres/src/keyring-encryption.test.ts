@@ -5,7 +5,7 @@ import { KeyringSnapshotError, type KeyringStore } from '@portcullis/core/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from './migrations/migrate.js';
 import { createPostgresKeyringStore } from './stores/keyring-store.js';
-import { PGLITE_START_TIMEOUT, startPGlite, testSchema } from './test-databases.js';
+import { PGLITE_START_TIMEOUT, startPGlite, testSchema } from './testing/databases.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 const KEK = generateKeyEncryptionKey();

@@ -14,7 +14,7 @@ import {
   startPGlite,
   testPool,
   testSchema,
-} from './test-databases.js';
+} from './testing/databases.js';
 
 const server = await probeService('PostgreSQL', DATABASE_URL);
 

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { createPostgresStores } from './create-postgres-stores.js';
 import type { PostgresDatabase } from './database.js';
 import { purgeExpired } from './purge-expired.js';
-import { DATABASE_URL, describeOnBoth, dropSchema, testSchema } from './test-databases.js';
+import { DATABASE_URL, describeOnBoth, dropSchema, testSchema } from './testing/databases.js';
 
 const server = await probeService('PostgreSQL', DATABASE_URL);
 const MINUTE = 60_000;

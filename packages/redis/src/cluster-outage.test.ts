@@ -6,7 +6,7 @@ import { probeRedisCluster, type RedisCluster, startRedisCluster, uniqueId } fro
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStores } from './create-redis-stores.js';
-import { connectCluster, uniquePrefix } from './test-redis.js';
+import { connectCluster, uniquePrefix } from './testing/redis.js';
 
 const HOUR = 3_600_000;
 const run = promisify(execFile);

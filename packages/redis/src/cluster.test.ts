@@ -11,7 +11,7 @@ import {
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStores } from './create-redis-stores.js';
-import { connectCluster, deleteByPrefix, keysByServer, uniquePrefix } from './test-redis.js';
+import { connectCluster, deleteByPrefix, keysByServer, uniquePrefix } from './testing/redis.js';
 
 const HOUR = 3_600_000;
 const ORIGIN = 'http://127.0.0.1:3000';

@@ -2,7 +2,7 @@ import { probeService, uniqueId } from '@portcullis/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisStores } from './create-redis-stores.js';
-import { connect, deleteByPrefix, keysUnder, REDIS_URL, uniquePrefix } from './test-redis.js';
+import { connect, deleteByPrefix, keysUnder, REDIS_URL, uniquePrefix } from './testing/redis.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisIdentityStore, pairId } from './identity-store.js';
 import { migrateRedisIdentities } from './migrate-identities.js';
-import { connect, deleteByPrefix, keysUnder, REDIS_URL, uniquePrefix } from './test-redis.js';
+import { connect, deleteByPrefix, keysUnder, REDIS_URL, uniquePrefix } from './testing/redis.js';
 
 const CLIENT_PREFIX = 'portcullis-test-client:';
 const redis = await probeService('Redis', REDIS_URL);

@@ -5,7 +5,7 @@ import { uniqueId } from '@portcullis/testkit';
 import type { Redis, RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStores } from './create-redis-stores.js';
-import { connect, type OwnRedisServer, startOwnRedisServer } from './test-redis.js';
+import { connect, type OwnRedisServer, startOwnRedisServer } from './testing/redis.js';
 
 const HOUR = 3_600_000;
 

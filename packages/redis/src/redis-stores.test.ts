@@ -2,7 +2,7 @@ import { probeService, runStoreSuite } from '@portcullis/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createRedisStores } from './create-redis-stores.js';
-import { connect, deleteByPrefix, REDIS_URL, uniquePrefix } from './test-redis.js';
+import { connect, deleteByPrefix, REDIS_URL, uniquePrefix } from './testing/redis.js';
 
 const redis = await probeService('Redis', REDIS_URL);
 

@@ -3,7 +3,7 @@ import { probeService, uniqueId } from '@portcullis/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisRefreshTokenStore } from './refresh-token-store.js';
-import { connect, deleteByPrefix, REDIS_URL, uniquePrefix } from './test-redis.js';
+import { connect, deleteByPrefix, REDIS_URL, uniquePrefix } from './testing/redis.js';
 
 const HOUR = 3_600_000;
 const redis = await probeService('Redis', REDIS_URL);

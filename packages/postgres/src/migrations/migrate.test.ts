@@ -12,7 +12,7 @@ import {
   startPGlite,
   testPool,
   testSchema,
-} from '../test-databases.js';
+} from '../testing/databases.js';
 import { migrate } from './migrate.js';
 import { LATEST_VERSION } from './migrations.js';
 

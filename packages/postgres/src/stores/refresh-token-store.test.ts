@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toQueryable } from '../lib/queryable.js';
 import { migrate } from '../migrations/migrate.js';
-import { DATABASE_URL, dropSchema, testPool, testSchema } from '../test-databases.js';
+import { DATABASE_URL, dropSchema, testPool, testSchema } from '../testing/databases.js';
 import { createPostgresRefreshTokenStore } from './refresh-token-store.js';
 
 const server = await probeService('PostgreSQL', DATABASE_URL);

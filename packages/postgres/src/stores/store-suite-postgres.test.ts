@@ -2,7 +2,7 @@ import { probeService, runStoreSuite } from '@portcullis/testkit';
 import type { Pool } from 'pg';
 import { afterAll, describe } from 'vitest';
 import { createPostgresStores } from '../create-postgres-stores.js';
-import { DATABASE_URL, dropSchema, testPool, testSchema } from '../test-databases.js';
+import { DATABASE_URL, dropSchema, testPool, testSchema } from '../testing/databases.js';
 
 const server = await probeService('PostgreSQL', DATABASE_URL);
 

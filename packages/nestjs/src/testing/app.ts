@@ -13,9 +13,9 @@ import { Test } from '@nestjs/testing';
 import { type Auth, type AuthContext, AuthError } from '@portcullis/core';
 import type { Inject as InjectRequest } from '@portcullis/testkit';
 import request from 'supertest';
-import { Credentials, CurrentPrincipal, Roles, Scopes } from './decorators.js';
-import type { PortcullisModuleOptions } from './options.js';
-import { PORTCULLIS_OPTIONS } from './options-token.js';
+import { Credentials, CurrentPrincipal, Roles, Scopes } from '../decorators.js';
+import type { PortcullisModuleOptions } from '../options.js';
+import { PORTCULLIS_OPTIONS } from '../options-token.js';
 
 export const USER_COUNT = 'USER_COUNT';
 

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort, isReachable, uniqueId } from '@portcullis/testkit';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
-import { isCluster, type RedisClient } from './lib/resolve-options.js';
-import { recommendedClusterOptions } from './recommended-cluster-options.js';
-import { recommendedRedisOptions } from './recommended-redis-options.js';
+import { isCluster, type RedisClient } from '../lib/resolve-options.js';
+import { recommendedClusterOptions } from '../recommended-cluster-options.js';
+import { recommendedRedisOptions } from '../recommended-redis-options.js';
 
 /** The shared Redis the integration tests use. Never flushed: tests write under their own prefix only. */
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { PostgresDatabase } from './database.js';
-import { toQueryable } from './lib/queryable.js';
+import type { PostgresDatabase } from '../database.js';
+import { toQueryable } from '../lib/queryable.js';
 
 /** The server the integration tests use (trust auth). */
 export const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -2,7 +2,7 @@ import { AuthError } from '@portcullis/core';
 import type { CreateTestApp, InjectedRequest, InjectedResponse } from '@portcullis/testkit';
 import type { Express } from 'express';
 import request from 'supertest';
-import { notFound, portcullis, securityHeaders } from './index.js';
+import { notFound, portcullis, securityHeaders } from '../index.js';
 
 /** Sends one request through supertest; an array header value goes out as repeated header lines. */
 export async function inject(app: Express, req: InjectedRequest): Promise<InjectedResponse> {
