@@ -32,7 +32,7 @@ describe.each(FRAMEWORKS)('KEYRING_KEK on the %s demo', (framework) => {
     expect(await refusal({})).toContain('KEYRING_KEK is required when NODE_ENV=production');
     const malformed = `kek-${Math.random().toString(36).slice(2)}-too-short`;
     const echoed = await refusal({ KEYRING_KEK: malformed });
-    expect(echoed).toContain('KEYRING_KEK must be 32 random bytes');
+    expect(echoed).toContain('portcullis: KEYRING_KEK: must be 32 random bytes');
     expect(echoed).not.toContain(malformed);
   }, 90_000);
 
