@@ -22,7 +22,7 @@ export interface OAuthIdentity {
   readonly email: string;
 }
 
-export interface OAuthLoginOptions {
+export interface OAuthSignInFlowOptions {
   providers: Readonly<Record<string, OAuthProviderConfig>>;
   /** The app's origin: the redirect URI is `<origin>/auth/oauth/<provider>/callback`. */
   origin: string;
@@ -92,7 +92,7 @@ function single(params: URLSearchParams, name: string): string | undefined {
  * `jwks_uri` — also for a token straight from the token endpoint — algorithm, `iss`, `aud`, `azp`, `exp`,
  * `iat`, `nonce`) before taking a verified e-mail from it or from UserInfo (whose `sub` must match).
  */
-export function createOAuthLogin(options: OAuthLoginOptions): OAuthLogin {
+export function createOAuthLogin(options: OAuthSignInFlowOptions): OAuthLogin {
   const { clock, stateTtl } = options;
   const transport = { timeoutMs: options.timeoutMs, fetch: options.fetch };
   const providers = new Map<string, ResolvedProvider>();
