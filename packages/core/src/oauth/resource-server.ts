@@ -134,12 +134,13 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     issuer: options.issuer,
     audience: options.audience,
     algorithms,
-    ...(options.typ === undefined ? {} : { typ: options.typ }),
-    ...(options.requiredClaims === undefined ? {} : { requiredClaims: options.requiredClaims }),
-    ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
-    ...(options.cache === undefined ? {} : { cache: options.cache }),
-    ...(options.isRevoked === undefined ? {} : { isRevoked: options.isRevoked }),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    // The verifier reads an absent option and `undefined` alike (its defaults are `??` and `=== undefined`).
+    typ: options.typ,
+    requiredClaims: options.requiredClaims,
+    clockTolerance: options.clockTolerance,
+    cache: options.cache,
+    isRevoked: options.isRevoked,
+    clock: options.clock,
   });
   const policy = createPolicy(options.policy);
   const realm = options.realm ?? 'portcullis';
