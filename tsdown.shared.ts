@@ -15,7 +15,9 @@ export function packageBuild(
     platform: 'node',
     target: 'node20',
     clean: true,
-    sourcemap: true,
+    // No source maps: the output is unminified and readable, and maps (with no sources shipped) doubled the
+    // tarballs while pointing at files users do not have.
+    sourcemap: false,
     ...extra,
   });
 }

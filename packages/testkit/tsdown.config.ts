@@ -1,3 +1,4 @@
 import { packageBuild } from '../../tsdown.shared.ts';
 
-export default packageBuild(undefined, { external: ['vitest', /^@portcullis\//] });
+// ESM only: the suites run inside vitest, which is itself ESM only, so a CommonJS entry could never load.
+export default packageBuild(undefined, { format: ['esm'], external: ['vitest', /^@portcullis\//] });

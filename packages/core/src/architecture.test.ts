@@ -19,7 +19,7 @@ const MODULES_WITH_NATIVE_CODE = ['passwords'];
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    // Published sources only: tests, and the helpers in src/testing/ (left out of the package), may use vitest.
+    // Published code only: tests, and the helpers in src/testing/ (never built into dist/), may use vitest.
     if (statSync(path).isDirectory()) return name === 'testing' ? [] : sourceFiles(path);
     return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
   });
@@ -42,7 +42,7 @@ describe('core dependency rules', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('keeps test helpers in src/testing/, which published code never imports and the package leaves out', () => {
+  it('keeps test helpers in src/testing/, which published code never imports and the package never ships', () => {
     const importsTesting = files.filter((file) =>
       importsOf(file).some((spec) => spec.startsWith('.') && /(^|\/)testing\//.test(spec)),
     );
@@ -50,7 +50,8 @@ describe('core dependency rules', () => {
     const strayHelpers = files.filter((file) => /\/test-[^/]*\.ts$/.test(file));
     expect(strayHelpers).toEqual([]);
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-    expect(manifest.files).toContain('!src/testing');
+    // The tarball is the build alone: no sources, so no test helpers (the tarball allow-list checks the rest).
+    expect(manifest.files).toEqual(['dist']);
   });
 
   it('holds every package to the same rule: no test-*.ts helper outside a testing/ folder', () => {
@@ -72,7 +73,9 @@ describe('core dependency rules', () => {
       .map((name) => JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')))
       .filter((manifest) => manifest.private !== true);
     expect(
-      published.filter((manifest) => !manifest.files?.includes('!src/testing')).map((m) => m.name),
+      published
+        .filter((manifest) => JSON.stringify(manifest.files) !== JSON.stringify(['dist']))
+        .map((m) => m.name),
     ).toEqual([]);
   });
 

@@ -20,7 +20,7 @@ const ENTRY_POINTS = Object.keys(manifest.exports)
   .filter((subpath) => subpath !== './package.json')
   .map((subpath) => (subpath === '.' ? '@portcullis/core' : `@portcullis/core/${subpath.slice(2)}`));
 
-/** What the package publishes of its source: `src/` less tests, type tests and `src/testing/`. */
+/** The sources its build is made from: `src/` less tests, type tests and `src/testing/`. */
 function publishedSources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
