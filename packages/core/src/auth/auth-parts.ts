@@ -4,7 +4,7 @@ import type { CsrfGuard } from '../csrf/csrf-guard.js';
 import type { Keyring, KeyringEvent } from '../keys/keyring.js';
 import type { Clock } from '../lib/clock.js';
 import type { MailKind } from '../mail/mailer.js';
-import type { PasswordHasher } from '../passwords/password-hasher.js';
+import type { PasswordHasher, PasswordHasherEvent } from '../passwords/password-hasher.js';
 import type { Policy } from '../policy/create-policy.js';
 import type { DeviceCookies } from '../ratelimit/device-cookie.js';
 import type { LoginThrottle } from '../ratelimit/login-throttle.js';
@@ -43,6 +43,8 @@ export type AuthEvent =
   | { type: 'keys.rotated'; kid: string }
   /** Key storage and scheduled rotation: `keys.stored_unencrypted`, `keys.resealed`, `keys.published`, `keys.rotation_failed`. */
   | KeyringEvent
+  /** `passwords.bcrypt` is on but `@node-rs/bcrypt` is not installed: logins answer 503 (sent once). */
+  | PasswordHasherEvent
   | { type: 'api_key.created' | 'api_key.rolled' | 'api_key.revoked'; subject: string; keyId: string }
   | { type: 'error'; name: string; code: string | undefined };
 

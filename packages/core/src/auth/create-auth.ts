@@ -313,6 +313,27 @@ function reportingRefusals(
 }
 
 /** How long a browser's device cookie exempts it from lockouts caused by strangers (contract v2: 180 days). */
+/** The hasher's events go to `onEvent` as well as to `passwords.onEvent`, if the app set one. */
+function withEvents(
+  passwords: PasswordHasherOptions,
+  onEvent: ((event: AuthEvent) => void) | undefined,
+): PasswordHasherOptions {
+  // Anything but an object is left for createPasswordHasher to refuse, in its own words.
+  if (typeof passwords !== 'object' || passwords === null || onEvent === undefined) return passwords;
+  const own = passwords.onEvent;
+  if (own !== undefined && typeof own !== 'function') return passwords;
+  return {
+    ...passwords,
+    onEvent: (event) => {
+      try {
+        own?.(event);
+      } finally {
+        onEvent(event);
+      }
+    },
+  };
+}
+
 const DEVICE_COOKIE_MAX_AGE = 180 * 86_400;
 
 /**
@@ -441,7 +462,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
           ? undefined
           : async (keyId: string) => void (await apiKeyLimit.consume(keyId)),
     }),
-    passwords: createPasswordHasher(options.passwords ?? {}),
+    passwords: createPasswordHasher(withEvents(options.passwords ?? {}, onEvent)),
     loginThrottle: createLoginThrottle({
       limiterFactory: options.stores.rateLimiter,
       maxFailures: loginOptions.maxFailures,

@@ -1,4 +1,4 @@
-import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
+import type { BcryptFunctions } from './load-bcrypt.js';
 
 /** Version, cost and salt of a stored bcrypt hash (`$2b$12$` + 22 characters of salt + 31 of digest). */
 export interface BcryptHashInfo {
@@ -66,8 +66,8 @@ export function legacyPasswordText(password: string, form: LegacyPasswordForm): 
 }
 
 /** Verifies a legacy bcrypt hash on the libuv threadpool: one bcrypt computation at the hash's cost. */
-export function verifyBcrypt(storedHash: string, text: string): Promise<boolean> {
-  return bcryptVerify(text, storedHash);
+export function verifyBcrypt(bcrypt: BcryptFunctions, storedHash: string, text: string): Promise<boolean> {
+  return bcrypt.verify(text, storedHash);
 }
 
 // The 22 characters carry 132 bits; the salt is the first 128, as every bcrypt decodes it (the spare bits of
@@ -93,8 +93,12 @@ function decodeSalt(salt: string): Uint8Array {
  * bcrypt computation on the libuv threadpool), spelled as that system spelled it: the input of a wrapped
  * hash's argon2id.
  */
-export async function recomputeBcrypt(info: BcryptHashInfo, text: string): Promise<string> {
+export async function recomputeBcrypt(
+  bcrypt: BcryptFunctions,
+  info: BcryptHashInfo,
+  text: string,
+): Promise<string> {
   const version = info.version === 'x' ? '2b' : (`2${info.version}` as const);
-  const computed = await bcryptHash(text, { salt: decodeSalt(info.salt), cost: info.cost, version });
+  const computed = await bcrypt.hash(text, { salt: decodeSalt(info.salt), cost: info.cost, version });
   return bcryptSettings(info) + computed.slice(-DIGEST_LENGTH);
 }

@@ -1,5 +1,7 @@
 // The list is decompressed when its module loads (tens of milliseconds, a few MB), so it is imported on first
-// use rather than by everyone who imports @portcullis/core.
+// use rather than by everyone who imports @portcullis/core. It stays a dependency, not an optional peer as
+// bcrypt is: every default policy checks it (`rejectCommon`), and a fallback list short enough to inline would
+// quietly let through passwords the default promises to refuse.
 let loading: Promise<ReadonlySet<string>> | undefined;
 
 function loadCommonPasswords(): Promise<ReadonlySet<string>> {

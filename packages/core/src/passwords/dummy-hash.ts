@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hash as argon2Hash, type Options } from '@node-rs/argon2';
-import { hash as bcryptHash } from '@node-rs/bcrypt';
+import type { BcryptFunctions } from './load-bcrypt.js';
 
 /** Resolves `make()`'s value, made on the first call (concurrent first calls share it) and reused after. */
 function once(make: () => Promise<string>): () => Promise<string> {
@@ -25,7 +25,13 @@ export function createDummyHash(hashOptions: Options): () => Promise<string> {
   return once(() => argon2Hash(randomPassword(), hashOptions));
 }
 
-/** The same for bcrypt: a hash of a random, discarded password at `cost`, made once, on first use. */
-export function createDummyBcryptHash(cost: number): () => Promise<string> {
-  return once(() => bcryptHash(randomPassword(), { cost }));
+/**
+ * The same for bcrypt: a hash of a random, discarded password at `cost`, made once, on first use, with the
+ * bcrypt that `load` resolves (loaded then too).
+ */
+export function createDummyBcryptHash(
+  cost: number,
+  load: () => Promise<BcryptFunctions>,
+): () => Promise<string> {
+  return once(async () => (await load()).hash(randomPassword(), { cost }));
 }

@@ -14,6 +14,7 @@ export { normalizePassword } from './normalize-password.js';
 export type {
   LegacyBcryptOptions,
   PasswordHasher,
+  PasswordHasherEvent,
   PasswordHasherLoad,
   PasswordHasherOptions,
   PasswordVerification,

@@ -20,6 +20,15 @@ import {
 import { createDummyBcryptHash, createDummyHash } from './dummy-hash.js';
 import { createHashingQueue } from './hashing-queue.js';
 import { type LegacyBcryptOptions, resolveLegacyBcryptOptions } from './legacy-bcrypt-options.js';
+import {
+  BCRYPT_PACKAGE,
+  BCRYPT_UNAVAILABLE,
+  type BcryptFunctions,
+  type BcryptLoader,
+  bcryptMissingError,
+  bcryptUnavailable,
+  importBcrypt,
+} from './load-bcrypt.js';
 import { argon2NeedsRehash, isArgon2Family } from './needs-rehash.js';
 import { normalizePassword } from './normalize-password.js';
 import {
@@ -43,6 +52,9 @@ export interface PasswordHasherOptions {
    * (`wrapLegacyBcryptHash`). Off by default: a stored bcrypt hash then throws like any unknown format.
    * `true` takes the defaults. While it is on, every login costs one bcrypt computation (at `bcrypt.cost`)
    * plus one argon2id, whatever the account — the price of not telling legacy accounts apart by timing.
+   * Needs `@node-rs/bcrypt`, an optional peer dependency (`npm install @node-rs/bcrypt`), imported on the first
+   * login; without it every login answers 503 `temporarily_unavailable`, and a `passwords.bcrypt_unavailable`
+   * event and a process warning (`PORTCULLIS_BCRYPT_UNAVAILABLE`) name the package, once.
    */
   bcrypt?: boolean | LegacyBcryptOptions;
   /**
@@ -62,7 +74,17 @@ export interface PasswordHasherOptions {
    * time, beyond which a client is better told to come back than left waiting towards a proxy's timeout.
    */
   maxQueued?: number;
+  /** Hasher events, for logs (`createAuth` sends them to its `onEvent` too). An exception thrown here is ignored. */
+  onEvent?: (event: PasswordHasherEvent) => void;
 }
+
+/** What a hasher reports through `onEvent`; never a password or hash. */
+export type PasswordHasherEvent =
+  /**
+   * `passwords.bcrypt` is on but `@node-rs/bcrypt` cannot be loaded: logins answer 503 until it is installed.
+   * Sent once per hasher; `install` is the command that fixes it.
+   */
+  { type: 'passwords.bcrypt_unavailable'; module: '@node-rs/bcrypt'; install: string };
 
 /**
  * The outcome of `verify()`. When the password is right but the stored hash is outdated (bcrypt, wrapped
@@ -176,8 +198,23 @@ const NO_HASH: StoredHash = Object.freeze({ kind: 'none' });
  * if (result.needsRehash) await users.setPasswordHash(user!.id, result.newHash);
  */
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
+  return createPasswordHasherWith(importBcrypt, options);
+}
+
+/**
+ * `createPasswordHasher` with the bcrypt loader given (not exported from the package): tests pass one that
+ * fails, as an installation without `@node-rs/bcrypt` would.
+ */
+export function createPasswordHasherWith(
+  importBcryptModule: BcryptLoader,
+  options: PasswordHasherOptions = {},
+): PasswordHasher {
   if (typeof options !== 'object' || options === null) {
     throw optionError('passwords', 'must be an object', 'pass { argon2, policy, … }, or nothing');
+  }
+  const onEvent = options.onEvent;
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw optionError('passwords.onEvent', `must be a function, not ${typeof onEvent}`, 'omit it for none');
   }
   const argon2 = resolveArgon2Options(options.argon2);
   const policy = createPasswordPolicy(options.policy);
@@ -205,7 +242,32 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     ...argon2,
   });
   const dummyHash = createDummyHash(hashOptions);
-  const dummyBcryptHash = legacy && createDummyBcryptHash(legacy.cost);
+
+  // bcrypt is loaded on the first login that computes it, which while `bcrypt` is on is every login (below).
+  // When it cannot be: the operator is told once, every client gets the same 503.
+  let reported = false;
+  async function loadBcrypt(): Promise<BcryptFunctions> {
+    try {
+      return await importBcryptModule();
+    } catch (error) {
+      const missing = bcryptMissingError(error);
+      if (!reported) {
+        reported = true;
+        process.emitWarning(missing.message, { code: BCRYPT_UNAVAILABLE });
+        try {
+          onEvent?.({
+            type: 'passwords.bcrypt_unavailable',
+            module: BCRYPT_PACKAGE,
+            install: `npm install ${BCRYPT_PACKAGE}`,
+          });
+        } catch {
+          // A logging hook must never change the answer.
+        }
+      }
+      throw bcryptUnavailable(missing);
+    }
+  }
+  const dummyBcryptHash = legacy && createDummyBcryptHash(legacy.cost, loadBcrypt);
 
   /** Whether a legacy hash is one portcullis will not vouch for: too cheap, or crypt_blowfish's `$2x$`. */
   function refuses(info: BcryptHashInfo, minCost: number): boolean {
@@ -234,7 +296,8 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   // While bcrypt is on, every path below computes one bcrypt (real or dummy) and then one argon2id (a verify,
   // a dummy verify, or the upgrade's hash), in that order: the time to answer tells no account from another.
   async function dummyBcrypt(legacyText: string): Promise<void> {
-    if (dummyBcryptHash !== undefined) await verifyBcrypt(await dummyBcryptHash(), legacyText);
+    if (dummyBcryptHash !== undefined)
+      await verifyBcrypt(await loadBcrypt(), await dummyBcryptHash(), legacyText);
   }
 
   async function dummyArgon2(normalized: string): Promise<PasswordVerification> {
@@ -274,9 +337,12 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
       return dummyArgon2(normalized);
     }
     if (stored.kind === 'bcrypt') {
-      return (await verifyBcrypt(stored.hash, legacyText)) ? upgrade(normalized) : dummyArgon2(normalized);
+      const bcrypt = await loadBcrypt();
+      return (await verifyBcrypt(bcrypt, stored.hash, legacyText))
+        ? upgrade(normalized)
+        : dummyArgon2(normalized);
     }
-    const bcryptHash = await recomputeBcrypt(stored.info, legacyText);
+    const bcryptHash = await recomputeBcrypt(await loadBcrypt(), stored.info, legacyText);
     return (await argon2Matches(stored.argon2, bcryptHash)) ? upgrade(normalized) : INVALID;
   }
 
