@@ -9,7 +9,13 @@ const sourceConditions = ['@portcullis/source', ...defaultServerConditions];
 const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
   existsSync(group)
     ? readdirSync(group, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && existsSync(`${group}/${entry.name}/package.json`))
+        // A package with tests: packages/nestjs-12 only holds Nest 12 for packages/nestjs's nest12.test.ts.
+        .filter(
+          (entry) =>
+            entry.isDirectory() &&
+            existsSync(`${group}/${entry.name}/package.json`) &&
+            existsSync(`${group}/${entry.name}/src`),
+        )
         .map((entry) => `${group}/${entry.name}`)
     : [],
 );
