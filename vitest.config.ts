@@ -35,6 +35,8 @@ export default defineConfig({
         root: dir,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         typecheck: { enabled: false },
+        // The CLI's tests run its built binary: build it (and what it imports) before they start.
+        ...(dir === 'packages/cli' ? { globalSetup: ['src/testing/global-setup.ts'] } : {}),
       },
     })),
   },
