@@ -200,7 +200,43 @@ export function checkDocSamples() {
       });
     }
   }
+  failures.push(...guideDrift());
   return { checked: samples.length, fragments, failures };
+}
+
+/** The first ```ts block after a `## Quick start` heading, with the line of its fence. */
+function quickStart(file) {
+  const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
+  const heading = lines.findIndex((line) => /^## Quick start\s*$/.test(line));
+  const open = lines.findIndex(
+    (line, i) => heading >= 0 && i > heading && /^```(ts|typescript)\b/.test(line),
+  );
+  const close = lines.findIndex((line, i) => open >= 0 && i > open && /^```\s*$/.test(line));
+  return open < 0 || close < 0
+    ? undefined
+    : { line: open + 1, code: lines.slice(open + 1, close).join('\n') };
+}
+
+/** Each framework guide (docs/guide/<package>.md) repeats its package README's quick start exactly. */
+function guideDrift() {
+  const failures = [];
+  const guides = join(ROOT, 'docs/guide');
+  if (!existsSync(guides)) return failures;
+  for (const entry of readdirSync(guides)) {
+    const name = entry.replace(/\.md$/, '');
+    const readme = `packages/${name}/README.md`;
+    if (!existsSync(join(ROOT, readme))) continue;
+    const guide = quickStart(`docs/guide/${entry}`);
+    const original = quickStart(readme);
+    if (guide === undefined || original === undefined || guide.code !== original.code)
+      failures.push({
+        file: `docs/guide/${entry}`,
+        line: guide?.line ?? 1,
+        code: 'quick-start',
+        message: `differs from the quick start of ${readme}: copy it verbatim`,
+      });
+  }
+  return failures;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
