@@ -194,7 +194,8 @@ async function main() {
     const frameworkDir = await install(framework, tarballs);
     console.log(`${framework.name}: installed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const source = quickStartOf(framework.readme);
-    for (const moduleSystem of MODULE_SYSTEMS) {
+    for (const defaultModuleSystem of MODULE_SYSTEMS) {
+      const moduleSystem = { ...defaultModuleSystem, ...framework.moduleSystems?.[defaultModuleSystem.dir] };
       const projectDir = writeProject(frameworkDir, framework, moduleSystem, source);
       for (const typescript of TYPESCRIPT_VERSIONS) {
         const outDir = `dist-${typescript.alias}`;

@@ -86,5 +86,10 @@ export const FRAMEWORKS = [
       'rxjs@^7.8.2',
     ],
     compilerOptions: NEST_TS,
+    // Nest 12 ships as ECMAScript modules only. A CommonJS project loads it through require(esm) (Node 20.19+),
+    // which TypeScript allows from `module: node20` on; under node16 it refuses every @nestjs import (TS1479).
+    moduleSystems: {
+      cjs: { label: 'CJS (node20)', compilerOptions: { module: 'node20', moduleResolution: 'node16' } },
+    },
   },
 ];
