@@ -2,5 +2,12 @@
 import { processIo } from './lib/io.js';
 import { main } from './main.js';
 
-// exitCode rather than exit(): pending writes to a piped stdout are flushed before the process ends.
-process.exitCode = await main(process.argv.slice(2), processIo());
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+const code = await main(process.argv.slice(2), processIo());
+// Everything is done and closed once main returns, but a client library may keep a timer alive for seconds
+// after its connection ended (ioredis does): exit once the output is written rather than wait for it.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI_TEST_TIMEOUT, runCli } from '../testing/run-cli.js';
 import { describeOnStores } from '../testing/stores.js';
 
-describe('kek generate', () => {
+describe('kek generate', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('prints a fresh 32-byte base64url KEK that core accepts, and its public id', async () => {
     const [a, b] = await Promise.all([runCli(['kek', 'generate']), runCli(['kek', 'generate', '--json'])]);
     expect(a.code).toBe(0);

@@ -132,12 +132,16 @@ async function openRedis(config: Extract<StoreConfig, { kind: 'redis' }>): Promi
     lazyConnect: true,
     retryStrategy: () => null,
   });
-  redis.on('error', () => undefined); // surfaced as the failed command instead
+  // Surfaced as the failed command instead; the last one says why a connection failed (ECONNREFUSED…).
+  let lastError: unknown;
+  redis.on('error', (error) => {
+    lastError = error;
+  });
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw storeUnreachable(config, error);
+    throw storeUnreachable(config, lastError ?? error);
   }
   const options = { prefix: config.prefix };
   return {

@@ -15,6 +15,7 @@ import { createRedisApiKeyStore, createRedisKeyringStore, recommendedRedisOption
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
+import { CLI_TEST_TIMEOUT } from './run-cli.js';
 import { DATABASE_URL, probeService, REDIS_URL } from './services.js';
 
 declare module 'vitest' {
@@ -147,10 +148,10 @@ export function describeOnStores(
       beforeAll(async () => {
         current = factories[kind]();
         await current.setUp();
-      });
+      }, CLI_TEST_TIMEOUT);
       afterAll(async () => {
         await current?.tearDown();
-      });
+      }, CLI_TEST_TIMEOUT);
       behaviour(() => current!.store);
     });
   }
