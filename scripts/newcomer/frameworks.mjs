@@ -28,68 +28,41 @@ export const MODULE_SYSTEMS = [
   },
 ];
 
-const NEST_TS = { experimentalDecorators: true, emitDecoratorMetadata: true };
+/** A Nest app on @nestjs/platform-express, at one major. */
+const nest = (major, extra = {}) => ({
+  name: `Nest ${major}`,
+  slug: `nest${major}`,
+  readme: 'packages/nestjs/README.md',
+  tarballs: ['core', 'nestjs'],
+  dependencies: [
+    ...['common', 'core', 'platform-express'].map((name) => `@nestjs/${name}@^${major}.0.0`),
+    'reflect-metadata@^0.2.2',
+    'rxjs@^7.8.2',
+  ],
+  compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true },
+  ...extra,
+});
+
+/** An app with the adapter's README quick start, for one framework line. */
+const app = (name, slug, pkg, dependencies) => ({
+  name,
+  slug,
+  readme: `packages/${pkg}/README.md`,
+  tarballs: ['core', pkg],
+  dependencies,
+});
 
 export const FRAMEWORKS = [
-  {
-    name: 'Express 4',
-    slug: 'express4',
-    readme: 'packages/express/README.md',
-    tarballs: ['core', 'express'],
-    dependencies: ['express@^4.21.2', '@types/express@^4.17.21'],
-  },
-  {
-    name: 'Express 5',
-    slug: 'express5',
-    readme: 'packages/express/README.md',
-    tarballs: ['core', 'express'],
-    dependencies: ['express@^5.1.0', '@types/express@^5.0.3'],
-  },
-  {
-    name: 'Fastify 5',
-    slug: 'fastify5',
-    readme: 'packages/fastify/README.md',
-    tarballs: ['core', 'fastify'],
-    dependencies: ['fastify@^5.4.0'],
-  },
-  {
-    name: 'Hono 4 (@hono/node-server)',
-    slug: 'hono4',
-    readme: 'packages/hono/README.md',
-    tarballs: ['core', 'hono'],
-    dependencies: ['hono@^4.9.0', '@hono/node-server@^1.19.0 || ^2.0.0'],
-  },
-  {
-    name: 'Nest 11',
-    slug: 'nest11',
-    readme: 'packages/nestjs/README.md',
-    tarballs: ['core', 'nestjs'],
-    dependencies: [
-      '@nestjs/common@^11.1.0',
-      '@nestjs/core@^11.1.0',
-      '@nestjs/platform-express@^11.1.0',
-      'reflect-metadata@^0.2.2',
-      'rxjs@^7.8.2',
-    ],
-    compilerOptions: NEST_TS,
-  },
-  {
-    name: 'Nest 12',
-    slug: 'nest12',
-    readme: 'packages/nestjs/README.md',
-    tarballs: ['core', 'nestjs'],
-    dependencies: [
-      '@nestjs/common@^12.0.0',
-      '@nestjs/core@^12.0.0',
-      '@nestjs/platform-express@^12.0.0',
-      'reflect-metadata@^0.2.2',
-      'rxjs@^7.8.2',
-    ],
-    compilerOptions: NEST_TS,
-    // Nest 12 ships as ECMAScript modules only. A CommonJS project loads it through require(esm) (Node 20.19+),
-    // which TypeScript allows from `module: node20` on; under node16 it refuses every @nestjs import (TS1479).
+  app('Express 4', 'express4', 'express', ['express@^4.21.2', '@types/express@^4.17.21']),
+  app('Express 5', 'express5', 'express', ['express@^5.1.0', '@types/express@^5.0.3']),
+  app('Fastify 5', 'fastify5', 'fastify', ['fastify@^5.4.0']),
+  app('Hono 4 (@hono/node-server)', 'hono4', 'hono', ['hono@^4.9.0', '@hono/node-server@^1.19.0 || ^2.0.0']),
+  nest(11),
+  // Nest 12 ships as ECMAScript modules only. A CommonJS project loads it through require(esm) (Node 20.19+),
+  // which TypeScript allows from `module: node20` on; under node16 it refuses every @nestjs import (TS1479).
+  nest(12, {
     moduleSystems: {
       cjs: { label: 'CJS (node20)', compilerOptions: { module: 'node20', moduleResolution: 'node16' } },
     },
-  },
+  }),
 ];
