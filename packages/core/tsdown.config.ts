@@ -21,4 +21,5 @@ export default packageBuild({
   auth: 'src/auth/index.ts',
   oauth: 'src/oauth/index.ts',
   mail: 'src/mail/index.ts',
+  logging: 'src/logging/index.ts',
 });

@@ -1,23 +1,32 @@
 // The portcullis demo on Express 5. Everything about authentication is @portcullis/express's middleware and
 // router; this file wires them, a users table, and the contract's three app routes.
 import type { TLSSocket } from 'node:tls';
+import { isAuthError, pinoRedactPaths } from '@portcullis/core';
 import {
   closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
+  demoLogLevel,
   demoPage,
   demoRoutes,
+  logRequest,
   PAGE_HEADERS,
   readyLines,
-  requestLogLine,
   SCRIPT_HEADERS,
   STYLE_HEADERS,
 } from '@portcullis/demo-kit';
 import { notFound, portcullis, securityHeaders } from '@portcullis/express';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
+import { pino } from 'pino';
 
-const demo = await createDemoAuth('express');
+// JSON lines on stdout; credentials in anything logged (headers, bodies) are censored.
+const logger = pino({
+  name: 'express',
+  level: demoLogLevel(),
+  redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
+});
+const demo = await createDemoAuth('express', process.env, logger);
 const { auth, config } = demo;
 const routes = demoRoutes(demo);
 const pc = portcullis(auth);
@@ -27,9 +36,7 @@ app.disable('x-powered-by');
 // No `trust proxy`: portcullis resolves the client (and HTTPS) from TRUST_PROXY itself, in core.
 app.use((req, res, next) => {
   const started = performance.now();
-  res.on('finish', () =>
-    console.log(requestLogLine('express', req.method, req.originalUrl, res.statusCode, started)),
-  );
+  res.on('finish', () => logRequest(logger, req.method, req.originalUrl, res.statusCode, started));
   next();
 });
 app.use(securityHeaders());
@@ -59,7 +66,17 @@ app.get('/', (_req, res) => res.set(PAGE_HEADERS).send(demoPage('express')));
 app.get('/demo.js', (_req, res) => res.set(SCRIPT_HEADERS).send(DEMO_JS));
 app.get('/demo.css', (_req, res) => res.set(STYLE_HEADERS).send(DEMO_CSS));
 
+// A refusal, or a client error of Express's own (a 4xx `status`), is answered and counted in the request
+// line; anything else is a bug, logged with its stack before the error handler answers 500.
+const logUnexpected: ErrorRequestHandler = (error, _req, _res, next) => {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (!isAuthError(error) && !(typeof status === 'number' && status < 500))
+    logger.error({ err: error }, 'unhandled error');
+  next(error);
+};
+
 app.use(notFound);
+app.use(logUnexpected);
 app.use(pc.errorHandler);
 
 const server = app.listen(demo.port, config.host, () => {

@@ -1,33 +1,43 @@
 // The portcullis demo on Fastify 5. Everything about authentication is @portcullis/fastify's plugin and
 // routes; this file wires them, a users table, and the contract's three app routes.
 import type { TLSSocket } from 'node:tls';
+import { pinoRedactPaths } from '@portcullis/core';
 import {
   closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
+  demoLogLevel,
   demoPage,
   demoRoutes,
+  logRequest,
   PAGE_HEADERS,
   readyLines,
-  requestLogLine,
   SCRIPT_HEADERS,
   STYLE_HEADERS,
 } from '@portcullis/demo-kit';
 import { clientErrorHandler, portcullis, portcullisRoutes } from '@portcullis/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 
-const demo = await createDemoAuth('fastify');
-const { auth, config } = demo;
-const routes = demoRoutes(demo);
-
 const app: FastifyInstance = Fastify({
-  logger: false,
+  // Fastify's own logger (pino): JSON lines on stdout, credentials in anything logged censored. Its
+  // per-request lines are replaced by one of ours (below): they would log the URL with its query string.
+  logger: {
+    name: 'fastify',
+    level: demoLogLevel(),
+    redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
+  },
+  disableRequestLogging: true,
   // No `trustProxy`: portcullis resolves the client (and HTTPS) from TRUST_PROXY itself, in core.
   frameworkErrors: (error, req, reply) => app.portcullis.errorHandler(error, req, reply),
   // A request Node cannot parse is answered with the contract's error and `Connection: close`.
   clientErrorHandler,
 });
+const demo = await createDemoAuth('fastify', process.env, app.log);
+const { auth, config } = demo;
+const routes = demoRoutes(demo);
+
+// Errors that become a 5xx are logged with their stack by the plugin's error handler, on `request.log`.
 await app.register(portcullis, { auth });
 app.addHook('onRequest', async (req) => {
   (req as { startedAt?: number }).startedAt = performance.now();
@@ -35,15 +45,8 @@ app.addHook('onRequest', async (req) => {
   routes.guard(req.url, { encrypted, remoteAddress: req.raw.socket.remoteAddress, headers: req.headers });
 });
 app.addHook('onResponse', async (req, reply) => {
-  console.log(
-    requestLogLine(
-      'fastify',
-      req.method,
-      req.url,
-      reply.statusCode,
-      (req as { startedAt?: number }).startedAt ?? performance.now(),
-    ),
-  );
+  const started = (req as { startedAt?: number }).startedAt ?? performance.now();
+  logRequest(req.log, req.method, req.url, reply.statusCode, started);
 });
 await app.register(portcullisRoutes);
 

@@ -3,16 +3,18 @@
 import type { TLSSocket } from 'node:tls';
 import { type HttpBindings, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { isAuthError, pinoRedactPaths } from '@portcullis/core';
 import {
   closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
+  demoLogLevel,
   demoPage,
   demoRoutes,
+  logRequest,
   PAGE_HEADERS,
   readyLines,
-  requestLogLine,
   SCRIPT_HEADERS,
   STYLE_HEADERS,
 } from '@portcullis/demo-kit';
@@ -26,8 +28,16 @@ import {
   securityHeaders,
 } from '@portcullis/hono';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { pino } from 'pino';
 
-const demo = await createDemoAuth('hono');
+// JSON lines on stdout; credentials in anything logged (headers, bodies) are censored.
+const logger = pino({
+  name: 'hono',
+  level: demoLogLevel(),
+  redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
+});
+const demo = await createDemoAuth('hono', process.env, logger);
 const { auth, config } = demo;
 const routes = demoRoutes(demo);
 
@@ -35,7 +45,7 @@ const app = new Hono<{ Bindings: HttpBindings }>();
 app.use(async function log(c, next) {
   const started = performance.now();
   await next();
-  console.log(requestLogLine('hono', c.req.method, c.req.path, c.res.status, started));
+  logRequest(logger, c.req.method, c.req.path, c.res.status, started);
 });
 app.use(securityHeaders());
 app.use(async function guard(c, next) {
@@ -66,7 +76,13 @@ app.get('/demo.js', (c) => c.body(DEMO_JS, 200, { ...SCRIPT_HEADERS }));
 app.get('/demo.css', (c) => c.body(DEMO_CSS, 200, { ...STYLE_HEADERS }));
 
 app.notFound(notFound(auth));
-app.onError(onError(auth));
+const answerError = onError(auth);
+app.onError((error, c) => {
+  // A refusal is answered and counted in the request line; anything else is a bug, logged with its stack.
+  if (!isAuthError(error) && !(error instanceof HTTPException))
+    logger.error({ err: error }, 'unhandled error');
+  return answerError(error, c);
+});
 
 const server = serve({ fetch: app.fetch, port: demo.port, hostname: config.host }, () => {
   for (const line of readyLines('hono', demo)) console.log(line);

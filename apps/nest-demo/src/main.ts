@@ -8,30 +8,53 @@ import {
   Get,
   Header,
   Inject,
+  type LoggerService,
   type MiddlewareConsumer,
   Module,
   type NestModule,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { AuthContext } from '@portcullis/core';
+import { type AuthContext, pinoRedactPaths } from '@portcullis/core';
 import {
   closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
+  demoLogLevel,
   demoPage,
   demoRoutes,
+  logRequest,
   PAGE_HEADERS,
   readyLines,
-  requestLogLine,
   SCRIPT_HEADERS,
   STYLE_HEADERS,
 } from '@portcullis/demo-kit';
 import { Credentials, CurrentPrincipal, PortcullisModule, Public, Roles, Scopes } from '@portcullis/nestjs';
 import type { NextFunction, Request, Response } from 'express';
+import { pino } from 'pino';
 
-const demo = await createDemoAuth('nest');
+// JSON lines on stdout; credentials in anything logged (headers, bodies) are censored.
+const logger = pino({
+  name: 'nest',
+  level: demoLogLevel(),
+  redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
+});
+
+/**
+ * Nest's own messages through the same logger: its errors (a bug the exception filter answered 500, with
+ * its stack) and warnings. Its start-up chatter (`log`, routes mapped) stays off, as before.
+ */
+const nestLogger: LoggerService = {
+  log: () => undefined,
+  error: (message: unknown, ...rest: unknown[]) => {
+    const [stack, context] = rest.length >= 2 ? rest : [undefined, rest[0]];
+    logger.error({ context, stack }, String(message));
+  },
+  warn: (message: unknown, ...rest: unknown[]) => logger.warn({ context: rest.at(-1) }, String(message)),
+};
+
+const demo = await createDemoAuth('nest', process.env, logger);
 const ROUTES = 'DEMO_ROUTES';
 type DemoRoutes = ReturnType<typeof demoRoutes>;
 
@@ -86,9 +109,7 @@ class DemoController {
 /** Access log (path only), HTTPS in production, and credentials refused in the URL on every route. */
 function guardAndLog(req: Request, res: Response, next: NextFunction) {
   const started = performance.now();
-  res.on('finish', () =>
-    console.log(requestLogLine('nest', req.method, req.originalUrl, res.statusCode, started)),
-  );
+  res.on('finish', () => logRequest(logger, req.method, req.originalUrl, res.statusCode, started));
   try {
     demoRoutes(demo).guard(req.originalUrl, {
       encrypted: Boolean((req.socket as TLSSocket).encrypted),
@@ -113,7 +134,7 @@ class AppModule implements NestModule {
 }
 
 const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-  logger: ['error', 'warn'],
+  logger: nestLogger,
   rawBody: true,
 });
 // No `trust proxy`: portcullis resolves the client (and HTTPS) from TRUST_PROXY itself, in core.

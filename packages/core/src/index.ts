@@ -2,9 +2,10 @@
 //
 // The rule, name by name: a name is here if an application calls it to put its auth together (createAuth,
 // createResourceServer, the memory stores and user directory, the policy builders, key and password helpers,
-// the memory mailer and default templates, the OAuth presets), catches it (AuthError, isAuthError, the codes),
-// or names it as the type of one of those functions' parameters, options or results (CreateAuthOptions and
-// the option types it is made of, Auth, AuthContext, Principal…). Everything else stays on its subpath:
+// the memory mailer and default templates, the OAuth presets, the log redaction), catches it (AuthError,
+// isAuthError, the codes), or names it as the type of one of those functions' parameters, options or results
+// (CreateAuthOptions and the option types it is made of, Auth, AuthContext, Principal…). Everything else stays
+// on its subpath:
 // - the building blocks createAuth composes for you (issuers, verifiers, refresh/revocation/session
 //   services, cookies, CSRF, rate limits, the secret sealer): `@portcullis/core/tokens`, `/refresh`, …;
 // - what a store or mail package implements (SessionStore, ApiKeyRecord, KeyringStore…): `/stores`, `/keys`;
@@ -52,6 +53,8 @@ export type { ImportKeyOptions, SigningKey } from './keys/signing-key.js';
 export { importSigningKey } from './keys/signing-key.js';
 export type { Clock } from './lib/clock.js';
 export { parseDuration } from './lib/duration.js';
+export { pinoRedactPaths } from './logging/pino-redact-paths.js';
+export { redact } from './logging/redact.js';
 export type { Mailer, MailMessage } from './mail/mailer.js';
 export type { MemoryMailer } from './mail/memory-mailer.js';
 export { createMemoryMailer } from './mail/memory-mailer.js';

@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type Auth,
-  type AuthEvent,
   type AuthStores,
   createAuth,
   googlePreset,
@@ -18,6 +17,7 @@ import { type DemoConfig, readDemoConfig } from './env.js';
 import { freePort } from './free-port.js';
 import { resolveKeyringKek } from './keyring-kek.js';
 import { resolvePepper } from './pepper.js';
+import { consoleLogger, type DemoLogger, logAuthEvent } from './request-log.js';
 import { createSqlUserDirectory, type SqlClient } from './users.js';
 
 export interface DemoAuth {
@@ -35,11 +35,6 @@ export interface DemoAuth {
   close(): Promise<void>;
 }
 
-/** Security events as one JSON line each. Events never carry a secret, so they can be logged as they are. */
-function logEvent(app: string, event: AuthEvent): void {
-  console.log(JSON.stringify({ app, ...event }));
-}
-
 /**
  * Builds everything a demo app needs from the environment: the embedded PGlite store in `DATA_DIR` by
  * default, PostgreSQL when `DATABASE_URL` is set, Redis for revocations, sessions and rate counters when
@@ -47,9 +42,15 @@ function logEvent(app: string, event: AuthEvent): void {
  * `KEYRING_KEK`, or `SIGNING_KEYS`); a mailer (SMTP, or the outbox in `DATA_DIR/outbox/`); and `createAuth`
  * configured as the HTTP contract says.
  *
- * @example const demo = await createDemoAuth('hono'); // then mount demo.auth with an adapter
+ * Security events go to `logger` (by default JSON lines on stdout), one line each.
+ *
+ * @example const demo = await createDemoAuth('hono', process.env, logger); // then mount demo.auth with an adapter
  */
-export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = process.env): Promise<DemoAuth> {
+export async function createDemoAuth(
+  app: string,
+  env: NodeJS.ProcessEnv = process.env,
+  logger: DemoLogger = consoleLogger(app),
+): Promise<DemoAuth> {
   const config = readDemoConfig(app, env);
   // First: a production start without SMTP_URL is refused before anything is opened or generated.
   const mail = createDemoMailer(config);
@@ -149,7 +150,7 @@ export async function createDemoAuth(app: string, env: NodeJS.ProcessEnv = proce
     // Core asks only once the e-mail is verified: registering an ADMIN_EMAILS address grants nothing.
     roleFor: (email) => (config.adminEmails.has(email) ? 'admin' : 'user'),
     oauth: { providers: oauthProviders },
-    onEvent: (event) => logEvent(app, event),
+    onEvent: (event) => logAuthEvent(logger, event),
   });
 
   return {

@@ -10,6 +10,7 @@ export type { Connection } from './https-only.js';
 export { plainHttpRefusal } from './https-only.js';
 export { DEMO_CSS, DEMO_JS, demoPage, PAGE_HEADERS, SCRIPT_HEADERS, STYLE_HEADERS } from './page.js';
 export { SAMPLE_REPORTS } from './reports.js';
-export { requestLogLine } from './request-log.js';
+export type { DemoLogger, DemoLogLevel } from './request-log.js';
+export { demoLogLevel, logAuthEvent, logRequest } from './request-log.js';
 export { readyLines } from './try-lines.js';
 export { createSqlUserDirectory } from './users.js';

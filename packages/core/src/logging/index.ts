@@ -1,0 +1,2 @@
+export { pinoRedactPaths } from './pino-redact-paths.js';
+export { redact } from './redact.js';
