@@ -12,7 +12,7 @@ import {
 import type { Context, Env, Handler, Input, MiddlewareHandler } from 'hono';
 import type { HandlerResponse } from 'hono/types';
 import { refusal, requestOf } from './translate.js';
-import type { Authenticator } from './types.js';
+import type { AuthenticatedEnv, Authenticator } from './types.js';
 
 type AuthenticatingAuth = Pick<Authenticator, 'authenticate' | 'errorResponse'>;
 
@@ -49,12 +49,16 @@ function authenticator(auth: AuthenticatingAuth, options: AuthenticateOptions, c
 /**
  * Authenticates the request and sets `c.get('auth')` (principal + method); a refusal throws an
  * `HTTPException` whose response is the contract's (401 with `WWW-Authenticate`, 400, 403 `csrf_failed`, 503).
+ * Its `Env` (`AuthenticatedEnv`) types `c.get('auth')` as present in the handlers after it.
  *
  * @example
  * app.get('/me', authenticate(auth), (c) => c.json({ sub: c.get('auth').subject }));
  * app.get('/service/reports', authenticate(auth, { via: ['apiKey'] }), handler);
  */
-export function authenticate(auth: AuthenticatingAuth, options: AuthenticateOptions = {}): MiddlewareHandler {
+export function authenticate(
+  auth: AuthenticatingAuth,
+  options: AuthenticateOptions = {},
+): MiddlewareHandler<AuthenticatedEnv> {
   const authenticated = authenticator(auth, options, 'authenticate()');
   // Not an async function: when core answers synchronously (a cached token, a memory store) the
   // middleware hands Hono `next()`'s own promise and creates none of its own.
@@ -75,7 +79,7 @@ export function authenticate(auth: AuthenticatingAuth, options: AuthenticateOpti
  */
 export function protect<E extends Env, P extends string, I extends Input, R extends HandlerResponse<unknown>>(
   auth: AuthenticatingAuth,
-  handler: Handler<E, P, I, R>,
+  handler: Handler<E & AuthenticatedEnv, P, I, R>,
   options: AuthenticateOptions = {},
 ): Handler<E, P, I, R> {
   if (typeof handler !== 'function')
@@ -86,7 +90,8 @@ export function protect<E extends Env, P extends string, I extends Input, R exte
     );
   const authenticated = authenticator(auth, options, 'protect()');
   return function portcullisProtect(c, next) {
-    return authenticated<R>(c, () => handler(c, next)) as R;
+    // `authenticated` has set `auth` by the time `handler` runs: the context is the handler's.
+    return authenticated<R>(c, () => handler(c as Context<E & AuthenticatedEnv, P, I>, next)) as R;
   };
 }
 

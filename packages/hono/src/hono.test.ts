@@ -11,6 +11,7 @@ import { type CreateTestApp, fetchInject, runAdapterSuite } from '@portcullis/te
 import { type Handler, Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import {
+  type AuthenticatedEnv,
   authenticate,
   authRoutes,
   notFound,
@@ -22,7 +23,7 @@ import {
 } from './index.js';
 
 /** `/me` as the table expects it: the user behind the credential, or 401 when the user is gone. */
-function me(auth: Auth): Handler {
+function me(auth: Auth): Handler<AuthenticatedEnv> {
   return async (c) => {
     const user = await auth.users.findById(c.get('auth').subject);
     if (user === null) throw new AuthError('invalid_token', 'Invalid token', { challenge: 'Bearer' });
@@ -40,7 +41,7 @@ function testApp(form: 'middleware' | 'protect'): CreateTestApp {
     app.use(securityHeaders());
     // app.request() has no socket: the connection's address as @hono/node-server reports a loopback client.
     app.route('/', authRoutes(auth, { getConnInfo: () => ({ remote: { address: '127.0.0.1' } }) }));
-    const reports: Handler = (c) => c.json({ reports: [], key_id: c.get('auth').tokenId });
+    const reports: Handler<AuthenticatedEnv> = (c) => c.json({ reports: [], key_id: c.get('auth').tokenId });
     if (form === 'middleware') {
       app.get('/me', authenticate(auth), me(auth));
       app.get(
@@ -51,7 +52,7 @@ function testApp(form: 'middleware' | 'protect'): CreateTestApp {
       );
     } else {
       app.get('/me', protect(auth, me(auth)));
-      const scoped: Handler = (c, next) => {
+      const scoped: Handler<AuthenticatedEnv> = (c, next) => {
         auth.authorize(c.get('auth'), requireScopesOf('reports:read'));
         return reports(c, next);
       };

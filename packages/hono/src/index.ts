@@ -3,4 +3,4 @@ export { authRoutes } from './auth-routes.js';
 export { authenticate, authorize, protect, requireRoles, requireScopes } from './authenticate.js';
 export { notFound, onError } from './errors.js';
 export { securityHeaders } from './security-headers.js';
-export type { Authenticator, AuthRouteSource } from './types.js';
+export type { AuthenticatedEnv, Authenticator, AuthRouteSource } from './types.js';
