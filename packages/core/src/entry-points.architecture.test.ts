@@ -90,4 +90,16 @@ describe('how published packages import core', () => {
     const missing = ENTRY_POINTS.filter((spec) => !readme.includes(`\`${spec}\``));
     expect(missing).toEqual([]);
   });
+
+  it('gives every entry point a page in the API reference (docs/typedoc.json)', () => {
+    const typedoc = JSON.parse(readFileSync(join(PACKAGES, '../docs/typedoc.json'), 'utf8')) as {
+      entryPoints: string[];
+    };
+    const sources = Object.values(manifest.exports as Record<string, Record<string, string>>)
+      .map((target) => target['@portcullis/source'])
+      .filter((source): source is string => source !== undefined)
+      .map((source) => `../packages/core/${source.slice(2)}`);
+    expect(sources.length).toBe(ENTRY_POINTS.length);
+    expect(sources.filter((source) => !typedoc.entryPoints.includes(source))).toEqual([]);
+  });
 });
