@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What each public package would publish, checked against an allow-list: the build (ESM, CJS and their
 // declarations), package.json, README.md, LICENSE and CHANGELOG.md. A stray file (a test, a source map, a
-// fixture, a .env) fails, and so does a tarball missing its README, LICENSE or entry point.
+// fixture, a .env) fails, and so does a tarball missing its README, LICENSE, CHANGELOG or entry point.
 // Usage: node scripts/check-tarballs.mjs [repository root]   (run after `pnpm build`)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ const ALLOWED = [
   /^CHANGELOG\.md$/,
   /^dist\/[\w.-]+\.(mjs|cjs|d\.mts|d\.cts)$/,
 ];
-const REQUIRED = ['package.json', 'README.md', 'LICENSE'];
+const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 let failures = 0;
 for (const dir of readdirSync(join(root, 'packages'))) {

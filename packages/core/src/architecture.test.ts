@@ -50,8 +50,8 @@ describe('core dependency rules', () => {
     const strayHelpers = files.filter((file) => /\/test-[^/]*\.ts$/.test(file));
     expect(strayHelpers).toEqual([]);
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-    // The tarball is the build alone: no sources, so no test helpers (the tarball allow-list checks the rest).
-    expect(manifest.files).toEqual(['dist']);
+    // The tarball is the build and its changelog: no sources, so no test helpers (the allow-list checks the rest).
+    expect(manifest.files).toEqual(['dist', 'CHANGELOG.md']);
   });
 
   it('holds every package to the same rule: no test-*.ts helper outside a testing/ folder', () => {
@@ -74,7 +74,7 @@ describe('core dependency rules', () => {
       .filter((manifest) => manifest.private !== true);
     expect(
       published
-        .filter((manifest) => JSON.stringify(manifest.files) !== JSON.stringify(['dist']))
+        .filter((manifest) => JSON.stringify(manifest.files) !== JSON.stringify(['dist', 'CHANGELOG.md']))
         .map((m) => m.name),
     ).toEqual([]);
   });
