@@ -1,13 +1,13 @@
 // The portcullis demo on Express 5. Everything about authentication is @portcullis/express's middleware and
 // router; this file wires them, a users table, and the contract's three app routes.
 import type { TLSSocket } from 'node:tls';
-import { isAuthError, pinoRedactPaths } from '@portcullis/core';
+import { isAuthError } from '@portcullis/core';
 import {
   closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
-  demoLogLevel,
+  demoLoggerOptions,
   demoPage,
   demoRoutes,
   logRequest,
@@ -21,11 +21,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { pino } from 'pino';
 
 // JSON lines on stdout; credentials in anything logged (headers, bodies) are censored.
-const logger = pino({
-  name: 'express',
-  level: demoLogLevel(),
-  redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
-});
+const logger = pino(demoLoggerOptions('express'));
 const demo = await createDemoAuth('express', process.env, logger);
 const { auth, config } = demo;
 const routes = demoRoutes(demo);

@@ -1,13 +1,12 @@
 // The portcullis demo on Fastify 5. Everything about authentication is @portcullis/fastify's plugin and
 // routes; this file wires them, a users table, and the contract's three app routes.
 import type { TLSSocket } from 'node:tls';
-import { pinoRedactPaths } from '@portcullis/core';
 import {
   closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
-  demoLogLevel,
+  demoLoggerOptions,
   demoPage,
   demoRoutes,
   logRequest,
@@ -22,11 +21,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 const app: FastifyInstance = Fastify({
   // Fastify's own logger (pino): JSON lines on stdout, credentials in anything logged censored. Its
   // per-request lines are replaced by one of ours (below): they would log the URL with its query string.
-  logger: {
-    name: 'fastify',
-    level: demoLogLevel(),
-    redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
-  },
+  logger: demoLoggerOptions('fastify'),
   disableRequestLogging: true,
   // No `trustProxy`: portcullis resolves the client (and HTTPS) from TRUST_PROXY itself, in core.
   frameworkErrors: (error, req, reply) => app.portcullis.errorHandler(error, req, reply),

@@ -3,13 +3,13 @@
 import type { TLSSocket } from 'node:tls';
 import { type HttpBindings, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { isAuthError, pinoRedactPaths } from '@portcullis/core';
+import { isAuthError } from '@portcullis/core';
 import {
   closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
-  demoLogLevel,
+  demoLoggerOptions,
   demoPage,
   demoRoutes,
   logRequest,
@@ -32,11 +32,7 @@ import { HTTPException } from 'hono/http-exception';
 import { pino } from 'pino';
 
 // JSON lines on stdout; credentials in anything logged (headers, bodies) are censored.
-const logger = pino({
-  name: 'hono',
-  level: demoLogLevel(),
-  redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
-});
+const logger = pino(demoLoggerOptions('hono'));
 const demo = await createDemoAuth('hono', process.env, logger);
 const { auth, config } = demo;
 const routes = demoRoutes(demo);

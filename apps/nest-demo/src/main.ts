@@ -15,13 +15,13 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { type AuthContext, pinoRedactPaths } from '@portcullis/core';
+import type { AuthContext } from '@portcullis/core';
 import {
   closeOnSignals,
   createDemoAuth,
   DEMO_CSS,
   DEMO_JS,
-  demoLogLevel,
+  demoLoggerOptions,
   demoPage,
   demoRoutes,
   logRequest,
@@ -35,11 +35,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { pino } from 'pino';
 
 // JSON lines on stdout; credentials in anything logged (headers, bodies) are censored.
-const logger = pino({
-  name: 'nest',
-  level: demoLogLevel(),
-  redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
-});
+const logger = pino(demoLoggerOptions('nest'));
 
 /**
  * Nest's own messages through the same logger: its errors (a bug the exception filter answered 500, with

@@ -11,6 +11,6 @@ export { plainHttpRefusal } from './https-only.js';
 export { DEMO_CSS, DEMO_JS, demoPage, PAGE_HEADERS, SCRIPT_HEADERS, STYLE_HEADERS } from './page.js';
 export { SAMPLE_REPORTS } from './reports.js';
 export type { DemoLogger, DemoLogLevel } from './request-log.js';
-export { demoLogLevel, logAuthEvent, logRequest } from './request-log.js';
+export { demoLoggerOptions, demoLogLevel, logAuthEvent, logRequest } from './request-log.js';
 export { readyLines } from './try-lines.js';
 export { createSqlUserDirectory } from './users.js';

@@ -1,5 +1,6 @@
+import { pinoRedactPaths } from '@portcullis/core';
 import { describe, expect, it } from 'vitest';
-import { type DemoLogger, demoLogLevel, logAuthEvent, logRequest } from './request-log.js';
+import { type DemoLogger, demoLoggerOptions, demoLogLevel, logAuthEvent, logRequest } from './request-log.js';
 
 function memoryLogger() {
   const lines: [string, object, string][] = [];
@@ -59,5 +60,19 @@ describe('demoLogLevel', () => {
 
   it('refuses an unknown level, naming the variable', () => {
     expect(() => demoLogLevel({ LOG_LEVEL: 'verbose' })).toThrow(/^LOG_LEVEL must be "fatal", /);
+  });
+});
+
+describe('demoLoggerOptions', () => {
+  it("names the app, takes LOG_LEVEL, and censors core's redaction paths (a copy, not the frozen list)", () => {
+    const options = demoLoggerOptions('express', { LOG_LEVEL: 'warn' });
+    expect(options).toEqual({
+      name: 'express',
+      level: 'warn',
+      redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
+    });
+    expect(options.redact.paths).not.toBe(pinoRedactPaths);
+    expect(options.redact.paths).toContain('req.headers.authorization');
+    expect(demoLoggerOptions('nest', { NODE_ENV: 'test' }).level).toBe('silent');
   });
 });

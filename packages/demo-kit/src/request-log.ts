@@ -1,4 +1,4 @@
-import type { AuthEvent } from '@portcullis/core';
+import { type AuthEvent, pinoRedactPaths } from '@portcullis/core';
 
 /**
  * What the demos log through: a pino logger, or Fastify's (`app.log`, `request.log`), which is one. Fields
@@ -26,6 +26,20 @@ export function demoLogLevel(env: NodeJS.ProcessEnv = process.env): DemoLogLevel
       `LOG_LEVEL must be ${LOG_LEVELS.map((level) => `"${level}"`).join(', ')}; got ${JSON.stringify(raw)}`,
     );
   return raw as DemoLogLevel;
+}
+
+/**
+ * The demos' logger settings, for `pino(…)` or Fastify's `logger` option alike: JSON lines named after the
+ * app, at `demoLogLevel()`, with credentials in anything logged (headers, bodies) censored.
+ *
+ * @example const logger = pino(demoLoggerOptions('express'));
+ */
+export function demoLoggerOptions(app: string, env: NodeJS.ProcessEnv = process.env) {
+  return {
+    name: app,
+    level: demoLogLevel(env),
+    redact: { paths: [...pinoRedactPaths], censor: '[redacted]' },
+  };
 }
 
 /**
