@@ -2,6 +2,7 @@ import type { KeyringStore } from '../keys/keyring-store.js';
 import type { RateLimiterFactory } from '../ratelimit/rate-limiter-factory.js';
 import type { ApiKeyStore } from './api-key-store.js';
 import type { IdentityStore } from './identity-store.js';
+import type { MfaStore } from './mfa-store.js';
 import type { OAuthStateStore } from './oauth-state-store.js';
 import type { OneTimeTokenStore } from './one-time-token-store.js';
 import type { RefreshTokenStore } from './refresh-token-store.js';
@@ -31,4 +32,9 @@ export interface AuthStores {
   oneTimeTokens: OneTimeTokenStore;
   /** Sign-in identities at OAuth / OpenID providers, by `(issuer, subject)`, linked to users. */
   identities: IdentityStore;
+  /**
+   * Second factors (TOTP, recovery codes, passkeys) and their ceremonies' single-use values. Optional for
+   * stores written before it: without it, no second factor can be enrolled and the MFA routes are not served.
+   */
+  mfa?: MfaStore;
 }

@@ -2,6 +2,7 @@ export type { ApiKeyPatch, ApiKeyRecord, ApiKeyStore } from './api-key-store.js'
 export type { AuthStores } from './auth-stores.js';
 export { guardStore } from './guard-store.js';
 export type { IdentityRecord, IdentityStore } from './identity-store.js';
+export type { MfaFactorsRecord, MfaStore } from './mfa-store.js';
 export type { MemoryStoresOptions } from './memory/create-memory-stores.js';
 export { createMemoryStores } from './memory/create-memory-stores.js';
 export { createMemoryApiKeyStore } from './memory/memory-api-key-store.js';
