@@ -12,6 +12,18 @@ export { createNodeListener } from './node-host.js';
 export { probeRedisCluster, type RedisCluster, startRedisCluster } from './redis-cluster.js';
 export type { ServiceProbe } from './services.js';
 export { probeService } from './services.js';
+export type {
+  SoftAuthenticationContext,
+  SoftAuthenticationResponse,
+  SoftAuthenticator,
+  SoftAuthenticatorOptions,
+  SoftCreationOptions,
+  SoftCredential,
+  SoftRegistrationContext,
+  SoftRegistrationResponse,
+  SoftRequestOptions,
+} from './soft-authenticator.js';
+export { createSoftAuthenticator } from './soft-authenticator.js';
 export type { ReadyProcess } from './spawn-until-ready.js';
 export { spawnUntilReady } from './spawn-until-ready.js';
 export type { StoreSuiteFixture, StoreSuiteSetup } from './store-suite/context.js';
