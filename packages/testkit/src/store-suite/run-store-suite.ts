@@ -4,6 +4,7 @@ import { apiKeySuite } from './api-keys.js';
 import type { StoreSuiteFixture, StoreSuiteSetup } from './context.js';
 import { identitySuite } from './identities.js';
 import { keyringSuite } from './keyring.js';
+import { mfaSuite } from './mfa.js';
 import { oauthStateSuite } from './oauth-states.js';
 import { oneTimeTokenSuite } from './one-time-tokens.js';
 import { rateLimitSuite } from './rate-limits.js';
@@ -15,9 +16,10 @@ import { sessionSuite } from './sessions.js';
  * Runs the store contract suite against a store implementation: atomic refresh rotation under
  * concurrency, reuse detection, expiry by the `now` argument, revocation kinds, API-key and session
  * storage, the keyring's compare-and-set, rate-limit counters, single-use OAuth states, mailed one-time
- * tokens (replaced per subject and purpose, spent once under 20 concurrent calls) and sign-in identities
- * (unique on issuer and subject, linked once under 20 concurrent calls). `setup` is called before each test
- * and must return fresh, empty stores.
+ * tokens (replaced per subject and purpose, spent once under 20 concurrent calls), sign-in identities
+ * (unique on issuer and subject, linked once under 20 concurrent calls) and, when the stores have `mfa`,
+ * second factors (saved by compare-and-set, one winner of 20 concurrent saves) and their challenges (spent
+ * once under 20 concurrent calls). `setup` is called before each test and must return fresh, empty stores.
  *
  * @example runStoreSuite('memory', async () => ({ stores: createMemoryStores() }));
  */
@@ -46,5 +48,6 @@ export function runStoreSuite(name: string, setup: StoreSuiteSetup): void {
     oauthStateSuite(ctx);
     oneTimeTokenSuite(ctx);
     identitySuite(ctx);
+    mfaSuite(ctx);
   });
 }

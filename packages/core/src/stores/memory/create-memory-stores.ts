@@ -3,6 +3,7 @@ import { createMemoryKeyringStore } from '../../keys/keyring-store.js';
 import type { AuthStores } from '../auth-stores.js';
 import { createMemoryApiKeyStore } from './memory-api-key-store.js';
 import { createMemoryIdentityStore } from './memory-identity-store.js';
+import { createMemoryMfaStore } from './memory-mfa-store.js';
 import { createMemoryOAuthStateStore } from './memory-oauth-state-store.js';
 import { createMemoryOneTimeTokenStore } from './memory-one-time-token-store.js';
 import { createMemoryRefreshTokenStore } from './memory-refresh-token-store.js';
@@ -34,5 +35,6 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): AuthStore
     oauthStates: createMemoryOAuthStateStore(withClock),
     oneTimeTokens: createMemoryOneTimeTokenStore(withClock),
     identities: createMemoryIdentityStore(bounds),
+    mfa: createMemoryMfaStore(withClock),
   };
 }
