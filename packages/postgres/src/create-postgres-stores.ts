@@ -8,6 +8,7 @@ import type { PostgresStoreOptions } from './options.js';
 import { apiKeyStore } from './stores/api-key-store.js';
 import { identityStore } from './stores/identity-store.js';
 import { keyringStore } from './stores/keyring-store.js';
+import { mfaStore } from './stores/mfa-store.js';
 import { oauthStateStore } from './stores/oauth-state-store.js';
 import { oneTimeTokenStore } from './stores/one-time-token-store.js';
 import { rateLimiterFactory } from './stores/rate-limiter-factory.js';
@@ -56,5 +57,6 @@ export async function createPostgresStores(
     oauthStates: oauthStateStore(queryable, t),
     oneTimeTokens: oneTimeTokenStore(queryable, t),
     identities: identityStore(queryable, t),
+    mfa: mfaStore(queryable, t),
   };
 }

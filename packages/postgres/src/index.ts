@@ -17,6 +17,7 @@ export { purgeExpired } from './purge-expired.js';
 export { createPostgresApiKeyStore } from './stores/api-key-store.js';
 export { createPostgresIdentityStore } from './stores/identity-store.js';
 export { createPostgresKeyringStore } from './stores/keyring-store.js';
+export { createPostgresMfaStore } from './stores/mfa-store.js';
 export { createPostgresOAuthStateStore } from './stores/oauth-state-store.js';
 export { createPostgresOneTimeTokenStore } from './stores/one-time-token-store.js';
 export { createPostgresRateLimiterFactory } from './stores/rate-limiter-factory.js';

@@ -133,12 +133,37 @@ function injectionBehaviour(database: () => PostgresDatabase) {
     }
   });
 
+  it('stores MFA factors and challenges under hostile values literally', async () => {
+    const now = Date.now();
+    const mfa = stores.mfa!;
+    for (const value of HOSTILE) {
+      // The document is JSON text: a hostile value is a JSON string in it, escaped by JSON.stringify.
+      const data = JSON.stringify({ [value]: value });
+      expect(await mfa.saveFactors(value, data, 0, now)).toBe(true);
+      expect(await mfa.saveFactors("nothing' OR '1'='1", data, 1, now)).toBe(false);
+      const stored = await mfa.getFactors(value);
+      expect(stored).toMatchObject({ userId: value, version: 1, updatedAt: now });
+      expect(JSON.parse(stored!.data)).toEqual({ [value]: value });
+      expect(await mfa.getFactors("nothing' OR '1'='1")).toBeNull();
+      await mfa.deleteFactors("nothing' OR ''='");
+      expect((await mfa.getFactors(value))?.version).toBe(1);
+      await mfa.deleteFactors(value);
+      expect(await mfa.getFactors(value)).toBeNull();
+
+      await mfa.putChallenge(value, value, now + 60_000);
+      expect(await mfa.peekChallenge("nothing' OR '1'='1", now)).toBeNull();
+      expect(await mfa.takeChallenge("nothing' OR '1'='1", now)).toBeNull();
+      expect(await mfa.peekChallenge(value, now)).toBe(value);
+      expect(await mfa.takeChallenge(value, now)).toBe(value);
+    }
+  });
+
   it('still has every table afterwards', async () => {
     const { rows } = await toQueryable(db).query<{ n: number | string }>(
       'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1',
       [schema],
     );
-    expect(Number(rows[0]?.n)).toBe(11);
+    expect(Number(rows[0]?.n)).toBe(13);
     expect((await stores.apiKeys.findById(HOSTILE[0]!))?.revokedAt).not.toBeNull();
   });
 }

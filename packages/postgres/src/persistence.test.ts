@@ -48,6 +48,7 @@ const identity: IdentityRecord = {
   email: 'user-42@example.test',
   createdAt: now,
 };
+const mfaFactors = JSON.stringify({ totp: { sealed: 'v1.sealed-secret' }, recoveryCodes: ['$argon2id$…'] });
 const snapshot: KeyringSnapshot = {
   format: 'portcullis.keyring.v1',
   revision: 1,
@@ -59,6 +60,7 @@ async function write(stores: AuthStores) {
   await stores.refreshTokens.createFamily(family, 'token-hash-1', now + 3_600_000);
   expect(await stores.keyring.save(snapshot, 0)).toBe(true);
   expect(await stores.identities.link(identity)).toBe(true);
+  expect(await stores.mfa!.saveFactors(identity.userId, mfaFactors, 0, now)).toBe(true);
 }
 
 async function expectAllThere(stores: AuthStores) {
@@ -67,8 +69,12 @@ async function expectAllThere(stores: AuthStores) {
   expect(await stores.refreshTokens.findFamilyByToken('token-hash-1')).toEqual(family);
   expect(await stores.keyring.load()).toEqual(snapshot);
   expect(await stores.identities.find(identity.issuer, identity.subject)).toEqual(identity);
-  // Written state keeps its meaning: the compare-and-set still sees revision 1.
+  const factors = await stores.mfa!.getFactors(identity.userId);
+  expect(factors).toMatchObject({ userId: identity.userId, version: 1, updatedAt: now });
+  expect(JSON.parse(factors!.data)).toEqual(JSON.parse(mfaFactors));
+  // Written state keeps its meaning: the compare-and-sets still see revision 1 and version 1.
   expect(await stores.keyring.save({ ...snapshot, revision: 2 }, 0)).toBe(false);
+  expect(await stores.mfa!.saveFactors(identity.userId, mfaFactors, 0, now)).toBe(false);
 }
 
 describe('persistence on PGlite in a directory', () => {
@@ -78,7 +84,7 @@ describe('persistence on PGlite in a directory', () => {
   });
 
   it(
-    'keeps API keys, refresh families, the keyring and identities across close and reopen',
+    'keeps API keys, refresh families, the keyring, identities and MFA factors across close and reopen',
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'portcullis-pglite-'));
       dirs.push(dir);
@@ -102,7 +108,7 @@ describe('persistence on PGlite in a directory', () => {
 });
 
 describe.skipIf(!server.available)('persistence on a PostgreSQL server', () => {
-  it('keeps API keys, refresh families, the keyring and identities across pools', async () => {
+  it('keeps API keys, refresh families, the keyring, identities and MFA factors across pools', async () => {
     const schema = testSchema();
     const first = testPool(2);
     await write(await createPostgresStores(first, { schema }));

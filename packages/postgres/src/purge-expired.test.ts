@@ -55,7 +55,7 @@ async function seed(stores: AuthStores, now: number) {
 }
 
 function purgeBehaviour(database: () => PostgresDatabase) {
-  it('deletes only rows no store would read again, and keeps API keys and identities', async () => {
+  it('deletes only rows no store would read again, and keeps API keys, identities and MFA factors', async () => {
     const db = database();
     const schema = testSchema();
     try {
@@ -81,6 +81,9 @@ function purgeBehaviour(database: () => PostgresDatabase) {
         provider: 'oidc',
       };
       await stores.identities.link({ ...identity, email: 'u@example.test', createdAt: now - 2 * MINUTE });
+      await stores.mfa!.putChallenge('mfa-expired', 'gone', now + 1000);
+      await stores.mfa!.putChallenge('mfa-live', 'kept', now + MINUTE);
+      expect(await stores.mfa!.saveFactors('u', '{"totp":{}}', 0, now - 2 * MINUTE)).toBe(true);
 
       expect(await purgeExpired(db, { schema, now: now + 5000 })).toEqual({
         revocations: 2,
@@ -89,6 +92,7 @@ function purgeBehaviour(database: () => PostgresDatabase) {
         rateLimits: 1,
         oauthStates: 1,
         oneTimeTokens: 1,
+        mfaChallenges: 1,
       });
       expect(await purgeExpired(db, { schema, now: now + 5000 })).toEqual({
         revocations: 0,
@@ -97,6 +101,7 @@ function purgeBehaviour(database: () => PostgresDatabase) {
         rateLimits: 0,
         oauthStates: 0,
         oneTimeTokens: 0,
+        mfaChallenges: 0,
       });
       // A live spent state stays spent.
       expect(await stores.oauthStates!.consume('spent-live', now + MINUTE)).toBe(false);
@@ -110,6 +115,9 @@ function purgeBehaviour(database: () => PostgresDatabase) {
       expect(await stores.oneTimeTokens.consume('ott-expired', 'verify_email', now)).toBeNull();
       expect((await stores.oneTimeTokens.consume('ott-live', 'verify_email', now))?.subject).toBe('v');
       expect((await stores.identities.find(identity.issuer, identity.subject))?.userId).toBe('u');
+      expect(await stores.mfa!.peekChallenge('mfa-expired', now)).toBeNull();
+      expect(await stores.mfa!.takeChallenge('mfa-live', now)).toBe('kept');
+      expect((await stores.mfa!.getFactors('u'))?.version).toBe(1);
     } finally {
       await dropSchema(db, schema);
     }

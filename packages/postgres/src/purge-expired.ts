@@ -20,15 +20,17 @@ export interface PurgeExpiredResult {
   oauthStates: number;
   /** Mailed one-time tokens (verification, reset) past their expiry, never used. */
   oneTimeTokens: number;
+  /** MFA challenges (pending second steps, WebAuthn challenges) past their expiry, never taken. */
+  mfaChallenges: number;
 }
 
 /**
  * Deletes what no store will ever read again: revocations past their `expires_at`, sessions past either
  * expiry, refresh families past their absolute expiry (with their tokens), rate-limit windows that have
- * ended, spent OAuth states past their expiry, and one-time tokens past theirs. API keys and sign-in
- * identities are kept: revoked and expired keys stay listable, and deleting them is the application's
- * choice; identities never expire. Queries already ignore these rows, so running this is housekeeping, not
- * correctness: schedule it (e.g. hourly) from one process.
+ * ended, spent OAuth states past their expiry, and one-time tokens and MFA challenges past theirs. API keys,
+ * sign-in identities and MFA factors are kept: revoked and expired keys stay listable, and deleting them is
+ * the application's choice; identities and factors never expire. Queries already ignore these rows, so
+ * running this is housekeeping, not correctness: schedule it (e.g. hourly) from one process.
  *
  * @example setInterval(() => purgeExpired(pool).catch(console.error), 3_600_000).unref();
  */
@@ -55,5 +57,6 @@ export async function purgeExpired(
     rateLimits: await count(`DELETE FROM ${t.rateLimits} WHERE expire <= $1`),
     oauthStates: await count(`DELETE FROM ${t.oauthStates} WHERE expires_at <= $1`),
     oneTimeTokens: await count(`DELETE FROM ${t.oneTimeTokens} WHERE expires_at <= $1`),
+    mfaChallenges: await count(`DELETE FROM ${t.mfaChallenges} WHERE expires_at <= $1`),
   };
 }

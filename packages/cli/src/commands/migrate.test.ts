@@ -34,10 +34,10 @@ describe('migrate on PGlite', () => {
     async () => {
       const first = await runCli(['migrate', '--json'], { env: { DATA_DIR: dir } });
       expect(first.code, first.stderr).toBe(0);
-      expect(first.json<Migrated>()).toMatchObject({ ok: true, applied: [1, 2, 3], version: 3 });
+      expect(first.json<Migrated>()).toMatchObject({ ok: true, applied: [1, 2, 3, 4], version: 4 });
       const second = await runCli(['migrate', '--json', '--data-dir', dir]);
       expect(second.code, second.stderr).toBe(0);
-      expect(second.json<Migrated>()).toMatchObject({ applied: [], version: 3 });
+      expect(second.json<Migrated>()).toMatchObject({ applied: [], version: 4 });
       const list = await runCli(['keys', 'list', '--json', '--data-dir', dir]);
       expect(list.json()).toMatchObject({ ok: true, keys: [] });
     },
@@ -63,9 +63,9 @@ describe.skipIf(!postgres)('migrate on PostgreSQL', () => {
 
       const first = await runCli(['migrate', '--json'], { env });
       expect(first.code, first.stderr).toBe(0);
-      expect(first.json<Migrated>()).toMatchObject({ applied: [1, 2, 3], version: 3 });
+      expect(first.json<Migrated>()).toMatchObject({ applied: [1, 2, 3, 4], version: 4 });
       const second = await runCli(['migrate', '--json'], { env });
-      expect(second.json<Migrated>()).toMatchObject({ applied: [], version: 3 });
+      expect(second.json<Migrated>()).toMatchObject({ applied: [], version: 4 });
       // The flag wins over the environment: another schema is another, unmigrated store.
       const other = await runCli(['keys', 'list', '--schema', uniqueName('pc_cli_none_')], { env });
       expect(other.code).toBe(1);

@@ -36,6 +36,8 @@ export function tableNames(schema: string | undefined, caller?: string) {
     oauthStates: `${s}.oauth_states`,
     oneTimeTokens: `${s}.one_time_tokens`,
     identities: `${s}.identities`,
+    mfaFactors: `${s}.mfa_factors`,
+    mfaChallenges: `${s}.mfa_challenges`,
   };
 }
 

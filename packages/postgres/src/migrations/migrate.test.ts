@@ -43,6 +43,8 @@ const ALL_TABLES = [
   'api_keys',
   'identities',
   'keyring',
+  'mfa_challenges',
+  'mfa_factors',
   'migrations',
   'oauth_states',
   'one_time_tokens',
@@ -57,6 +59,7 @@ const ALL_TABLES = [
 const CREATED_BY: Record<number, string[]> = {
   2: ['oauth_states'],
   3: ['one_time_tokens', 'identities'],
+  4: ['mfa_factors', 'mfa_challenges'],
 };
 
 /** Takes a fully migrated schema back to what `version` left: later tables dropped, later records deleted. */
@@ -84,13 +87,14 @@ function migrationBehaviour(database: () => PostgresDatabase) {
     const db = database();
     await inNewSchema(db, async (schema) => {
       const before = Date.now();
-      expect(await migrate(db, { schema })).toEqual({ applied: [1, 2, 3], version: LATEST_VERSION });
+      expect(await migrate(db, { schema })).toEqual({ applied: [1, 2, 3, 4], version: LATEST_VERSION });
       expect(await tables(db, schema)).toEqual(ALL_TABLES);
       const versions = await recorded(db, schema);
       expect(versions.map((v) => [v.version, v.name])).toEqual([
         [1, 'initial'],
         [2, 'oauth-states'],
         [3, 'one-time-tokens-and-identities'],
+        [4, 'mfa'],
       ]);
       expect(versions[0]!.appliedAt).toBeGreaterThanOrEqual(before);
 
@@ -104,8 +108,8 @@ function migrationBehaviour(database: () => PostgresDatabase) {
     const db = database();
     await inNewSchema(db, async (schema) => {
       const results = await Promise.all([migrate(db, { schema }), migrate(db, { schema })]);
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2, 3]]);
-      expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1, 2, 3]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2, 3, 4]]);
+      expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1, 2, 3, 4]);
     });
   });
 
@@ -116,7 +120,7 @@ function migrationBehaviour(database: () => PostgresDatabase) {
       await rollBackTo(db, schema, 1);
       const stores = await createPostgresStores(db, { schema, migrate: false });
       await stores.revocations.revokeToken('kept-jti', Date.now() + 60_000);
-      expect(await migrate(db, { schema })).toEqual({ applied: [2, 3], version: LATEST_VERSION });
+      expect(await migrate(db, { schema })).toEqual({ applied: [2, 3, 4], version: LATEST_VERSION });
       expect(await tables(db, schema)).toEqual(ALL_TABLES);
       const check = { tokenId: 'kept-jti', sessionId: undefined, subject: 's', issuedAt: 0 };
       expect(await stores.revocations.isRevoked(check, Date.now())).toBe(true);
@@ -143,7 +147,7 @@ function migrationBehaviour(database: () => PostgresDatabase) {
       // Before the upgrade the new stores fail loudly, never answer "not found".
       await expect(stores.identities.find('https://idp.example.test', 's')).rejects.toThrow(/does not exist/);
 
-      expect(await migrate(db, { schema })).toEqual({ applied: [3], version: LATEST_VERSION });
+      expect(await migrate(db, { schema })).toEqual({ applied: [3, 4], version: LATEST_VERSION });
       expect(await tables(db, schema)).toEqual(ALL_TABLES);
       const check = { tokenId: 'kept-jti', sessionId: undefined, subject: 's', issuedAt: 0 };
       expect(await stores.revocations.isRevoked(check, now)).toBe(true);
@@ -170,6 +174,42 @@ function migrationBehaviour(database: () => PostgresDatabase) {
       };
       expect(await stores.identities.link(identity)).toBe(true);
       expect(await stores.identities.find(identity.issuer, identity.subject)).toEqual(identity);
+    });
+  });
+
+  it('upgrades a schema at version 3 (before MFA) and keeps its data', async () => {
+    const db = database();
+    await inNewSchema(db, async (schema) => {
+      await migrate(db, { schema });
+      await rollBackTo(db, schema, 3);
+      expect((await recorded(db, schema)).map((v) => v.version)).toEqual([1, 2, 3]);
+      const now = Date.now();
+      const stores = await createPostgresStores(db, { schema, migrate: false });
+      const identity = {
+        issuer: 'https://idp.example.test',
+        subject: 's',
+        userId: 'u',
+        provider: 'oidc',
+        email: 'u@example.test',
+        createdAt: now,
+      };
+      expect(await stores.identities.link(identity)).toBe(true);
+      // Before the upgrade the new store fails loudly, never answers "no factors" or "no challenge".
+      await expect(stores.mfa!.getFactors('u')).rejects.toThrow(/does not exist/);
+      await expect(stores.mfa!.takeChallenge('k', now)).rejects.toThrow(/does not exist/);
+
+      expect(await migrate(db, { schema })).toEqual({ applied: [4], version: LATEST_VERSION });
+      expect(await tables(db, schema)).toEqual(ALL_TABLES);
+      expect(await stores.identities.find(identity.issuer, identity.subject)).toEqual(identity);
+      expect(await stores.mfa!.saveFactors('u', '{"totp":null}', 0, now)).toBe(true);
+      expect(await stores.mfa!.getFactors('u')).toEqual({
+        userId: 'u',
+        version: 1,
+        data: '{"totp": null}',
+        updatedAt: now,
+      });
+      await stores.mfa!.putChallenge('k', 'v', now + 60_000);
+      expect(await stores.mfa!.takeChallenge('k', now)).toBe('v');
     });
   });
 
@@ -227,8 +267,8 @@ describe.skipIf(!server.available)('migrate on a PostgreSQL server', () => {
     const pools = Array.from({ length: 4 }, () => testPool(2));
     try {
       const results = await Promise.all(pools.map((p) => migrate(p, { schema })));
-      expect(results.flatMap((r) => r.applied)).toEqual([1, 2, 3]);
-      expect((await recorded(pool!, schema)).map((v) => v.version)).toEqual([1, 2, 3]);
+      expect(results.flatMap((r) => r.applied)).toEqual([1, 2, 3, 4]);
+      expect((await recorded(pool!, schema)).map((v) => v.version)).toEqual([1, 2, 3, 4]);
       expect(await tables(pool!, schema)).toEqual(ALL_TABLES);
     } finally {
       await dropSchema(pool!, schema);
@@ -241,9 +281,9 @@ describe.skipIf(!server.available)('migrate on a PostgreSQL server', () => {
     try {
       const results = await Promise.all(schemas.map((schema) => migrate(pool!, { schema })));
       expect(results.map((r) => r.applied)).toEqual([
-        [1, 2, 3],
-        [1, 2, 3],
-        [1, 2, 3],
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
       ]);
     } finally {
       for (const schema of schemas) await dropSchema(pool!, schema);

@@ -129,6 +129,29 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX identities_user_idx ON ${t.identities} (user_id, created_at)`,
     ],
   },
+  {
+    version: 4,
+    name: 'mfa',
+    up: (t) => [
+      // Second factors: one document per user (secrets sealed, recovery codes hashed), changed only by
+      // compare-and-set on `version`. They never expire.
+      `CREATE TABLE ${t.mfaFactors} (
+        user_id text COLLATE "C" PRIMARY KEY,
+        version integer NOT NULL CHECK (version > 0),
+        data jsonb NOT NULL,
+        updated_at bigint NOT NULL
+      )`,
+
+      // Single-use values of MFA ceremonies (a pending login's mfa_token, WebAuthn challenges), keyed by
+      // core's hash only; spent by one DELETE … RETURNING, purged by purgeExpired once expired.
+      `CREATE TABLE ${t.mfaChallenges} (
+        key text COLLATE "C" PRIMARY KEY,
+        value text NOT NULL,
+        expires_at bigint NOT NULL
+      )`,
+      `CREATE INDEX mfa_challenges_expires_idx ON ${t.mfaChallenges} (expires_at)`,
+    ],
+  },
 ];
 
 /** The version a fully migrated schema is at. */
