@@ -49,7 +49,7 @@ describe.skipIf(!tools.available)('on a Redis Cluster of three masters (started 
     };
   });
 
-  it('spreads families, sessions, tokens, revocations and counters over every master', async () => {
+  it('spreads families, sessions, tokens, revocations, counters and MFA keys over every master', async () => {
     const prefix = uniquePrefix();
     const stores = createRedisStores(client, { prefix });
     const now = Date.now();
@@ -68,11 +68,21 @@ describe.skipIf(!tools.available)('on a Redis Cluster of three masters (started 
       });
       await stores.revocations.revokeToken(uniqueId('jti'), now + HOUR);
       await limiter.consume(subject);
+      await stores.mfa!.saveFactors(subject, '{}', 0, now);
+      await stores.mfa!.putChallenge(uniqueId('challenge'), subject, now + HOUR);
     }
     const perMaster = await keysByServer(client, prefix);
     expect(perMaster).toHaveLength(3);
     // 30 of each kind: a master holding none of a kind would mean one tag for all of them.
-    for (const kind of ['rt:{family:', 'rt:token-family:', 'session:id:', 'rev:jti:', 'rl:login:']) {
+    for (const kind of [
+      'rt:{family:',
+      'rt:token-family:',
+      'session:id:',
+      'rev:jti:',
+      'rl:login:',
+      'mfa:factors:',
+      'mfa:challenge:',
+    ]) {
       const counts = perMaster.map((keys) => keys.filter((key) => key.startsWith(prefix + kind)).length);
       expect(counts.every((count) => count > 0)).toBe(true);
     }

@@ -3,6 +3,7 @@ import { createRedisApiKeyStore } from './api-key-store.js';
 import { createRedisIdentityStore } from './identity-store.js';
 import { createRedisKeyringStore } from './keyring-store.js';
 import { type RedisClient, type RedisStoresOptions, resolveOptions } from './lib/resolve-options.js';
+import { createRedisMfaStore } from './mfa-store.js';
 import { createRedisOAuthStateStore } from './oauth-state-store.js';
 import { createRedisOneTimeTokenStore } from './one-time-token-store.js';
 import { createRedisRateLimiterFactory } from './rate-limiter-factory.js';
@@ -12,11 +13,12 @@ import { createRedisSessionStore } from './session-store.js';
 
 /**
  * Every portcullis store on one Redis client — a standalone or Sentinel `Redis`, or a Redis Cluster
- * `Cluster` — under one key prefix. Revocations, sessions, refresh tokens, rate counters, spent OAuth states
- * and one-time tokens expire by themselves; API keys, the keyring and sign-in identities never do, so Redis
- * must be persistent (AOF or RDB) if they live here — or take those three from `@portcullis/postgres`
- * instead (a lost identity unlinks a user from their provider account). In every case run Redis (every node
- * of a cluster) with `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a token.
+ * `Cluster` — under one key prefix. Revocations, sessions, refresh tokens, rate counters, spent OAuth
+ * states, one-time tokens and MFA challenges expire by themselves; API keys, the keyring, sign-in identities
+ * and MFA factors never do, so Redis must be persistent (AOF or RDB) if they live here — or take those four
+ * from `@portcullis/postgres` instead (a lost identity unlinks a user from their provider account, a lost
+ * factor drops a user's second step). In every case run Redis (every node of a cluster) with
+ * `maxmemory-policy noeviction`: evicting a revocation would silently re-enable a token.
  *
  * @example
  * const redis = new Redis(process.env.REDIS_URL, { ...recommendedRedisOptions, lazyConnect: true });
@@ -41,5 +43,6 @@ export function createRedisStores(redis: RedisClient, options?: RedisStoresOptio
     oauthStates: createRedisOAuthStateStore(redis, options),
     oneTimeTokens: createRedisOneTimeTokenStore(redis, options),
     identities: createRedisIdentityStore(redis, options),
+    mfa: createRedisMfaStore(redis, options),
   };
 }

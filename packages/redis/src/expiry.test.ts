@@ -243,6 +243,33 @@ describe.skipIf(!redis.available)('Redis keys expire with what they hold', () =>
     expect(await keysUnder(client, prefix)).toEqual([]);
   });
 
+  it('expires an MFA challenge at its expiresAt, a replacement with its own, and never MFA factors', async () => {
+    const now = Date.now();
+    const [key, userId] = [uniqueId('challenge'), uniqueId('user')];
+    await stores.mfa!.putChallenge(key, 'first', now + HOUR);
+    const challengeKey = `${prefix}mfa:challenge:${key}`;
+    await expectExpiresAt(challengeKey, now + HOUR, now);
+    await stores.mfa!.putChallenge(key, 'second', now + 10 * MINUTE);
+    await expectExpiresAt(challengeKey, now + 10 * MINUTE, now);
+    expect(await stores.mfa!.takeChallenge(key, now)).toBe('second');
+    expect(await client.exists(challengeKey)).toBe(0);
+
+    expect(await stores.mfa!.saveFactors(userId, '{}', 0, now)).toBe(true);
+    expect(await stores.mfa!.saveFactors(userId, '{"a":1}', 1, now)).toBe(true);
+    expect(await client.pttl(`${prefix}mfa:factors:${userId}`)).toBe(-1);
+    expect(await keysUnder(client, prefix)).toEqual([`${prefix}mfa:factors:${userId}`]);
+    await stores.mfa!.deleteFactors(userId);
+    expect(await keysUnder(client, prefix)).toEqual([]);
+  });
+
+  it('never stores an MFA challenge put with an expiry already past', async () => {
+    const now = Date.now();
+    const key = uniqueId('challenge');
+    await stores.mfa!.putChallenge(key, 'stale', now - 1);
+    expect(await keysUnder(client, prefix)).toEqual([]);
+    expect(await stores.mfa!.peekChallenge(key, now - 10)).toBeNull();
+  });
+
   it('never expires API keys or the keyring', async () => {
     const now = Date.now();
     const id = uniqueId('key');

@@ -3,6 +3,7 @@ export { createRedisStores } from './create-redis-stores.js';
 export { createRedisIdentityStore } from './identity-store.js';
 export { createRedisKeyringStore } from './keyring-store.js';
 export type { RedisClient, RedisStoresOptions } from './lib/resolve-options.js';
+export { createRedisMfaStore } from './mfa-store.js';
 export type { IdentityMigration } from './migrate-identities.js';
 export { migrateRedisIdentities } from './migrate-identities.js';
 export { createRedisOAuthStateStore } from './oauth-state-store.js';

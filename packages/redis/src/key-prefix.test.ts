@@ -72,6 +72,26 @@ describe.skipIf(!redis.available)('keys, through a client with keyPrefix', () =>
     expect(await keysUnder(plain, prefix)).toEqual([]);
   });
 
+  it('mfa: factors and challenges land under the client’s keyPrefix, and leave nothing once gone', async () => {
+    const stores = createRedisStores(prefixed, { prefix });
+    const now = Date.now();
+    const [userId, key] = [uniqueId('user'), uniqueId('challenge')];
+    expect(await stores.mfa!.saveFactors(userId, '{"totp":{}}', 0, now)).toBe(true);
+    expect(await stores.mfa!.saveFactors(userId, '{"totp":{"n":2}}', 1, now)).toBe(true);
+    await stores.mfa!.putChallenge(key, 'v', now + HOUR);
+    expect(await keysUnder(plain, `${CLIENT_PREFIX}${prefix}`)).toEqual(
+      [
+        `${CLIENT_PREFIX}${prefix}mfa:challenge:${key}`,
+        `${CLIENT_PREFIX}${prefix}mfa:factors:${userId}`,
+      ].sort(),
+    );
+    expect(await plain.hget(`${CLIENT_PREFIX}${prefix}mfa:factors:${userId}`, 'version')).toBe('2');
+    expect(await stores.mfa!.takeChallenge(key, now)).toBe('v');
+    await stores.mfa!.deleteFactors(userId);
+    expect(await keysUnder(plain, `${CLIENT_PREFIX}${prefix}`)).toEqual([]);
+    expect(await keysUnder(plain, prefix)).toEqual([]);
+  });
+
   it('refresh families and sessions: every key lands under the client’s keyPrefix', async () => {
     const stores = createRedisStores(prefixed, { prefix });
     const now = Date.now();

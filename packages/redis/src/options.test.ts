@@ -27,6 +27,7 @@ describe('createRedisStores options', () => {
         'apiKeys',
         'identities',
         'keyring',
+        'mfa',
         'oauthStates',
         'oneTimeTokens',
         'rateLimiter',
