@@ -12,6 +12,9 @@ const ALLOWED = [
   /^rate-limiter-flexible$/,
   /^cookie$/,
   /^oauth4webapi$/,
+  /^otpauth$/,
+  /^uqr$/,
+  /^@simplewebauthn\/server$/,
   /^\./,
 ];
 const MODULES_WITH_NATIVE_CODE = ['passwords'];

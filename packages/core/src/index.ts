@@ -19,6 +19,7 @@ export type { AccountOptions, Registration } from './auth/account-flow.js';
 export type { MailOptions } from './auth/account-mail.js';
 export type { AuthEvent } from './auth/auth-parts.js';
 export type { AuthContext, AuthenticateOptions, CredentialSource } from './auth/authenticate.js';
+export type { AuthMfaOptions, AuthStepUpOptions } from './auth/configure-mfa.js';
 export type {
   Auth,
   AuthApiKeyOptions,
@@ -60,6 +61,9 @@ export type { MemoryMailer } from './mail/memory-mailer.js';
 export { createMemoryMailer } from './mail/memory-mailer.js';
 export type { MailTemplates } from './mail/templates.js';
 export { defaultMailTemplates } from './mail/templates.js';
+export type { AuthenticationFacts, AuthenticationMethodReference } from './mfa/authentication-method.js';
+export { ACR_MFA, ACR_SINGLE_FACTOR } from './mfa/authentication-method.js';
+export type { FactorStatus, SecondFactors } from './mfa/second-factors.js';
 export type { OAuthSettings } from './oauth/configure-login.js';
 export type { GitHubPresetOptions } from './oauth/github-preset.js';
 export { githubPreset } from './oauth/github-preset.js';
@@ -75,9 +79,17 @@ export { createPasswordHasher } from './passwords/password-hasher.js';
 export type { PasswordPolicy, PasswordPolicyOptions } from './passwords/password-policy.js';
 export { createPasswordPolicy } from './passwords/password-policy.js';
 export type { Policy, PolicyDefinition } from './policy/create-policy.js';
-export { createPolicy } from './policy/create-policy.js';
-export type { Requirement } from './policy/requirement.js';
-export { allOf, anyOf, requirePermissions, requireRoles, requireScopes } from './policy/requirement.js';
+export { createPolicy, STEP_UP_REQUIRED } from './policy/create-policy.js';
+export type { AcrRequirement, FreshAuthRequirement, Requirement } from './policy/requirement.js';
+export {
+  allOf,
+  anyOf,
+  requireAcr,
+  requireFreshAuth,
+  requirePermissions,
+  requireRoles,
+  requireScopes,
+} from './policy/requirement.js';
 export type { RoleDefinition } from './policy/role-table.js';
 export type { AuthStores } from './stores/auth-stores.js';
 export type { MemoryStoresOptions } from './stores/memory/create-memory-stores.js';

@@ -4,8 +4,11 @@ import type { CsrfGuard } from '../csrf/csrf-guard.js';
 import type { Keyring, KeyringEvent } from '../keys/keyring.js';
 import type { Clock } from '../lib/clock.js';
 import type { MailKind } from '../mail/mailer.js';
+import type { SecondFactors } from '../mfa/second-factors.js';
 import type { PasswordHasher, PasswordHasherEvent } from '../passwords/password-hasher.js';
 import type { Policy } from '../policy/create-policy.js';
+import type { Requirement } from '../policy/requirement.js';
+import type { RateLimit } from '../ratelimit/create-rate-limit.js';
 import type { DeviceCookies } from '../ratelimit/device-cookie.js';
 import type { LoginThrottle } from '../ratelimit/login-throttle.js';
 import type { RefreshTokenService } from '../refresh/refresh-token-service.js';
@@ -17,7 +20,7 @@ import type { UserDirectory } from './user-directory.js';
 
 /** A security-relevant event, for audit logs. Never carries a password, token, key or cookie value. */
 export type AuthEvent =
-  | { type: 'login.succeeded'; subject: string; method: 'password' | 'session' | 'oauth' }
+  | { type: 'login.succeeded'; subject: string; method: 'password' | 'session' | 'oauth' | 'passkey' }
   | { type: 'login.failed'; reason: 'invalid_credentials' | 'rate_limited' }
   /** An access token, API key or session presented and refused (`reason`: `expired`, `revoked`, `bad_signature`…). */
   | { type: 'token.refused'; reason: string }
@@ -46,6 +49,17 @@ export type AuthEvent =
   /** `passwords.bcrypt` is on but `@node-rs/bcrypt` is not installed: logins answer 503 (sent once). */
   | PasswordHasherEvent
   | { type: 'api_key.created' | 'api_key.rolled' | 'api_key.revoked'; subject: string; keyId: string }
+  /** A second factor was enrolled (a TOTP app confirmed by its first code, or a passkey). */
+  | { type: 'mfa.enrolled'; subject: string; method: 'totp' | 'webauthn' }
+  /** A second step (or a reauthentication) passed with `method`. */
+  | { type: 'mfa.verified'; subject: string; method: 'totp' | 'recovery_code' | 'webauthn' }
+  /** A second step was refused: a wrong, replayed or expired code, an unusable passkey assertion, a spent mfa_token. */
+  | { type: 'mfa.failed'; subject: string | undefined; method: string; reason: string }
+  /** A recovery code was spent; `remaining` are left. */
+  | { type: 'mfa.recovery_used'; subject: string; remaining: number }
+  | { type: 'passkey.registered'; subject: string }
+  /** A sensitive action was refused for an authentication too old or too weak (RFC 9470 step-up). */
+  | { type: 'stepup.required'; subject: string; action: string; reason: string }
   | { type: 'error'; name: string; code: string | undefined };
 
 /** The building blocks `createAuth` composes; exposed so applications can use any of them directly. */
@@ -65,6 +79,12 @@ export interface AuthParts {
   readonly csrf: CsrfGuard;
   readonly cookies: AuthCookies;
   readonly policy: Policy;
+  /** Second factors and passkeys; `undefined` when `stores.mfa` is missing (nothing can be enrolled). */
+  readonly mfa: SecondFactors | undefined;
+  /** Counts second-step attempts per account (429 past `mfa.maxFailures`). */
+  readonly mfaThrottle: RateLimit;
+  /** What a sensitive action requires (`requireFreshAuth(stepUp.maxAge)`), or `undefined` when step-up is off. */
+  readonly sensitiveActions: Requirement | undefined;
   readonly clock: Clock;
   /** The role an account gets when its e-mail is verified (never before: unverified accounts are `user`). */
   readonly roleFor: (email: string) => string;

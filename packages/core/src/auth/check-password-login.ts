@@ -10,13 +10,13 @@ const INVALID_CREDENTIALS = 'Invalid e-mail or password';
 /**
  * Checks `{email, password}` for a login. The attempt is counted before the password is checked (so a
  * burst of parallel guesses cannot all get through) and refunded on success. An unknown e-mail and a wrong
- * password get the same 401 after the same argon2 work. A hash due for an upgrade is replaced on success, and
- * the browser earns (again) the account's device cookie.
+ * password get the same 401 after the same argon2 work. A hash due for an upgrade is replaced on success.
+ * The device cookie is earned only when the whole login completes (`completeLogin`).
  */
-/** A password login that passed: the user, and the `Set-Cookie` of the device cookie it earned. */
+/** A password that passed: the user, and the e-mail as typed (what login throttling counts by). */
 export interface PasswordLogin {
   readonly user: AuthUser;
-  readonly deviceCookie: string;
+  readonly email: string;
 }
 
 export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest): Promise<PasswordLogin> {
@@ -53,5 +53,5 @@ export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest)
   if (result.needsRehash)
     await parts.users.update(user.id, { passwordHash: result.newHash }, { passwordHash: user.passwordHash });
   await parts.loginThrottle.recordSuccess(attempt);
-  return { user, deviceCookie: parts.cookies.set('device', parts.devices.issue(email)) };
+  return { user, email };
 }

@@ -45,13 +45,30 @@ import { type AccountOptions, createAccountFlow, type Registration } from './acc
 import type { MailOptions } from './account-mail.js';
 import type { AuthEvent, AuthParts } from './auth-parts.js';
 import { type AuthContext, type Authenticate, createAuthenticate } from './authenticate.js';
+import { type AuthMfaOptions, type AuthStepUpOptions, configureMfa } from './configure-mfa.js';
 import { endEverySession } from './end-sessions.js';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from './handlers/api-keys.js';
 import { health, jwks, rotateKeys } from './handlers/keys.js';
 import { login } from './handlers/login.js';
 import { logout } from './handlers/logout.js';
+import {
+  confirmTotp,
+  mfaStatus,
+  regenerateRecoveryCodes,
+  removeTotp,
+  startTotp,
+  verifySecondFactor,
+} from './handlers/mfa.js';
 import { oauthCallback, oauthStart } from './handlers/oauth.js';
+import {
+  passkeyLogin,
+  passkeyLoginOptions,
+  passkeyRegistrationOptions,
+  registerPasskey,
+  removePasskey,
+} from './handlers/passkeys.js';
 import { changePassword, forgotPassword, resetPassword } from './handlers/password.js';
+import { reauthenticate } from './handlers/reauthenticate.js';
 import { refresh } from './handlers/refresh.js';
 import { register } from './handlers/register.js';
 import { sessionLogin, sessionLogout } from './handlers/session.js';
@@ -207,6 +224,10 @@ export interface CreateAuthOptions {
   accounts?: AccountOptions;
   /** Sign-in providers (`oauth.providers`) and the settings of the sign-in flow. */
   oauth?: AuthOAuthOptions;
+  /** Second factors (TOTP, recovery codes, passkeys): names, lifetimes, limits. On when `stores.mfa` is there. */
+  mfa?: AuthMfaOptions;
+  /** How recently a user must have authenticated for the sensitive routes. Default 10 minutes. */
+  stepUp?: AuthStepUpOptions;
   /** Security events, for audit logs; never carries a secret. */
   onEvent?: (event: AuthEvent) => void;
   clock?: Clock;
@@ -379,6 +400,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     oauthStates: options.stores.oauthStates && guardStore(options.stores.oauthStates),
     oneTimeTokens: guardStore(options.stores.oneTimeTokens),
     identities: guardStore(options.stores.identities),
+    mfa: options.stores.mfa && guardStore(options.stores.mfa),
   };
   const accessTtl = parseDuration(tokenOptions.accessTtl ?? '15m', 'tokens.accessTtl');
   const refreshTtl = parseDuration(tokenOptions.refreshTtl ?? '7d', 'tokens.refreshTtl');
@@ -418,6 +440,17 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
           limiterFactory: options.stores.rateLimiter,
         });
   const onEvent = options.onEvent;
+  const appOrigins = typeof options.appOrigin === 'string' ? [options.appOrigin] : [...options.appOrigin];
+  const secondFactors = configureMfa({
+    options: options.mfa,
+    stepUp: options.stepUp,
+    store: stores.mfa,
+    pepper,
+    previousPeppers: apiKeyOptions.previousPeppers,
+    appOrigins,
+    limiterFactory: options.stores.rateLimiter,
+    clock,
+  });
 
   const parts: AuthParts = {
     users: options.users,
@@ -485,7 +518,10 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       deviceMaxAge: DEVICE_COOKIE_MAX_AGE,
       names: options.cookieNames,
     }),
-    policy: createPolicy(options.policy),
+    policy: createPolicy(options.policy, { clock }),
+    mfa: secondFactors.mfa,
+    mfaThrottle: secondFactors.mfaThrottle,
+    sensitiveActions: secondFactors.sensitiveActions,
     clock,
     roleFor: options.roleFor ?? (() => 'user'),
     emit: (event) => {
@@ -574,6 +610,27 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
         ]
       : []),
     route('POST', '/admin/keys/rotate', (req) => rotateKeys(parts, authenticate, req)),
+    route('POST', '/auth/reauthenticate', (req) => reauthenticate(parts, authenticate, req)),
+    // Second factors only with a store to keep them in.
+    ...(parts.mfa === undefined
+      ? []
+      : [
+          route('GET', '/auth/mfa', (req) => mfaStatus(parts, authenticate, req)),
+          route('POST', '/auth/mfa/totp', (req) => startTotp(parts, authenticate, req)),
+          route('POST', '/auth/mfa/totp/confirm', (req) => confirmTotp(parts, authenticate, req)),
+          route('DELETE', '/auth/mfa/totp', (req) => removeTotp(parts, authenticate, req)),
+          route('POST', '/auth/mfa/recovery-codes', (req) =>
+            regenerateRecoveryCodes(parts, authenticate, req),
+          ),
+          route('POST', '/auth/mfa/verify', (req) => verifySecondFactor(parts, req)),
+          route('POST', '/auth/passkeys/register/options', (req) =>
+            passkeyRegistrationOptions(parts, authenticate, req),
+          ),
+          route('POST', '/auth/passkeys/register', (req) => registerPasskey(parts, authenticate, req)),
+          route('DELETE', '/auth/passkeys/:id', (req) => removePasskey(parts, authenticate, req)),
+          route('POST', '/auth/passkeys/login/options', (req) => passkeyLoginOptions(parts, req)),
+          route('POST', '/auth/passkeys/login', (req) => passkeyLogin(parts, req)),
+        ]),
     // Self-service API keys only when the app says which scopes exist: there is no "any scope" default.
     ...(apiKeyScopes === undefined
       ? []
@@ -594,11 +651,23 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     routes,
     authenticate,
     [AUTHENTICATE_NOW]: authenticateNow,
-    authorize: (principal: Principal, requirement: Requirement) =>
-      parts.policy.enforce(principal, requirement, {
-        // A 403 answers with the scheme the request authenticated with: an API-key client gets `ApiKey`.
-        challenge: (principal as Partial<AuthContext>).method === 'apiKey' ? 'ApiKey' : 'Bearer',
-      }),
+    authorize: (principal: Principal, requirement: Requirement) => {
+      try {
+        parts.policy.enforce(principal, requirement, {
+          // A 403 answers with the scheme the request authenticated with: an API-key client gets `ApiKey`.
+          challenge: (principal as Partial<AuthContext>).method === 'apiKey' ? 'ApiKey' : 'Bearer',
+        });
+      } catch (error) {
+        if (isAuthError(error) && error.code === 'insufficient_user_authentication')
+          parts.emit({
+            type: 'stepup.required',
+            subject: principal.subject,
+            action: 'route',
+            reason: error.reason ?? 'stale_authentication',
+          });
+        throw error;
+      }
+    },
     errorResponse: respondToError,
     logoutEverywhere: (subject: string) => endEverySession(parts, subject),
     proxyTrust,

@@ -2,6 +2,7 @@ export type { AccountOptions, Registration } from './account-flow.js';
 export type { MailOptions } from './account-mail.js';
 export type { AuthEvent, AuthParts } from './auth-parts.js';
 export type { AuthContext, AuthenticateOptions, CredentialSource } from './authenticate.js';
+export type { AuthMfaOptions, AuthStepUpOptions } from './configure-mfa.js';
 export type {
   Auth,
   AuthApiKeyOptions,

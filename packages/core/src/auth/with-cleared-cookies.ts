@@ -12,6 +12,13 @@ export function withClearedCookies(parts: AuthParts, error: unknown): unknown {
   return error;
 }
 
+/** Marks an error so that its response carries `cookies` (`Set-Cookie` values) too. */
+export function withCookies(error: unknown, cookies: string[]): unknown {
+  if (typeof error === 'object' && error !== null)
+    Object.defineProperty(error, CLEAR_COOKIES, { value: [...cookiesOf(error), ...cookies] });
+  return error;
+}
+
 /** The `Set-Cookie` values an error asks for, if any. */
 export function cookiesOf(error: unknown): string[] {
   return (

@@ -14,9 +14,16 @@ describe('createAuthCookies', () => {
       refresh: '__Host-portcullis-refresh',
       session: '__Host-portcullis-sid',
       device: '__Host-portcullis-device',
+      webauthn: '__Host-portcullis-webauthn',
     });
     expect(DEFAULT_COOKIE_NAMES).toEqual(cookies.names);
     expect(Object.isFrozen(cookies.names)).toBe(true);
+  });
+
+  it('serialises the WebAuthn challenge cookie: HttpOnly, Secure, SameSite=Strict, five minutes', () => {
+    expect(cookies.set('webauthn', 'b')).toBe(
+      '__Host-portcullis-webauthn=b; Max-Age=300; Path=/; HttpOnly; Secure; SameSite=Strict',
+    );
   });
 
   it('serialises the device cookie: HttpOnly, Secure, SameSite=Strict, Path=/, Max-Age 180 days', () => {

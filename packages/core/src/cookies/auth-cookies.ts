@@ -32,6 +32,7 @@ export interface AuthCookieValues {
   readonly refresh: string | undefined;
   readonly session: string | undefined;
   readonly device: string | undefined;
+  readonly webauthn: string | undefined;
 }
 
 /** Serialises and reads the contract's credential cookies. Every method returns one `Set-Cookie` value. */
@@ -53,7 +54,7 @@ interface CookiePolicy {
 
 // RFC 6265 §4.1.1 cookie-name = token (RFC 9110 §5.6.2).
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const KINDS: readonly AuthCookieKind[] = ['access', 'refresh', 'session', 'device'];
+const KINDS: readonly AuthCookieKind[] = ['access', 'refresh', 'session', 'device', 'webauthn'];
 /** Expires for deleted cookies: the epoch, for clients that predate `Max-Age`. Fixed, so client clock skew cannot matter. */
 const EPOCH = new Date(0);
 
@@ -114,6 +115,7 @@ export function createAuthCookies(options: AuthCookiesOptions = {}): AuthCookies
     refresh: cookieName(configured.refresh, 'refresh'),
     session: cookieName(configured.session, 'session'),
     device: cookieName(configured.device, 'device'),
+    webauthn: cookieName(configured.webauthn, 'webauthn'),
   });
   if (new Set(KINDS.map((kind) => names[kind])).size !== KINDS.length)
     throw optionError('cookies.names', 'name two cookies the same', 'give each cookie its own name');
@@ -136,6 +138,8 @@ export function createAuthCookies(options: AuthCookiesOptions = {}): AuthCookies
       sameSite: 'strict',
       maxAge: seconds(options.deviceMaxAge ?? '180d', 'deviceMaxAge'),
     },
+    // Strict and short: only the app's own page runs a ceremony, which takes a minute at most.
+    webauthn: { name: names.webauthn, sameSite: 'strict', maxAge: 300 },
   };
 
   function policyOf(kind: AuthCookieKind): CookiePolicy {
@@ -203,6 +207,7 @@ export function createAuthCookies(options: AuthCookiesOptions = {}): AuthCookies
         refresh: cookies[names.refresh],
         session: cookies[names.session],
         device: cookies[names.device],
+        webauthn: cookies[names.webauthn],
       });
     },
   };

@@ -11,6 +11,11 @@ export interface AuthCookieNames {
    * by failures of strangers elsewhere. Not a credential on its own.
    */
   readonly device: string;
+  /**
+   * Binds a WebAuthn challenge to the browser that asked for it (passkey registration and sign-in): an
+   * opaque random value, for five minutes. Not a credential on its own.
+   */
+  readonly webauthn: string;
 }
 
 /** Which cookie of portcullis's a name is. */
@@ -28,4 +33,5 @@ export const DEFAULT_COOKIE_NAMES: AuthCookieNames = Object.freeze({
   refresh: '__Host-portcullis-refresh',
   session: '__Host-portcullis-sid',
   device: '__Host-portcullis-device',
+  webauthn: '__Host-portcullis-webauthn',
 });

@@ -15,7 +15,11 @@ export type AuthErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  /** The password was right and the account has a second factor: finish at `POST /auth/mfa/verify`. */
+  | 'mfa_required'
+  /** RFC 9470: the credential is valid but its authentication is too old, or not strong enough (`acr`). */
+  | 'insufficient_user_authentication';
 
 /** The HTTP status each code maps to unless an error says otherwise. */
 export const DEFAULT_STATUS: Readonly<Record<AuthErrorCode, number>> = Object.freeze({
@@ -32,6 +36,8 @@ export const DEFAULT_STATUS: Readonly<Record<AuthErrorCode, number>> = Object.fr
   conflict: 409,
   payload_too_large: 413,
   temporarily_unavailable: 503,
+  mfa_required: 401,
+  insufficient_user_authentication: 401,
 });
 
 /** Which authentication scheme a 401/403 challenges with (RFC 7235 `WWW-Authenticate`). */
@@ -44,6 +50,16 @@ export interface AuthErrorOptions {
   challenge?: ChallengeScheme;
   /** Whether the challenge names the error (RFC 6750 §3.1: not when no credentials were presented). */
   challengeError?: boolean;
+  /**
+   * Extra auth-params of the challenge, after `error_description` (RFC 9470's `max_age`, `acr_values`).
+   * Names are tokens; values are sent quoted.
+   */
+  challengeParams?: Readonly<Record<string, string>>;
+  /**
+   * Extra members of the JSON error body (e.g. the `mfa_token` of `mfa_required`). Never a secret of the
+   * server's own: only what the client is meant to receive.
+   */
+  body?: Readonly<Record<string, unknown>>;
   /** Seconds until a retry may succeed (`Retry-After`, for `rate_limited` and `temporarily_unavailable`). */
   retryAfter?: number;
   /**
@@ -70,6 +86,8 @@ export class AuthError extends Error {
   readonly challengeError: boolean;
   readonly retryAfter: number | undefined;
   readonly reason: string | undefined;
+  readonly challengeParams: Readonly<Record<string, string>> | undefined;
+  readonly body: Readonly<Record<string, unknown>> | undefined;
 
   constructor(code: AuthErrorCode, description: string, options: AuthErrorOptions = {}) {
     // A refusal of untrusted input needs no stack trace (its `code` and `reason` say where it came from), and
@@ -84,6 +102,8 @@ export class AuthError extends Error {
     this.challengeError = options.challengeError ?? true;
     this.retryAfter = options.retryAfter;
     this.reason = options.reason;
+    this.challengeParams = options.challengeParams;
+    this.body = options.body;
   }
 
   /** The description a client sees (same as `message`). */

@@ -7,6 +7,13 @@ export interface ErrorResponseOptions {
   realm?: string;
 }
 
+/** The error's own body members (e.g. `mfa_token`), never over `error` and `error_description`. */
+function extraMembers(error: AuthError): Record<string, unknown> {
+  if (error.body === undefined) return {};
+  const { error: _code, error_description: _description, ...rest } = error.body;
+  return rest;
+}
+
 /**
  * Turns an `AuthError` into the contract's response: its status, `{"error","error_description"}` JSON,
  * `WWW-Authenticate` when the error challenges, `Retry-After` when it has one, and `Cache-Control: no-store`.
@@ -36,6 +43,6 @@ export function errorResponse(error: unknown, options: ErrorResponseOptions = {}
     status: authError.status,
     headers,
     cookies: [],
-    body: { error: authError.code, error_description: authError.message },
+    body: { error: authError.code, error_description: authError.message, ...extraMembers(authError) },
   };
 }

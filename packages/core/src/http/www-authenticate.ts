@@ -1,5 +1,8 @@
 import type { AuthError } from '../errors/auth-error.js';
 
+// RFC 9110 token: what an auth-param's name may be.
+const AUTH_PARAM_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 /** RFC 7230 quoted-string content: backslash-escape `"` and `\`, drop control characters. */
 function quote(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
@@ -18,6 +21,9 @@ export function challengeFor(error: AuthError, realm: string): string | undefine
   const params = [`realm=${quote(realm)}`];
   if (error.challengeError) {
     params.push(`error=${quote(error.code)}`, `error_description=${quote(error.message)}`);
+    for (const [name, value] of Object.entries(error.challengeParams ?? {})) {
+      if (AUTH_PARAM_NAME.test(name)) params.push(`${name}=${quote(value)}`);
+    }
   }
   return `${error.challenge} ${params.join(', ')}`;
 }

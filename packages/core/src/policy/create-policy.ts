@@ -1,7 +1,8 @@
 import { AuthError, type ChallengeScheme } from '../errors/auth-error.js';
+import { type Clock, systemClock } from '../lib/clock.js';
 import { optionError } from '../lib/option-error.js';
 import type { Principal } from '../tokens/principal.js';
-import { denialOf } from './evaluate.js';
+import { type DenialReason, denialOf, type StepUpFacts, stepUpParams } from './evaluate.js';
 import { type Grants, grantsOf } from './grants.js';
 import type { Requirement } from './requirement.js';
 import { buildRoleTable, type RoleDefinition } from './role-table.js';
@@ -35,6 +36,29 @@ export interface Policy {
  */
 export const INSUFFICIENT_PRIVILEGES = 'Insufficient privileges';
 
+/** The client-facing description of a step-up refusal (RFC 9470 `insufficient_user_authentication`). */
+export const STEP_UP_REQUIRED = 'A more recent or stronger authentication is required';
+
+/** `createPolicy`'s second argument. */
+export interface PolicyOptions {
+  /** Time source for `requireFreshAuth` (ms since the epoch). Default `Date.now`. */
+  clock?: Clock;
+}
+
+const STEP_UP_REASONS: ReadonlySet<DenialReason> = new Set(['stale_authentication', 'insufficient_acr']);
+
+/** `auth_time` and `acr` as the principal's credential carries them (claims of a token, data of a session). */
+function factsOf(principal: Principal, nowMs: number): StepUpFacts {
+  const claims = (typeof principal === 'object' && principal !== null ? principal.claims : undefined) ?? {};
+  const authTime = claims['auth_time'];
+  const acr = claims['acr'];
+  return {
+    authTime: typeof authTime === 'number' && Number.isFinite(authTime) ? authTime : undefined,
+    acr: typeof acr === 'string' ? acr : undefined,
+    now: Math.floor(nowMs / 1000),
+  };
+}
+
 /**
  * Creates a policy. The definition is validated once — an unknown inherited role, an inheritance cycle or an
  * unknown option throws `TypeError` — and every role's effective roles and permissions are precomputed.
@@ -53,7 +77,8 @@ export const INSUFFICIENT_PRIVILEGES = 'Insufficient privileges';
  * policy.check(principal, requirePermissions('reports:read')); // true for an admin
  * policy.enforce(principal, anyOf(requireRoles('admin'), requireScopes('reports:write')));
  */
-export function createPolicy(definition: PolicyDefinition = {}): Policy {
+export function createPolicy(definition: PolicyDefinition = {}, options: PolicyOptions = {}): Policy {
+  const clock = options.clock ?? systemClock;
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
     throw optionError('policy', 'must be an object', 'such as { roles: { … } }');
   }
@@ -65,11 +90,21 @@ export function createPolicy(definition: PolicyDefinition = {}): Policy {
 
   return Object.freeze({
     check(principal: Principal, requirement: Requirement): boolean {
-      return denialOf(grantsOf(principal, table), requirement) === undefined;
+      return denialOf(grantsOf(principal, table), requirement, factsOf(principal, clock())) === undefined;
     },
     enforce(principal: Principal, requirement: Requirement, options: EnforceOptions = {}): void {
-      const reason = denialOf(grantsOf(principal, table), requirement);
+      const grants = grantsOf(principal, table);
+      const facts = factsOf(principal, clock());
+      const reason = denialOf(grants, requirement, facts);
       if (reason === undefined) return;
+      if (STEP_UP_REASONS.has(reason)) {
+        // 401, not 403: the user can meet it by authenticating again (RFC 9470).
+        throw new AuthError('insufficient_user_authentication', STEP_UP_REQUIRED, {
+          challenge: options.challenge ?? 'Bearer',
+          challengeParams: stepUpParams(grants, requirement, facts),
+          reason,
+        });
+      }
       throw new AuthError('insufficient_scope', INSUFFICIENT_PRIVILEGES, {
         challenge: options.challenge ?? 'Bearer',
         reason,

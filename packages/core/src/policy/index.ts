@@ -1,10 +1,12 @@
-export type { EnforceOptions, Policy, PolicyDefinition } from './create-policy.js';
-export { createPolicy, INSUFFICIENT_PRIVILEGES } from './create-policy.js';
+export type { EnforceOptions, Policy, PolicyDefinition, PolicyOptions } from './create-policy.js';
+export { createPolicy, INSUFFICIENT_PRIVILEGES, STEP_UP_REQUIRED } from './create-policy.js';
 export type { DenialReason } from './evaluate.js';
 export type { Grants } from './grants.js';
 export type {
+  AcrRequirement,
   AllOfRequirement,
   AnyOfRequirement,
+  FreshAuthRequirement,
   PermissionRequirement,
   Requirement,
   RoleRequirement,
@@ -14,6 +16,8 @@ export {
   allOf,
   anyOf,
   isRequirement,
+  requireAcr,
+  requireFreshAuth,
   requirePermissions,
   requireRoles,
   requireScopes,

@@ -1,3 +1,4 @@
+import { parseDuration } from '../lib/duration.js';
 import { optionError } from '../lib/option-error.js';
 
 /** Passes when the principal holds at least one of `roles`, directly or through inheritance. */
@@ -16,6 +17,23 @@ export interface ScopeRequirement {
 export interface PermissionRequirement {
   readonly kind: 'permissions';
   readonly permissions: readonly string[];
+}
+
+/**
+ * Passes when the user authenticated (password, second factor, passkey — not a refresh) at most `maxAge`
+ * seconds ago, by the credential's `auth_time`. Refused with 401 `insufficient_user_authentication` and
+ * `max_age` (RFC 9470), never 403: the user can meet it by authenticating again.
+ */
+export interface FreshAuthRequirement {
+  readonly kind: 'freshAuth';
+  /** Seconds. */
+  readonly maxAge: number;
+}
+
+/** Passes when the credential's `acr` is one of `values`; refused like `FreshAuthRequirement`, with `acr_values`. */
+export interface AcrRequirement {
+  readonly kind: 'acr';
+  readonly values: readonly string[];
 }
 
 /** Passes when at least one of `requirements` passes. */
@@ -38,10 +56,12 @@ export type Requirement =
   | RoleRequirement
   | ScopeRequirement
   | PermissionRequirement
+  | FreshAuthRequirement
+  | AcrRequirement
   | AnyOfRequirement
   | AllOfRequirement;
 
-const KINDS = new Set<string>(['roles', 'scopes', 'permissions', 'anyOf', 'allOf']);
+const KINDS = new Set<string>(['roles', 'scopes', 'permissions', 'freshAuth', 'acr', 'anyOf', 'allOf']);
 
 function names(fn: string, what: string, values: readonly string[]): readonly string[] {
   if (values.length === 0)
@@ -114,6 +134,30 @@ export function requirePermissions(...permissions: string[]): PermissionRequirem
     kind: 'permissions',
     permissions: names('requirePermissions', 'permission', permissions),
   });
+}
+
+/**
+ * Requires an authentication at most `maxAge` ago (seconds, or `"10m"`): step-up for a sensitive action.
+ * A refreshed token keeps its login's `auth_time`, so refreshing never makes a credential fresh; only
+ * logging in or `POST /auth/reauthenticate` does. API keys carry no `auth_time` and never pass.
+ *
+ * @example const recentLogin = requireFreshAuth({ maxAge: '10m' });
+ */
+export function requireFreshAuth(options: { maxAge: number | string }): FreshAuthRequirement {
+  const maxAge = parseDuration(options?.maxAge as number | string, 'requireFreshAuth().maxAge');
+  if (maxAge <= 0)
+    throw optionError('requireFreshAuth().maxAge', 'must be more than 0', "such as { maxAge: '10m' }");
+  return Object.freeze({ kind: 'freshAuth', maxAge });
+}
+
+/**
+ * Requires an authentication context class (`acr`) among `values`, e.g. `ACR_MFA` for "signed in with a
+ * second factor". Refused with 401 `insufficient_user_authentication` and `acr_values` (RFC 9470).
+ *
+ * @example const withSecondFactor = requireAcr(ACR_MFA);
+ */
+export function requireAcr(...values: string[]): AcrRequirement {
+  return Object.freeze({ kind: 'acr', values: names('requireAcr', 'acr value', values) });
 }
 
 /**

@@ -19,6 +19,8 @@ const ERROR_CODES = new Set([
   'not_found',
   'payload_too_large',
   'conflict',
+  'mfa_required',
+  'insufficient_user_authentication',
 ]);
 const STATUSES = new Set([200, 201, 202, 204, 302, 400, 401, 403, 404, 409, 413, 429]);
 const URL_CREDENTIALS = new Set(['access_token', 'token', 'api_key', 'apikey']);
@@ -33,6 +35,14 @@ export const COOKIE_GUARDED = new Set([
   'POST /api-keys',
   'POST /api-keys/:id/roll',
   'DELETE /api-keys/:id',
+  'POST /auth/reauthenticate',
+  'POST /auth/mfa/totp',
+  'POST /auth/mfa/totp/confirm',
+  'DELETE /auth/mfa/totp',
+  'POST /auth/mfa/recovery-codes',
+  'POST /auth/passkeys/register/options',
+  'POST /auth/passkeys/register',
+  'DELETE /auth/passkeys/:id',
 ]);
 
 export class Violation extends Error {

@@ -3,6 +3,7 @@ import { type Clock, epochSeconds, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { optionError } from '../lib/option-error.js';
 import { randomToken } from '../lib/random.js';
+import { type AuthenticationFacts, authenticationClaims } from '../mfa/authentication-method.js';
 import { nodeCryptoBackend } from './backends/node-crypto.js';
 import type { SignatureBackend } from './backends/signature-backend.js';
 
@@ -25,6 +26,11 @@ export interface AccessTokenClaimsInput {
   scopes?: readonly string[];
   /** The refresh-token family this token belongs to (`sid`), so that logging out with it can end the family. */
   sessionId?: string;
+  /**
+   * When and how the user authenticated: `amr`, `acr` and `auth_time` (OpenID Connect's claims), which
+   * `requireFreshAuth` and `requireAcr` check. A refreshed token keeps its login's facts.
+   */
+  authentication?: AuthenticationFacts;
   /** Extra private claims. Registered and portcullis claims cannot be overridden here. */
   claims?: Record<string, unknown>;
 }
@@ -56,6 +62,9 @@ const RESERVED_CLAIMS = new Set([
   'scp',
   'sid',
   'client_id',
+  'amr',
+  'acr',
+  'auth_time',
 ]);
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 
@@ -138,6 +147,8 @@ export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): Acce
       if (input.roles !== undefined) payload['roles'] = [...input.roles];
       if (input.scopes !== undefined && input.scopes.length > 0) payload['scope'] = input.scopes.join(' ');
       if (input.sessionId !== undefined) payload['sid'] = input.sessionId;
+      if (input.authentication !== undefined)
+        Object.assign(payload, authenticationClaims(input.authentication));
       const key = keyring.current();
       const signingInput = `${encodedHeaderFor(key.kid, key.alg)}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
       const signature = await backend.sign(key, signingInput);

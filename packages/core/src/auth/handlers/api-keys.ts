@@ -7,6 +7,7 @@ import { INSUFFICIENT_PRIVILEGES } from '../../policy/create-policy.js';
 import type { AuthParts } from '../auth-parts.js';
 import { type AuthContext, type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
 import { json, noContent } from '../respond.js';
+import { enforceRecentAuthentication } from '../step-up.js';
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
@@ -119,6 +120,7 @@ export async function revokeApiKey(
   request: AuthRequest,
 ): Promise<AuthResponse> {
   const principal = await authenticate(request, USER_CREDENTIALS);
+  enforceRecentAuthentication(parts, principal, 'api_key.delete');
   const id = routeId(request);
   await parts.apiKeys.revoke(principal.subject, id);
   parts.emit({ type: 'api_key.revoked', subject: principal.subject, keyId: id });

@@ -3,6 +3,7 @@ import { requireRoles } from '../../policy/requirement.js';
 import type { AuthParts } from '../auth-parts.js';
 import type { Authenticate } from '../authenticate.js';
 import { json } from '../respond.js';
+import { enforceRecentAuthentication } from '../step-up.js';
 
 const ADMIN = requireRoles('admin');
 
@@ -14,6 +15,7 @@ export async function rotateKeys(
 ): Promise<AuthResponse> {
   const principal = await authenticate(request);
   parts.policy.enforce(principal, ADMIN);
+  enforceRecentAuthentication(parts, principal, 'keys.rotate');
   const key = await parts.keyring.rotate();
   parts.emit({ type: 'keys.rotated', kid: key.kid });
   return json(200, { kid: key.kid });

@@ -1,13 +1,15 @@
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import type { AuthParts } from '../auth-parts.js';
 import { checkPasswordLogin } from '../check-password-login.js';
-import { issueLoginTokens } from '../issue-login-tokens.js';
+import { completeLogin, requireSecondStepIfEnrolled } from '../complete-login.js';
 
-/** `POST /auth/login {email,password}` → 200 `{access_token, token_type, expires_in}` and both token cookies. */
+/**
+ * `POST /auth/login {email,password}` → 200 `{access_token, token_type, expires_in}` and both token cookies;
+ * 401 `mfa_required` with an `mfa_token` instead when the account has a second factor.
+ */
 export async function login(parts: AuthParts, request: AuthRequest): Promise<AuthResponse> {
-  const { user, deviceCookie } = await checkPasswordLogin(parts, request);
+  const { user, email } = await checkPasswordLogin(parts, request);
+  await requireSecondStepIfEnrolled(parts, user, { issue: 'tokens', amr: ['pwd'], email });
   parts.emit({ type: 'login.succeeded', subject: user.id, method: 'password' });
-  const response = await issueLoginTokens(parts, user, 'password');
-  response.cookies.push(deviceCookie);
-  return response;
+  return completeLogin(parts, request, user, { issue: 'tokens', amr: ['pwd'], email, method: 'password' });
 }

@@ -1,6 +1,7 @@
 import { AuthError, isAuthError } from '../../errors/auth-error.js';
 import { errorResponse } from '../../http/error-response.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
+import { authenticatedNow } from '../../mfa/authentication-method.js';
 import type { OAuthIdentity, OAuthLogin } from '../../oauth/oauth-login.js';
 import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
@@ -154,7 +155,19 @@ export async function oauthCallback(
     parts.emit({ type: 'oauth.refused', provider, reason: error.reason ?? 'account' });
     return { ...errorResponse(error), cookies: [clearState] };
   }
+  // An account with a second factor finishes on the app's page: the mfa_token travels in the fragment,
+  // which never reaches a server log or a Referer, and no token cookie is set before the second step.
+  const methods = (await parts.mfa?.methodsOf(user.id)) ?? [];
+  if (methods.length > 0) {
+    const pending = await parts.mfa!.pendingLogins.start({
+      userId: user.id,
+      email,
+      issue: 'tokens',
+      amr: ['fed'],
+    });
+    return redirect(`${flow.redirectTo}#mfa_token=${pending.token}`, [clearState]);
+  }
   parts.emit({ type: 'login.succeeded', subject: user.id, method: 'oauth' });
-  const issued = await issueLoginTokens(parts, user, 'oauth');
+  const issued = await issueLoginTokens(parts, user, 'oauth', authenticatedNow(['fed'], parts.clock()));
   return redirect(flow.redirectTo, [...issued.cookies, clearState]);
 }

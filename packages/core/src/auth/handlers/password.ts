@@ -1,6 +1,11 @@
 import { AuthError, isAuthError } from '../../errors/auth-error.js';
 import { readRequestJson, stringField } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
+import {
+  authenticatedNow,
+  authenticationClaims,
+  authenticationFactsFrom,
+} from '../../mfa/authentication-method.js';
 import { clientAddress } from '../../ratelimit/client-address.js';
 import { emailForCounting } from '../../ratelimit/email-for-counting.js';
 import type { AccountFlow } from '../account-flow.js';
@@ -12,6 +17,7 @@ import { issueLoginTokens } from '../issue-login-tokens.js';
 import { invalidLink } from '../one-time-tokens.js';
 import { json, noContent } from '../respond.js';
 import { sendBestEffort } from '../send-mail.js';
+import { enforceRecentAuthentication } from '../step-up.js';
 import type { AuthUser } from '../user-directory.js';
 import { claimUnverifiedAccount } from '../verify-account.js';
 
@@ -121,6 +127,7 @@ export async function changePassword(
   request: AuthRequest,
 ): Promise<AuthResponse> {
   const principal: AuthContext = await authenticate(request, USER_CREDENTIALS);
+  enforceRecentAuthentication(parts, principal, 'password.change');
   const body = readRequestJson(request);
   const current = body['current_password'];
   const next = body['new_password'];
@@ -152,9 +159,15 @@ export async function changePassword(
   await flow.tokens.revokeSubject(user.id);
   parts.emit({ type: 'password.changed', subject: user.id });
 
-  const issued = await issueLoginTokens(parts, updated, 'password');
+  // The caller's own authentication (how and when) carries over: changing a password is not a new login.
+  const authentication =
+    authenticationFactsFrom(principal.claims) ?? authenticatedNow(['pwd'], parts.clock());
+  const issued = await issueLoginTokens(parts, updated, 'password', authentication);
   if (principal.method === 'session') {
-    const session = await parts.sessions.create(updated.id, { roles: [updated.role] });
+    const session = await parts.sessions.create(updated.id, {
+      roles: [updated.role],
+      ...authenticationClaims(authentication),
+    });
     issued.cookies.push(parts.cookies.set('session', session.id));
   }
   await notifyPasswordChanged(parts, flow, updated, 'change');

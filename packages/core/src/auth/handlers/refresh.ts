@@ -1,6 +1,7 @@
 import { AuthError, isAuthError } from '../../errors/auth-error.js';
 import { readRequestJson } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
+import { authenticationFactsFrom } from '../../mfa/authentication-method.js';
 import { revokedFamilyOf } from '../../refresh/refresh-token-service.js';
 import type { AuthParts } from '../auth-parts.js';
 import { json } from '../respond.js';
@@ -48,6 +49,8 @@ export async function refresh(parts: AuthParts, request: AuthRequest): Promise<A
     subject: user.id,
     roles: [user.role],
     sessionId: rotated.family.id,
+    // The login's facts: a refresh is not an authentication, so `auth_time` stays the login's.
+    authentication: authenticationFactsFrom(rotated.family.data),
   });
   const cookies = [parts.cookies.set('access', access.token, { maxAge: access.expiresIn })];
   cookies.push(parts.cookies.set('refresh', rotated.token, { maxAge: rotated.expiresIn }));
