@@ -150,6 +150,10 @@ export async function createDemoAuth(
     // Core asks only once the e-mail is verified: registering an ADMIN_EMAILS address grants nothing.
     roleFor: (email) => (config.adminEmails.has(email) ? 'admin' : 'user'),
     oauth: { providers: oauthProviders },
+    // Second factors live in the same database; the RP ID is APP_ORIGIN's host.
+    mfa: { appName: 'portcullis demo', loginTtl: config.mfaTokenTtl },
+    // Deleting an API key, changing the password, rotating keys: a login at most 10 minutes old.
+    stepUp: { maxAge: config.stepUpMaxAge },
     onEvent: (event) => logAuthEvent(logger, event),
   });
 

@@ -31,6 +31,10 @@ export interface DemoConfig {
   loginMaxFailuresPerIp: number;
   registerMaxPerIp: number;
   loginWindow: number;
+  /** `STEP_UP_MAX_AGE`: how recent a login the sensitive routes need (repo docs: contract-notes.md). */
+  stepUpMaxAge: number;
+  /** `MFA_TOKEN_TTL`: lifetime of the mfa_token between a login's two steps. */
+  mfaTokenTtl: number;
   appOrigin: string | undefined;
   apiKeyPepper: string | undefined;
   /** `KEYRING_KEK`: seals the stored signing keys and the development pepper. A secret: never print it. */
@@ -109,6 +113,8 @@ export function readDemoConfig(app: string, env: NodeJS.ProcessEnv = process.env
     loginMaxFailuresPerIp: integer(env, 'LOGIN_MAX_FAILURES_PER_IP', 100, 1),
     registerMaxPerIp: integer(env, 'REGISTER_MAX_PER_IP', 10, 1),
     loginWindow: duration(env, 'LOGIN_WINDOW', '15m'),
+    stepUpMaxAge: duration(env, 'STEP_UP_MAX_AGE', '10m'),
+    mfaTokenTtl: duration(env, 'MFA_TOKEN_TTL', '5m'),
     appOrigin: optional(env, 'APP_ORIGIN'),
     apiKeyPepper: optional(env, 'API_KEY_PEPPER'),
     keyringKek: optional(env, 'KEYRING_KEK'),
