@@ -14,7 +14,8 @@ export const SECRET_HEADERS = [
 
 /**
  * Fields of a request body that carry a secret: `/auth/login` (`password`), password changes, `/auth/refresh`
- * (`refresh_token`), MFA and one-time tokens, OAuth token requests (`code`, `code_verifier`, `client_secret`).
+ * (`refresh_token`), MFA and one-time tokens and codes (`code`, `recovery_code`), OAuth token requests
+ * (`code`, `code_verifier`, `client_secret`).
  */
 export const REQUEST_BODY_FIELDS = [
   'password',
@@ -24,6 +25,7 @@ export const REQUEST_BODY_FIELDS = [
   'refresh_token',
   'mfa_token',
   'code',
+  'recovery_code',
   'code_verifier',
   'client_secret',
   'api_key',
@@ -41,6 +43,11 @@ export const RESPONSE_BODY_FIELDS = [
   'token',
   'key',
   'secret',
+  // `mfa_required`'s token; a TOTP enrolment's secret in every form; recovery codes shown once.
+  'mfa_token',
+  'otpauth_uri',
+  'qr_svg',
+  'recovery_codes',
 ] as const;
 
 /** Every field secret inside a request or response: the three lists above. */
@@ -62,6 +69,9 @@ export const SECRET_FIELDS = [
   'refreshToken',
   'idToken',
   'mfaToken',
+  'recoveryCode',
+  'recoveryCodes',
+  'otpauthUri',
   'apiKey',
   'clientSecret',
   'codeVerifier',
