@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { probeService } from '@portcullis/testkit';
 import { Redis } from 'ioredis';
+import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, PASSWORD, REFRESH_COOKIE } from './http-client.js';
@@ -200,5 +201,39 @@ describe.each(setups)('$name', (setup) => {
     );
     const jwks = await call(b.url, 'GET', '/.well-known/jwks.json');
     expect((jwks.body['keys'] as { kid: string }[]).map((k) => k.kid)).toContain(kid);
+  });
+
+  it.skipIf(!enabled)('accepts a TOTP code once across both instances: concurrent second steps', async () => {
+    const email = 'totp-race@example.com';
+    const { access } = await loginOn(a, email);
+    const started = await call(a.url, 'POST', '/auth/mfa/totp', {
+      headers: { authorization: `Bearer ${access}` },
+    });
+    const totp = new TOTP({ secret: Secret.fromBase32(started.body['secret'] as string) });
+    // Confirmed with the previous step's code, so the current step's code is still unused.
+    const confirm = await call(b.url, 'POST', '/auth/mfa/totp/confirm', {
+      headers: { authorization: `Bearer ${access}` },
+      body: { code: totp.generate({ timestamp: Date.now() - 30_000 }) },
+    });
+    expect(confirm.status).toBe(200);
+    // One pending login per request, started on alternate instances (one after the other: the login
+    // throttle counts attempts in flight), each finished on the other instance. Five: the per-account
+    // second-step limit lets five attempts through.
+    const pending: { token: string; finishOn: Instance }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const first = i % 2 === 0 ? a : b;
+      const step = await call(first.url, 'POST', '/auth/login', { body: { email, password: PASSWORD } });
+      expect(step.body['error']).toBe('mfa_required');
+      pending.push({ token: step.body['mfa_token'] as string, finishOn: first === a ? b : a });
+    }
+    const code = totp.generate();
+    const answers = await Promise.all(
+      pending.map(({ token, finishOn }) =>
+        call(finishOn.url, 'POST', '/auth/mfa/verify', { body: { mfa_token: token, code } }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(4);
   });
 });
