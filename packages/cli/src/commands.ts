@@ -123,6 +123,17 @@ export const COMMANDS: readonly Command[] = [
     run: async (c) => (await import('./commands/apikey.js')).apikeyRevoke(c),
   },
   {
+    group: 'mfa',
+    name: 'reset',
+    summary: 'remove every second factor of a user (a lost phone): TOTP, recovery codes, passkeys',
+    usage: '--user ID',
+    options: { user: { type: 'string' } },
+    usesStore: true,
+    env: STORE_ENV,
+    example: 'portcullis mfa reset --user 42',
+    run: async (c) => (await import('./commands/mfa.js')).mfaReset(c),
+  },
+  {
     group: 'migrate',
     name: undefined,
     summary: "create or upgrade the store's tables (PostgreSQL, PGlite) or Redis key layout; idempotent",

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { KeyringStore } from '@portcullis/core/keys';
-import type { ApiKeyStore } from '@portcullis/core/stores';
+import type { ApiKeyStore, MfaStore } from '@portcullis/core/stores';
 import type { PostgresDatabase } from '@portcullis/postgres';
 import { CliError } from '../lib/cli-error.js';
 import { EXIT } from '../lib/exit-codes.js';
@@ -15,6 +15,8 @@ export interface OpenedStore {
   readonly description: string;
   readonly keyring: KeyringStore;
   readonly apiKeys: ApiKeyStore;
+  /** Users' second factors (`mfa reset`). */
+  readonly mfa: MfaStore;
   /** Refuses with `not_migrated` when the tables are missing (PostgreSQL and PGlite; Redis needs none). */
   assertMigrated(): Promise<void>;
   /** Runs the store's migrations and says what they did. */
@@ -96,15 +98,15 @@ async function openSql(
   config: Extract<StoreConfig, { kind: 'postgres' | 'pglite' }>,
   connection: { db: PostgresDatabase; close: () => Promise<unknown> },
 ): Promise<OpenedStore> {
-  const { createPostgresApiKeyStore, createPostgresKeyringStore, migrate } = await import(
-    '@portcullis/postgres'
-  );
+  const { createPostgresApiKeyStore, createPostgresKeyringStore, createPostgresMfaStore, migrate } =
+    await import('@portcullis/postgres');
   const { db } = connection;
   const { schema } = config;
   return {
     description: describeStore(config),
     keyring: createPostgresKeyringStore(db, { schema }),
     apiKeys: createPostgresApiKeyStore(db, { schema }),
+    mfa: createPostgresMfaStore(db, { schema }),
     async assertMigrated() {
       const { rows } = await db.query(
         'SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS ready',
@@ -124,8 +126,13 @@ async function openSql(
 
 async function openRedis(config: Extract<StoreConfig, { kind: 'redis' }>): Promise<OpenedStore> {
   const { Redis } = await import('ioredis');
-  const { createRedisApiKeyStore, createRedisKeyringStore, migrateRedisIdentities, recommendedRedisOptions } =
-    await import('@portcullis/redis');
+  const {
+    createRedisApiKeyStore,
+    createRedisKeyringStore,
+    createRedisMfaStore,
+    migrateRedisIdentities,
+    recommendedRedisOptions,
+  } = await import('@portcullis/redis');
   // A command is not a server: no reconnecting forever, one failed attempt is the answer.
   const redis = new Redis(config.url, {
     ...recommendedRedisOptions,
@@ -148,6 +155,7 @@ async function openRedis(config: Extract<StoreConfig, { kind: 'redis' }>): Promi
     description: describeStore(config),
     keyring: createRedisKeyringStore(redis, options),
     apiKeys: createRedisApiKeyStore(redis, options),
+    mfa: createRedisMfaStore(redis, options),
     async assertMigrated() {},
     async migrate() {
       // Redis has no tables; its one migration moves sign-in identities into the current key layout.

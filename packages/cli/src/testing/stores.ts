@@ -4,14 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { KeyringStore } from '@portcullis/core/keys';
-import type { ApiKeyStore } from '@portcullis/core/stores';
+import type { ApiKeyStore, MfaStore } from '@portcullis/core/stores';
 import {
   createPostgresApiKeyStore,
   createPostgresKeyringStore,
+  createPostgresMfaStore,
   migrate,
   type PostgresDatabase,
 } from '@portcullis/postgres';
-import { createRedisApiKeyStore, createRedisKeyringStore, recommendedRedisOptions } from '@portcullis/redis';
+import {
+  createRedisApiKeyStore,
+  createRedisKeyringStore,
+  createRedisMfaStore,
+  recommendedRedisOptions,
+} from '@portcullis/redis';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
@@ -29,6 +35,7 @@ declare module 'vitest' {
 export interface OpenedTestStore {
   keyring: KeyringStore;
   apiKeys: ApiKeyStore;
+  mfa: MfaStore;
   close(): Promise<void>;
 }
 
@@ -57,6 +64,7 @@ function pgliteStore(): { store: TestStore; setUp(): void; tearDown(): void } {
         return {
           keyring: createPostgresKeyringStore(sql),
           apiKeys: createPostgresApiKeyStore(sql),
+          mfa: createPostgresMfaStore(sql),
           close: () => db.close(),
         };
       },
@@ -78,6 +86,7 @@ function postgresStore() {
       return {
         keyring: createPostgresKeyringStore(db, { schema }),
         apiKeys: createPostgresApiKeyStore(db, { schema }),
+        mfa: createPostgresMfaStore(db, { schema }),
         close: async () => undefined,
       };
     },
@@ -108,6 +117,7 @@ function redisStore() {
       return {
         keyring: createRedisKeyringStore(redis, { prefix }),
         apiKeys: createRedisApiKeyStore(redis, { prefix }),
+        mfa: createRedisMfaStore(redis, { prefix }),
         close: async () => {
           await redis.quit();
         },
