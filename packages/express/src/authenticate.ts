@@ -35,7 +35,7 @@ export function authenticateWith(auth: AdapterAuth, options: AuthenticateOptions
   };
 }
 
-/** Middleware that lets the request through only when `req.auth` meets `requirement` (403 otherwise). */
+/** Middleware that lets the request through only when `req.auth` meets `requirement` (else core's 403 or step-up 401). */
 export function authorizeWith(
   auth: AdapterAuth,
   requirement: Requirement,

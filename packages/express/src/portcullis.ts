@@ -1,4 +1,11 @@
-import { type AuthenticateOptions, type Requirement, requireRoles, requireScopes } from '@portcullis/core';
+import {
+  type AuthenticateOptions,
+  type Requirement,
+  requireAcr,
+  requireFreshAuth,
+  requireRoles,
+  requireScopes,
+} from '@portcullis/core';
 import { type AdapterAuth, assertAdapterAuth } from '@portcullis/core/adapter';
 import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import { authenticateWith, authorizeWith } from './authenticate.js';
@@ -15,6 +22,13 @@ export interface Portcullis {
   requireRoles(...roles: string[]): RequestHandler;
   /** Lets through a `req.auth` carrying ALL of `scopes`; otherwise 403. */
   requireScopes(...scopes: string[]): RequestHandler;
+  /**
+   * Lets through a `req.auth` whose user authenticated at most `maxAge` ago (seconds, or `'10m'`); otherwise
+   * 401 `insufficient_user_authentication` with `max_age` in the challenge (RFC 9470 step-up).
+   */
+  requireFreshAuth(options: { maxAge: number | string }): RequestHandler;
+  /** Lets through a `req.auth` whose `acr` is one of `values` (e.g. `ACR_MFA`); otherwise 401 with `acr_values` (RFC 9470). */
+  requireAcr(...values: string[]): RequestHandler;
   /** Lets through a `req.auth` meeting any requirement, e.g. `anyOf(requireRoles('admin'), requireScopes('x'))`. */
   authorize(requirement: Requirement): RequestHandler;
   /** Error-handling middleware: every error, portcullis's or Express's own, answered by `auth.errorResponse`. */
@@ -41,6 +55,9 @@ export function portcullis(auth: AdapterAuth): Portcullis {
     authenticate: (options?: AuthenticateOptions) => authenticateWith(auth, options),
     requireRoles: (...roles: string[]) => authorizeWith(auth, requireRoles(...roles), 'requireRoles'),
     requireScopes: (...scopes: string[]) => authorizeWith(auth, requireScopes(...scopes), 'requireScopes'),
+    requireFreshAuth: (options: { maxAge: number | string }) =>
+      authorizeWith(auth, requireFreshAuth(options), 'requireFreshAuth'),
+    requireAcr: (...values: string[]) => authorizeWith(auth, requireAcr(...values), 'requireAcr'),
     authorize: (requirement: Requirement) => authorizeWith(auth, requirement),
     errorHandler: errorHandlerFor(auth),
   });

@@ -12,6 +12,10 @@ expectTypeOf(pc).toEqualTypeOf<Portcullis>();
 expectTypeOf(pc.router).toEqualTypeOf<Router>();
 expectTypeOf(pc.errorHandler).toEqualTypeOf<ErrorRequestHandler>();
 expectTypeOf(pc.authenticate({ via: ['apiKey'] })).toEqualTypeOf<RequestHandler>();
+expectTypeOf(pc.requireFreshAuth({ maxAge: '10m' })).toEqualTypeOf<RequestHandler>();
+expectTypeOf(pc.requireAcr('urn:portcullis:acr:mfa')).toEqualTypeOf<RequestHandler>();
+// @ts-expect-error maxAge is required
+pc.requireFreshAuth({});
 expectTypeOf(notFound).toEqualTypeOf<RequestHandler>();
 expectTypeOf(securityHeaders()).toEqualTypeOf<RequestHandler>();
 

@@ -1,4 +1,4 @@
-import { AuthError } from '@portcullis/core';
+import { ACR_MFA, AuthError } from '@portcullis/core';
 import { runAdapterSuite } from '@portcullis/testkit';
 import Fastify from 'fastify';
 import { portcullis, portcullisRoutes } from './index.js';
@@ -9,7 +9,7 @@ runAdapterSuite('fastify', async (auth, userCount) => {
   const app = Fastify();
   await app.register(portcullis, { auth });
   await app.register(portcullisRoutes);
-  const { authenticate, requireRoles, requireScopes } = app.portcullis;
+  const { authenticate, requireRoles, requireScopes, requireFreshAuth, requireAcr } = app.portcullis;
 
   app.get('/me', { onRequest: authenticate() }, async (request) => {
     const user = await auth.users.findById(request.auth!.subject);
@@ -24,6 +24,18 @@ runAdapterSuite('fastify', async (auth, userCount) => {
     '/service/reports',
     { onRequest: authenticate({ via: ['apiKey'] }), preHandler: requireScopes('reports:read') },
     async (request) => ({ reports: [], key_id: request.auth!.tokenId }),
+  );
+  app.get(
+    '/step-up/fresh',
+    { onRequest: authenticate(), preHandler: requireFreshAuth({ maxAge: 600 }) },
+    async (request) => ({ subject: request.auth!.subject }),
+  );
+  app.get(
+    '/step-up/mfa',
+    { onRequest: authenticate(), preHandler: requireAcr(ACR_MFA) },
+    async (request) => ({
+      subject: request.auth!.subject,
+    }),
   );
   await app.ready();
 

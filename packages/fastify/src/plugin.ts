@@ -3,6 +3,8 @@ import {
   AuthError,
   type AuthenticateOptions,
   type Requirement,
+  requireAcr,
+  requireFreshAuth,
   requireRoles,
   requireScopes,
 } from '@portcullis/core';
@@ -43,12 +45,22 @@ export interface Portcullis {
   readonly auth: AdapterAuth;
   /** An `onRequest` hook that authenticates the request into `request.auth`, or answers 400/401/403. */
   authenticate(options?: AuthenticateOptions): onRequestHookHandler;
-  /** A `preHandler` hook that answers 403 `insufficient_scope` unless `request.auth` meets the requirement. */
+  /**
+   * A `preHandler` hook that refuses unless `request.auth` meets the requirement: 403 `insufficient_scope`,
+   * or 401 `insufficient_user_authentication` for an unmet step-up (`requireFreshAuth`, `requireAcr`).
+   */
   authorize(requirement: Requirement): preHandlerHookHandler;
   /** `authorize(requireRoles(...roles))`: any one of the roles. */
   requireRoles(...roles: string[]): preHandlerHookHandler;
   /** `authorize(requireScopes(...scopes))`: every one of the scopes. */
   requireScopes(...scopes: string[]): preHandlerHookHandler;
+  /**
+   * `authorize(requireFreshAuth(options))`: an authentication at most `maxAge` ago (seconds, or `'10m'`);
+   * otherwise 401 `insufficient_user_authentication` with `max_age` (RFC 9470 step-up).
+   */
+  requireFreshAuth(options: { maxAge: number | string }): preHandlerHookHandler;
+  /** `authorize(requireAcr(...values))`: an `acr` among `values` (e.g. `ACR_MFA`); otherwise 401 with `acr_values` (RFC 9470). */
+  requireAcr(...values: string[]): preHandlerHookHandler;
   /** The plugin's error handler, for an app that keeps its own (`errorHandler: false`) and delegates to it. */
   errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply;
 }
@@ -142,6 +154,8 @@ const plugin: FastifyPluginAsync<PortcullisOptions> = async (fastify, options) =
     authorize,
     requireRoles: (...roles) => authorize(requireRoles(...roles)),
     requireScopes: (...scopes) => authorize(requireScopes(...scopes)),
+    requireFreshAuth: (options) => authorize(requireFreshAuth(options)),
+    requireAcr: (...values) => authorize(requireAcr(...values)),
     errorHandler,
   };
 

@@ -1,5 +1,5 @@
 import type { AuthContext, Principal } from '@portcullis/core';
-import Fastify, { type FastifyRequest, type onRequestHookHandler } from 'fastify';
+import Fastify, { type FastifyRequest, type onRequestHookHandler, type preHandlerHookHandler } from 'fastify';
 import { expectTypeOf } from 'vitest';
 import { type Portcullis, portcullis, portcullisRoutes } from './index.js';
 
@@ -18,6 +18,8 @@ expectTypeOf<NonNullable<FastifyRequest['auth']>['method']>().toEqualTypeOf<
 >();
 expectTypeOf(app.portcullis).toEqualTypeOf<Portcullis>();
 expectTypeOf(app.portcullis.authenticate({ via: ['apiKey'] })).toEqualTypeOf<onRequestHookHandler>();
+expectTypeOf(app.portcullis.requireFreshAuth({ maxAge: 600 })).toEqualTypeOf<preHandlerHookHandler>();
+expectTypeOf(app.portcullis.requireAcr('urn:portcullis:acr:mfa')).toEqualTypeOf<preHandlerHookHandler>();
 // @ts-expect-error not a credential source
 app.portcullis.authenticate({ via: ['password'] });
 

@@ -11,6 +11,7 @@ import {
 } from '@portcullis/core/adapter';
 import type { Context, Env, Handler, Input, MiddlewareHandler } from 'hono';
 import type { HandlerResponse } from 'hono/types';
+import { acrRequirement, freshAuthRequirement } from './step-up.js';
 import { refusal, requestOf } from './translate.js';
 import type { AuthenticatedEnv, Authenticator } from './types.js';
 
@@ -97,7 +98,8 @@ export function protect<E extends Env, P extends string, I extends Input, R exte
 
 /**
  * Lets the request through only when `c.get('auth')` meets the requirement; otherwise 403
- * `insufficient_scope`. Runs after `authenticate()`.
+ * `insufficient_scope`, or 401 `insufficient_user_authentication` for an unmet step-up requirement.
+ * Runs after `authenticate()`.
  *
  * @example app.delete('/reports/:id', authenticate(auth), authorize(auth, anyOf(requireRoles('admin'), requireScopes('reports:write'))), handler);
  */
@@ -141,4 +143,30 @@ export function requireScopes(
   ...names: string[]
 ): MiddlewareHandler {
   return authorize(auth, scopes(...names));
+}
+
+/**
+ * Requires an authentication at most `maxAge` ago (seconds, or `'10m'`): step-up for a sensitive action.
+ * Otherwise 401 `insufficient_user_authentication` with `max_age` in the challenge (RFC 9470).
+ *
+ * @example app.post('/account/email', authenticate(auth), requireFreshAuth(auth, { maxAge: '10m' }), handler);
+ */
+export function requireFreshAuth(
+  auth: Pick<Authenticator, 'authorize' | 'errorResponse'>,
+  options: { maxAge: number | string },
+): MiddlewareHandler {
+  return authorize(auth, freshAuthRequirement(options));
+}
+
+/**
+ * Requires an authentication context class (`acr`) among `values`, e.g. `ACR_MFA`. Otherwise 401
+ * `insufficient_user_authentication` with `acr_values` in the challenge (RFC 9470).
+ *
+ * @example app.delete('/account', authenticate(auth), requireAcr(auth, ACR_MFA), handler);
+ */
+export function requireAcr(
+  auth: Pick<Authenticator, 'authorize' | 'errorResponse'>,
+  ...values: string[]
+): MiddlewareHandler {
+  return authorize(auth, acrRequirement(values));
 }

@@ -1,4 +1,5 @@
 import {
+  ACR_MFA,
   type Auth,
   createAuth,
   createMemoryMailer,
@@ -6,7 +7,11 @@ import {
   createMemoryUserDirectory,
 } from '@portcullis/core';
 import { AuthError } from '@portcullis/core/errors';
-import { requireScopes as requireScopesOf } from '@portcullis/core/policy';
+import {
+  requireAcr as requireAcrOf,
+  requireFreshAuth as requireFreshAuthOf,
+  requireScopes as requireScopesOf,
+} from '@portcullis/core/policy';
 import { type CreateTestApp, fetchInject, runAdapterSuite } from '@portcullis/testkit';
 import { type Handler, Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
@@ -17,10 +22,13 @@ import {
   notFound,
   onError,
   protect,
+  requireAcr,
+  requireFreshAuth,
   requireRoles,
   requireScopes,
   securityHeaders,
 } from './index.js';
+import { acrRequirement, freshAuthRequirement } from './step-up.js';
 
 /** `/me` as the table expects it: the user behind the credential, or 401 when the user is gone. */
 function me(auth: Auth): Handler<AuthenticatedEnv> {
@@ -61,6 +69,9 @@ function testApp(form: 'middleware' | 'protect'): CreateTestApp {
     app.get('/admin/stats', authenticate(auth), requireRoles(auth, 'admin'), async (c) =>
       c.json({ users: await userCount() }),
     );
+    const subject: Handler<AuthenticatedEnv> = (c) => c.json({ subject: c.get('auth').subject });
+    app.get('/step-up/fresh', authenticate(auth), requireFreshAuth(auth, { maxAge: 600 }), subject);
+    app.get('/step-up/mfa', authenticate(auth), requireAcr(auth, ACR_MFA), subject);
     app.notFound(notFound(auth));
     app.onError(onError(auth));
     return { inject: fetchInject((request) => app.request(request)) };
@@ -110,6 +121,33 @@ describe('protect()', () => {
     };
     expect(() => protect(auth, undefined as never)).toThrow(TypeError);
     expect(() => protect(auth, (c) => c.text('x'), { via: [] })).toThrow(TypeError);
+  });
+});
+
+describe('requireFreshAuth() and requireAcr()', () => {
+  // Built here, not imported: /adapter does not export core's builders of them (see step-up.ts).
+  it("build core's own requirements, so that core decides exactly as it does elsewhere", () => {
+    for (const maxAge of [600, '10m', ' 90s ', '1d'])
+      expect(freshAuthRequirement({ maxAge })).toEqual(requireFreshAuthOf({ maxAge }));
+    expect(acrRequirement([ACR_MFA, 'x', ACR_MFA])).toEqual(requireAcrOf(ACR_MFA, 'x', ACR_MFA));
+    expect(Object.isFrozen(freshAuthRequirement({ maxAge: 1 }))).toBe(true);
+    expect(Object.isFrozen(acrRequirement(['x']).values)).toBe(true);
+  });
+
+  it.each([0, -1, Number.NaN, '10 minutes', '', '0m', undefined])(
+    'refuses maxAge %o at start-up, as core does',
+    (maxAge) => {
+      const auth = { authorize: () => {}, errorResponse: () => ({ status: 500, headers: {}, cookies: [] }) };
+      expect(() => requireFreshAuthOf({ maxAge: maxAge as never })).toThrow(TypeError);
+      expect(() => requireFreshAuth(auth, { maxAge: maxAge as never })).toThrow(TypeError);
+    },
+  );
+
+  it('refuses no acr value, or an empty one, at start-up', () => {
+    const auth = { authorize: () => {}, errorResponse: () => ({ status: 500, headers: {}, cookies: [] }) };
+    expect(() => requireAcr(auth)).toThrow(TypeError);
+    expect(() => requireAcr(auth, '')).toThrow(TypeError);
+    expect(() => requireAcr(auth, 42 as never)).toThrow(TypeError);
   });
 });
 

@@ -1,7 +1,15 @@
 import type { AuthContext } from '@portcullis/core/auth';
 import { type Handler, Hono } from 'hono';
 import { expectTypeOf } from 'vitest';
-import { type AuthenticatedEnv, type Authenticator, authenticate, protect, requireRoles } from './index.js';
+import {
+  type AuthenticatedEnv,
+  type Authenticator,
+  authenticate,
+  protect,
+  requireAcr,
+  requireFreshAuth,
+  requireRoles,
+} from './index.js';
 
 declare const auth: Authenticator;
 
@@ -25,6 +33,17 @@ new Hono<{ Variables: { requestId: string } }>().get(
     return c.json({ subject: c.get('auth').subject });
   },
 );
+
+// And after the step-up middleware.
+new Hono().post(
+  '/account/email',
+  authenticate(auth),
+  requireFreshAuth(auth, { maxAge: '10m' }),
+  requireAcr(auth, 'urn:portcullis:acr:mfa'),
+  (c) => c.json({ subject: c.get('auth').subject }),
+);
+// @ts-expect-error maxAge is required
+requireFreshAuth(auth, {});
 
 // Behind protect(): present.
 new Hono().get(

@@ -11,7 +11,9 @@ import { Reflector } from '@nestjs/core';
 import { type AuthContext, type AuthenticateOptions, isAuthError, type Requirement } from '@portcullis/core';
 import { authenticateNow, isThenable, type MaybePromise } from '@portcullis/core/adapter';
 import {
+  AcrValuesRequirement,
   CredentialSources,
+  MaxAgeRequirement,
   PolicyRequirement,
   Public,
   RolesRequirement,
@@ -21,19 +23,29 @@ import { type PlatformRequest, toAuthRequest } from './lib/platform.js';
 import type { PortcullisModuleOptions } from './options.js';
 import { PORTCULLIS_OPTIONS } from './options-token.js';
 
-const REQUIREMENTS = [RolesRequirement, ScopesRequirement, PolicyRequirement];
+// Enforced in this order, every one (an implicit allOf): a missing role is refused (403) before a stale login
+// (401), since authenticating again would not help.
+const REQUIREMENTS = [
+  RolesRequirement,
+  ScopesRequirement,
+  PolicyRequirement,
+  MaxAgeRequirement,
+  AcrValuesRequirement,
+];
 
 /**
  * The global guard `PortcullisModule` installs: authenticates every route unless `@Public()`, sets
- * `request.auth`, then enforces `@Roles()`, `@Scopes()` and `@Requires()` through `auth.authorize`. A
- * handler's decorators beat its controller's: a `@Public()` controller's handler that declares `@Roles()`,
- * `@Scopes()`, `@Requires()` or `@Credentials()` is authenticated (it fails closed).
+ * `request.auth`, then enforces `@Roles()`, `@Scopes()`, `@Requires()`, `@FreshAuth()` and `@Acr()` through
+ * `auth.authorize`, all of them. A handler's decorators beat its controller's, each kind on its own: a
+ * `@Public()` controller's handler that declares any of them or `@Credentials()` is authenticated (it fails
+ * closed).
  *
  * A refusal is thrown as `UnauthorizedException` / `ForbiddenException` (another status as `HttpException`)
  * whose response is the contract's `{error, error_description}` and whose `cause` is core's `AuthError`:
  * other filters and interceptors see an ordinary Nest exception, and `AuthExceptionFilter` answers with
- * `auth.errorResponse(cause)`, `WWW-Authenticate` and `Retry-After` included. Outside HTTP (RPC, WebSocket)
- * it only lets `@Public()` handlers through: it fails closed.
+ * `auth.errorResponse(cause)`, `WWW-Authenticate` (a step-up's `max_age` / `acr_values` too) and
+ * `Retry-After` included. Outside HTTP (RPC, WebSocket) it only lets `@Public()` handlers through: it
+ * fails closed.
  *
  * @example @Module({ imports: [PortcullisModule.forRoot({ auth })] }) // installs it for every route
  */

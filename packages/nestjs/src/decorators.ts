@@ -4,6 +4,8 @@ import {
   type AuthContext,
   type CredentialSource,
   type Requirement,
+  requireAcr,
+  requireFreshAuth,
   requireRoles,
   requireScopes,
 } from '@portcullis/core';
@@ -19,7 +21,10 @@ export const Public = Reflector.createDecorator<void, true>({
   transform: () => true,
 });
 
-/** @internal What `@Roles()`, `@Scopes()` and `@Requires()` store: a core requirement, read by the guard. */
+/**
+ * @internal What `@Roles()`, `@Scopes()`, `@Requires()`, `@FreshAuth()` and `@Acr()` store: a core
+ * requirement, read by the guard.
+ */
 export const RolesRequirement = Reflector.createDecorator<readonly string[], Requirement>({
   key: 'portcullis:roles',
   transform: (roles) => requireRoles(...roles),
@@ -36,6 +41,16 @@ export const PolicyRequirement = Reflector.createDecorator<Requirement>({
     assertRequirement(requirement, '@Requires()');
     return requirement;
   },
+});
+/** @internal */
+export const MaxAgeRequirement = Reflector.createDecorator<{ maxAge: number | string }, Requirement>({
+  key: 'portcullis:fresh-auth',
+  transform: (options) => requireFreshAuth(options),
+});
+/** @internal */
+export const AcrValuesRequirement = Reflector.createDecorator<readonly string[], Requirement>({
+  key: 'portcullis:acr',
+  transform: (values) => requireAcr(...values),
 });
 /** @internal */
 export const CredentialSources = Reflector.createDecorator<readonly CredentialSource[]>({
@@ -72,6 +87,27 @@ export function Scopes(...scopes: string[]): CustomDecorator {
  */
 export function Requires(requirement: Requirement): CustomDecorator {
   return PolicyRequirement(requirement);
+}
+
+/**
+ * Requires an authentication at most `maxAge` ago (seconds, or `'10m'`): step-up for a sensitive action.
+ * Otherwise 401 `insufficient_user_authentication` with `max_age` in `WWW-Authenticate` (RFC 9470). A
+ * method's `@FreshAuth()` replaces its controller's; it is enforced together with the other requirements.
+ *
+ * @example @FreshAuth({ maxAge: '10m' }) @Post('account/email') changeEmail() { … }
+ */
+export function FreshAuth(options: { maxAge: number | string }): CustomDecorator {
+  return MaxAgeRequirement(options);
+}
+
+/**
+ * Requires an authentication context class (`acr`) among `values`, e.g. `ACR_MFA` ("signed in with a
+ * second factor"). Otherwise 401 `insufficient_user_authentication` with `acr_values` (RFC 9470).
+ *
+ * @example @Acr(ACR_MFA) @Delete('account') close() { … }
+ */
+export function Acr(...values: string[]): CustomDecorator {
+  return AcrValuesRequirement(values);
 }
 
 /**

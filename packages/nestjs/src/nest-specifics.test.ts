@@ -11,6 +11,8 @@ import {
   Req,
 } from '@nestjs/common';
 import {
+  ACR_MFA,
+  ACR_SINGLE_FACTOR,
   type Auth,
   type AuthContext,
   anyOf,
@@ -23,7 +25,7 @@ import {
 } from '@portcullis/core';
 import type { Inject } from '@portcullis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CurrentPrincipal, Public, Requires, Roles } from './decorators.js';
+import { Acr, CurrentPrincipal, FreshAuth, Public, Requires, Roles } from './decorators.js';
 import { PortcullisModule } from './portcullis-module.js';
 import { demoModule, type Platform, startApp } from './testing/app.js';
 
@@ -76,9 +78,39 @@ class OpenController {
   admins() {
     return { ok: true };
   }
+
+  @Get('recent')
+  @FreshAuth({ maxAge: 600 })
+  recent() {
+    return { ok: true };
+  }
 }
 
-@Module({ controllers: [ExtraController, OpenController] })
+/** Step-up on a controller, combined with each handler's own requirements. */
+@FreshAuth({ maxAge: 600 })
+@Controller('sensitive')
+class SensitiveController {
+  @Get('admins')
+  @Roles('admin')
+  admins() {
+    return { ok: true };
+  }
+
+  @Get('mfa')
+  @Roles('user')
+  @Acr(ACR_MFA)
+  mfa() {
+    return { ok: true };
+  }
+
+  @Get('relaxed')
+  @FreshAuth({ maxAge: '1d' })
+  relaxed() {
+    return { ok: true };
+  }
+}
+
+@Module({ controllers: [ExtraController, OpenController, SensitiveController] })
 class ExtraModule {}
 
 async function makeAuth(): Promise<Auth> {
@@ -189,6 +221,60 @@ describe.each<Platform>(['express', 'fastify'])('PortcullisModule on %s', (platf
     expect(response.status).toBe(403);
     expect(json(response.body)['error']).toBe('insufficient_scope');
     expect(response.headers['www-authenticate']).toContain('error="insufficient_scope"');
+  });
+
+  it('authenticates a handler of a @Public() controller that declares @FreshAuth() (fails closed)', async () => {
+    const response = await inject({ method: 'GET', url: '/open/recent' });
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="portcullis"');
+  });
+
+  it("enforces a controller's @FreshAuth() with each handler's @Roles()/@Acr(), a handler's @FreshAuth() replacing it", async () => {
+    const me = await inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } });
+    const subject = json(me.body)['id'] as string;
+    const now = Math.floor(Date.now() / 1000);
+    const tokenOf = async (roles: string[], acr: string, ageSeconds: number) =>
+      (
+        await auth.accessTokens.issue({
+          subject,
+          roles,
+          authentication: {
+            amr: acr === ACR_MFA ? ['pwd', 'otp'] : ['pwd'],
+            acr,
+            authTime: now - ageSeconds,
+          },
+        })
+      ).token;
+    const get = async (url: string, bearer: string) =>
+      inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
+    const challenge = (param: string) =>
+      'Bearer realm="portcullis", error="insufficient_user_authentication", ' +
+      `error_description="A more recent or stronger authentication is required", ${param}`;
+
+    // A missing role is a 403 whatever the age: authenticating again would not help.
+    expect((await get('/sensitive/admins', token)).status).toBe(403);
+    expect((await get('/sensitive/admins', await tokenOf(['user'], ACR_SINGLE_FACTOR, 601))).status).toBe(
+      403,
+    );
+    const stale = await get('/sensitive/admins', await tokenOf(['admin'], ACR_SINGLE_FACTOR, 601));
+    expect(stale.status).toBe(401);
+    expect(json(stale.body)).toEqual({
+      error: 'insufficient_user_authentication',
+      error_description: 'A more recent or stronger authentication is required',
+    });
+    expect(stale.headers['www-authenticate']).toBe(challenge('max_age="600"'));
+    expect((await get('/sensitive/admins', await tokenOf(['admin'], ACR_SINGLE_FACTOR, 0))).status).toBe(200);
+
+    const singleFactor = await get('/sensitive/mfa', token);
+    expect(singleFactor.status).toBe(401);
+    expect(singleFactor.headers['www-authenticate']).toBe(challenge(`acr_values="${ACR_MFA}"`));
+    const staleMfa = await get('/sensitive/mfa', await tokenOf(['user'], ACR_MFA, 601));
+    expect(staleMfa.headers['www-authenticate']).toBe(challenge('max_age="600"'));
+    expect((await get('/sensitive/mfa', await tokenOf(['user'], ACR_MFA, 0))).status).toBe(200);
+
+    expect((await get('/sensitive/relaxed', await tokenOf(['user'], ACR_SINGLE_FACTOR, 3600))).status).toBe(
+      200,
+    );
   });
 
   it('refuses a form body on an auth route as core refuses non-JSON (no login by cross-site form)', async () => {

@@ -2,9 +2,11 @@ import type { CustomDecorator, ExecutionContext } from '@nestjs/common';
 import type { AuthContext, AuthMethod, Requirement } from '@portcullis/core';
 import { expectTypeOf } from 'vitest';
 import {
+  Acr,
   type AuthenticatedRequest,
   Credentials,
   CurrentPrincipal,
+  FreshAuth,
   type PortcullisModuleOptions,
   Public,
   principalOf,
@@ -35,6 +37,9 @@ expectTypeOf(Roles).parameters.toEqualTypeOf<string[]>();
 expectTypeOf(Scopes).returns.toEqualTypeOf<CustomDecorator>();
 expectTypeOf(Requires).parameters.toEqualTypeOf<[Requirement]>();
 expectTypeOf(Credentials).toBeCallableWith('apiKey');
+expectTypeOf(FreshAuth).parameters.toEqualTypeOf<[{ maxAge: number | string }]>();
+expectTypeOf(Acr).parameters.toEqualTypeOf<string[]>();
+expectTypeOf(Acr).returns.toEqualTypeOf<CustomDecorator>();
 // @ts-expect-error: not a credential source
 Credentials('basic');
 expectTypeOf<PortcullisModuleOptions['via']>().toEqualTypeOf<readonly AuthMethod[] | undefined>();

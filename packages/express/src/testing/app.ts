@@ -1,4 +1,4 @@
-import { AuthError } from '@portcullis/core';
+import { ACR_MFA, AuthError } from '@portcullis/core';
 import type { CreateTestApp, InjectedRequest, InjectedResponse } from '@portcullis/testkit';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -42,6 +42,12 @@ export function suiteApp(express: () => Express): CreateTestApp {
         res.json({ reports: [], key_id: req.auth!.tokenId });
       },
     );
+    app.get('/step-up/fresh', pc.authenticate(), pc.requireFreshAuth({ maxAge: 600 }), (req, res) => {
+      res.json({ subject: req.auth!.subject });
+    });
+    app.get('/step-up/mfa', pc.authenticate(), pc.requireAcr(ACR_MFA), (req, res) => {
+      res.json({ subject: req.auth!.subject });
+    });
     app.use(notFound);
     app.use(pc.errorHandler);
     return { inject: (req) => inject(app, req) };

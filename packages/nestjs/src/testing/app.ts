@@ -10,16 +10,16 @@ import {
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { type Auth, type AuthContext, AuthError } from '@portcullis/core';
+import { ACR_MFA, type Auth, type AuthContext, AuthError } from '@portcullis/core';
 import type { Inject as InjectRequest } from '@portcullis/testkit';
 import request from 'supertest';
-import { Credentials, CurrentPrincipal, Roles, Scopes } from '../decorators.js';
+import { Acr, Credentials, CurrentPrincipal, FreshAuth, Roles, Scopes } from '../decorators.js';
 import type { PortcullisModuleOptions } from '../options.js';
 import { PORTCULLIS_OPTIONS } from '../options-token.js';
 
 export const USER_COUNT = 'USER_COUNT';
 
-/** The adapter table's three app routes, written the Nest way under the global AuthGuard. */
+/** The adapter table's five app routes, written the Nest way under the global AuthGuard. */
 @Controller()
 export class DemoController {
   private readonly auth: Auth;
@@ -51,6 +51,18 @@ export class DemoController {
   @Scopes('reports:read')
   reports(@CurrentPrincipal() principal: AuthContext) {
     return { reports: [], key_id: principal.tokenId };
+  }
+
+  @Get('step-up/fresh')
+  @FreshAuth({ maxAge: 600 })
+  fresh(@CurrentPrincipal() principal: AuthContext) {
+    return { subject: principal.subject };
+  }
+
+  @Get('step-up/mfa')
+  @Acr(ACR_MFA)
+  mfa(@CurrentPrincipal() principal: AuthContext) {
+    return { subject: principal.subject };
   }
 }
 

@@ -1,4 +1,6 @@
 import {
+  ACR_MFA,
+  ACR_SINGLE_FACTOR,
   type Auth,
   createAuth,
   createMemoryMailer,
@@ -13,6 +15,8 @@ const PASSWORD = 'correct horse battery staple';
 const ACCESS = '__Host-portcullis-access';
 const REFRESH = '__Host-portcullis-refresh';
 const SID = '__Host-portcullis-sid';
+const STEP_UP = 'A more recent or stronger authentication is required';
+const STEP_UP_CHALLENGE = `Bearer realm="portcullis", error="insufficient_user_authentication", error_description="${STEP_UP}"`;
 
 function setCookies(response: InjectedResponse): string[] {
   const value = response.headers['set-cookie'];
@@ -261,6 +265,53 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
       });
       expect(allowed.status).toBe(200);
       expect(json(allowed)['users']).toEqual(expect.any(Number));
+    });
+
+    /** A bearer token for `subject` as a login with `authentication` would have issued it (none: no auth_time). */
+    async function tokenFor(subject: string, authentication?: { acr: string; authTime: number }) {
+      const amr = authentication?.acr === ACR_MFA ? (['pwd', 'otp'] as const) : (['pwd'] as const);
+      const { token } = await auth.accessTokens.issue({
+        subject,
+        roles: ['user'],
+        ...(authentication === undefined ? {} : { authentication: { amr, ...authentication } }),
+      });
+      return token;
+    }
+
+    const bearerGet = (url: string, token: string) =>
+      inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+
+    it('enforces requireFreshAuth (RFC 9470): a recent login passes, an old or absent auth_time gets 401 max_age', async () => {
+      const { token } = await login('stepup-fresh@example.com');
+      const fresh = await bearerGet('/step-up/fresh', token);
+      expect(fresh.status).toBe(200);
+      const subject = json(fresh)['subject'] as string;
+      expect(subject).toEqual(expect.any(String));
+      const now = Math.floor(Date.now() / 1000);
+      const recent = await tokenFor(subject, { acr: ACR_SINGLE_FACTOR, authTime: now - 300 });
+      expect((await bearerGet('/step-up/fresh', recent)).status).toBe(200);
+      const stale = await tokenFor(subject, { acr: ACR_SINGLE_FACTOR, authTime: now - 601 });
+      for (const refusedToken of [stale, await tokenFor(subject)]) {
+        const refused = await bearerGet('/step-up/fresh', refusedToken);
+        expectError(refused, 401, 'insufficient_user_authentication', STEP_UP);
+        expect(refused.headers['www-authenticate']).toBe(`${STEP_UP_CHALLENGE}, max_age="600"`);
+      }
+      // A session records its login's auth_time too.
+      const started = await post('/auth/session', { email: 'stepup-fresh@example.com', password: PASSWORD });
+      const cookie = `${SID}=${cookieValue(started, SID)}`;
+      expect((await inject({ method: 'GET', url: '/step-up/fresh', headers: { cookie } })).status).toBe(200);
+    });
+
+    it('enforces requireAcr (RFC 9470): a single-factor login gets 401 acr_values, a second factor passes', async () => {
+      const { token } = await login('stepup-acr@example.com');
+      const refused = await bearerGet('/step-up/mfa', token);
+      expectError(refused, 401, 'insufficient_user_authentication', STEP_UP);
+      expect(refused.headers['www-authenticate']).toBe(`${STEP_UP_CHALLENGE}, acr_values="${ACR_MFA}"`);
+      const subject = json(await bearerGet('/me', token))['id'] as string;
+      const authTime = Math.floor(Date.now() / 1000);
+      const mfa = await bearerGet('/step-up/mfa', await tokenFor(subject, { acr: ACR_MFA, authTime }));
+      expect(mfa.status).toBe(200);
+      expect(json(mfa)).toEqual({ subject });
     });
 
     it('rotates the refresh cookie only with the app Origin (CSRF), and detects reuse', async () => {
