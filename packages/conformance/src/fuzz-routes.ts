@@ -93,6 +93,46 @@ export const ROUTES: RouteTemplate[] = [
     body: (r) => (r.chance(0.5) ? json({ grace_seconds: r.pick([0, 60, -5, 'x', 1e12]) }) : undefined),
   },
   { method: 'DELETE', path: '/api-keys/{{apiKeyId:1}}', body: () => undefined },
+  // Second factors: junk and half-right bodies (the fuzz user never confirms a factor, so its logins stay
+  // one-step for the final checks).
+  { method: 'GET', path: '/auth/mfa', body: () => undefined },
+  { method: 'POST', path: '/auth/mfa/totp', body: () => undefined },
+  {
+    method: 'POST',
+    path: '/auth/mfa/totp/confirm',
+    body: (r) => json({ code: r.pick(['12345', '1234567', 'abcdef', 123456, null, '']) }),
+  },
+  {
+    method: 'POST',
+    path: '/auth/mfa/verify',
+    body: (r) =>
+      json({
+        mfa_token: r.chance(0.5) ? junkToken(r) : r.pick([null, 42, '']),
+        ...r.pick([{ code: '123456' }, { recovery_code: 'ABCDE-12345' }, { webauthn: { id: 'x' } }, {}]),
+      }),
+  },
+  {
+    method: 'POST',
+    path: '/auth/passkeys/login/options',
+    body: (r) => (r.chance(0.5) ? json({ mfa_token: junkToken(r) }) : undefined),
+  },
+  {
+    method: 'POST',
+    path: '/auth/passkeys/login',
+    body: (r) =>
+      json({ response: r.pick([{ id: 'AAAA', response: {} }, null, 'x', { id: 'x'.repeat(2000) }]) }),
+  },
+  { method: 'POST', path: '/auth/passkeys/register/options', body: () => undefined },
+  {
+    method: 'POST',
+    path: '/auth/passkeys/register',
+    body: (r) => json({ response: r.pick([{ id: 'AAAA', response: {} }, null]), name: r.pick(['k', '', 7]) }),
+  },
+  {
+    method: 'POST',
+    path: '/auth/reauthenticate',
+    body: (r) => json(r.pick([{ password: madeUpPassword(r) }, { code: '000000' }, {}, { password: 5 }])),
+  },
   { method: 'GET', path: '/me', body: () => undefined },
   { method: 'GET', path: '/admin/stats', body: () => undefined },
   { method: 'GET', path: '/service/reports', body: () => undefined },
