@@ -1,7 +1,9 @@
 import type { AuthContext, AuthenticateOptions, Requirement } from '@portcullis/core';
 import {
+  requireAcr as acrRequirement,
   assertRequirement,
   authenticateNow,
+  requireFreshAuth as freshAuthRequirement,
   isThenable,
   type MaybePromise,
   optionError,
@@ -11,7 +13,6 @@ import {
 } from '@portcullis/core/adapter';
 import type { Context, Env, Handler, Input, MiddlewareHandler } from 'hono';
 import type { HandlerResponse } from 'hono/types';
-import { acrRequirement, freshAuthRequirement } from './step-up.js';
 import { refusal, requestOf } from './translate.js';
 import type { AuthenticatedEnv, Authenticator } from './types.js';
 
@@ -168,5 +169,5 @@ export function requireAcr(
   auth: Pick<Authenticator, 'authorize' | 'errorResponse'>,
   ...values: string[]
 ): MiddlewareHandler {
-  return authorize(auth, acrRequirement(values));
+  return authorize(auth, acrRequirement(...values));
 }

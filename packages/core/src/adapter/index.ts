@@ -21,7 +21,13 @@ export type { AuthRequest, AuthResponse, RequestHeaders } from '../http/types.js
 export type { MaybePromise } from '../lib/maybe-promise.js';
 export { isThenable } from '../lib/maybe-promise.js';
 export { optionError } from '../lib/option-error.js';
-export { isRequirement, requireRoles, requireScopes } from '../policy/requirement.js';
+export {
+  isRequirement,
+  requireAcr,
+  requireFreshAuth,
+  requireRoles,
+  requireScopes,
+} from '../policy/requirement.js';
 export type { AdapterAuth } from './adapter-auth.js';
 export { assertAdapterAuth, assertRequirement, resolveVia } from './adapter-options.js';
 export { authenticateNow } from './authenticate-now.js';

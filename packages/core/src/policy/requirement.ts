@@ -63,12 +63,16 @@ export type Requirement =
 
 const KINDS = new Set<string>(['roles', 'scopes', 'permissions', 'freshAuth', 'acr', 'anyOf', 'allOf']);
 
-function names(fn: string, what: string, values: readonly string[]): readonly string[] {
-  if (values.length === 0)
-    throw optionError(`${fn}()`, `needs at least one ${what}`, `such as ${fn}('admin')`);
+function names(
+  fn: string,
+  what: string,
+  values: readonly string[],
+  example = `${fn}('admin')`,
+): readonly string[] {
+  if (values.length === 0) throw optionError(`${fn}()`, `needs at least one ${what}`, `such as ${example}`);
   for (const value of values) {
     if (typeof value !== 'string' || value.length === 0) {
-      throw optionError(`${fn}()`, `every ${what} must be a non-empty string`, `such as ${fn}('admin')`);
+      throw optionError(`${fn}()`, `every ${what} must be a non-empty string`, `such as ${example}`);
     }
   }
   return Object.freeze([...new Set(values)]);
@@ -157,7 +161,10 @@ export function requireFreshAuth(options: { maxAge: number | string }): FreshAut
  * @example const withSecondFactor = requireAcr(ACR_MFA);
  */
 export function requireAcr(...values: string[]): AcrRequirement {
-  return Object.freeze({ kind: 'acr', values: names('requireAcr', 'acr value', values) });
+  return Object.freeze({
+    kind: 'acr',
+    values: names('requireAcr', 'acr value', values, 'requireAcr(ACR_MFA)'),
+  });
 }
 
 /**
