@@ -2,24 +2,16 @@
 // access cookie has expired and stay logged in through the refresh cookie, find no token in localStorage,
 // sessionStorage or document.cookie, create an API key, log out; verify the e-mail and reset the password by
 // following the links in the outbox — on every demo.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium, POLL } from './browser-chromium.js';
 import { type DemoProcess, FRAMEWORKS, startDemo } from './demo-process.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env['CI'] === 'true')
-    throw new Error(`Chromium not found at ${CHROMIUM}, and CI=true: the browser test must run`);
-  console.warn(
-    `[portcullis] skipping the browser test: Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`,
-  );
-}
 const screenshots = new URL('../../../.ci/out/', import.meta.url).pathname;
 
-describe.skipIf(!available).each(FRAMEWORKS)('the browser page on the %s demo', (framework) => {
+describe.skipIf(!chromiumAvailable).each(FRAMEWORKS)('the browser page on the %s demo', (framework) => {
   let browser: Browser;
   let app: DemoProcess;
 
@@ -27,17 +19,7 @@ describe.skipIf(!available).each(FRAMEWORKS)('the browser page on the %s demo', 
     // A 2-second access token: by the reload the browser has dropped the access cookie, so staying logged in
     // can only come from the refresh cookie.
     app = await startDemo(framework, { ACCESS_TOKEN_TTL: '2s' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
@@ -57,7 +39,7 @@ describe.skipIf(!available).each(FRAMEWORKS)('the browser page on the %s demo', 
     await page.fill('#email', `browser-${framework}@example.com`);
     await page.fill('#password', 'a browser says hello twice');
     await page.click('#register');
-    await expect.poll(() => page.textContent('#status')).toContain('Registered');
+    await expect.poll(() => page.textContent('#status'), POLL).toContain('Registered');
     await page.click('#login');
     await page.waitForSelector('#signed-in:not([hidden])');
     expect(await page.textContent('#me')).toContain(`browser-${framework}@example.com`);
@@ -97,7 +79,7 @@ describe.skipIf(!available).each(FRAMEWORKS)('the browser page on the %s demo', 
     await page.click('#create-key');
     await page.waitForSelector('#new-key:not([hidden])');
     expect(await page.textContent('#new-key-value')).toMatch(/^pc_live_/);
-    await expect.poll(() => page.locator('#keys li').count()).toBe(1);
+    await expect.poll(() => page.locator('#keys li').count(), POLL).toBe(1);
 
     mkdirSync(screenshots, { recursive: true });
     const shot = await page.screenshot({
@@ -130,19 +112,21 @@ describe.skipIf(!available).each(FRAMEWORKS)('the browser page on the %s demo', 
     await page.fill('#email', address);
     await page.fill('#password', 'the first password of links');
     await page.click('#register');
-    await expect.poll(() => page.textContent('#status')).toContain('Registered');
+    await expect.poll(() => page.textContent('#status'), POLL).toContain('Registered');
 
     // The verification link, opened as a mail client would: in a new tab.
     const [verification] = await app.outbox.waitFor(address, { kind: 'verify-email' });
     const verifyTab = await context.newPage();
     await verifyTab.goto(`${app.url}/#verify-email=${verification!.token}`);
-    await expect.poll(() => verifyTab.textContent('#status')).toBe(`E-mail address ${address} verified.`);
+    await expect
+      .poll(() => verifyTab.textContent('#status'), POLL)
+      .toBe(`E-mail address ${address} verified.`);
     expect(verifyTab.url()).toBe(`${app.url}/`);
     await verifyTab.close();
 
     await page.fill('#forgot-email', address);
     await page.click('#forgot-send');
-    await expect.poll(() => page.textContent('#status')).toContain('If that address has an account');
+    await expect.poll(() => page.textContent('#status'), POLL).toContain('If that address has an account');
     const [reset] = await app.outbox.waitFor(address, { kind: 'reset-password' });
     // This time in the open tab: only the fragment changes, and the page must notice it.
     await page.goto(`${app.url}/#reset-password=${reset!.token}`);
@@ -150,15 +134,15 @@ describe.skipIf(!available).each(FRAMEWORKS)('the browser page on the %s demo', 
     expect(page.url()).toBe(`${app.url}/`);
     await page.fill('#reset-new-password', 'short');
     await page.click('#reset-submit');
-    await expect.poll(() => page.textContent('#status')).toContain('Choose another password');
+    await expect.poll(() => page.textContent('#status'), POLL).toContain('Choose another password');
     await page.fill('#reset-new-password', 'the second password of links');
     await page.click('#reset-submit');
-    await expect.poll(() => page.textContent('#status')).toContain('Password changed');
+    await expect.poll(() => page.textContent('#status'), POLL).toContain('Password changed');
     await page.waitForSelector('#reset-password[hidden]', { state: 'attached' });
 
     await page.fill('#password', 'the first password of links');
     await page.click('#login');
-    await expect.poll(() => page.textContent('#status')).toContain('Log in failed');
+    await expect.poll(() => page.textContent('#status'), POLL).toContain('Log in failed');
     await page.fill('#password', 'the second password of links');
     await page.click('#login');
     await page.waitForSelector('#signed-in:not([hidden])');
