@@ -315,7 +315,10 @@ describe.each(FRAMEWORKS)('%s demo: second factors, passkeys, step-up', (framewo
         id: response.id,
         name: 'soft authenticator',
         created_at: expect.any(String),
+        // Ten when the passkey is the account's first factor, none when it already had codes.
+        recovery_codes: expect.any(Array),
       });
+      expect([0, 10]).toContain((created.json as { recovery_codes: string[] }).recovery_codes.length);
       // The same response again, with the cookie its registration spent.
       expectError(await s.register(user, response, cookie), 400, 'invalid_request');
       const status = await s.status(user.bearer);

@@ -81,12 +81,13 @@ export interface SecondFactors {
     id: string;
     email: string;
   }): Promise<{ options: unknown; binding: string }>;
+  /** Stores a verified passkey; resolves it, and the recovery codes to show (new ones when the user had none). */
   registerPasskey(
     userId: string,
     binding: string | undefined,
     response: unknown,
     name: string,
-  ): Promise<StoredPasskey | undefined>;
+  ): Promise<{ passkey: StoredPasskey; recoveryCodes: string[] } | undefined>;
   /** Options for a passkey sign-in: any discoverable passkey, or the pending login's user's (second factor). */
   passkeyLoginOptions(pending?: {
     userId: string;
@@ -104,6 +105,11 @@ export interface SecondFactors {
 }
 
 const MAX_PASSKEYS = 20;
+
+/** Recovery codes recover a factor: with none left, they go too (a new first factor brings new ones). */
+function withoutOrphanCodes(document: FactorDocument): FactorDocument {
+  return hasSecondFactor(document) ? document : { ...document, recoveryCodes: [] };
+}
 
 function totpContext(userId: string): string {
   return `portcullis.mfa.totp:${userId}`;
@@ -187,7 +193,9 @@ export function createSecondFactors(options: SecondFactorsOptions): SecondFactor
     },
     removeTotp: (userId) =>
       factors.update<boolean>(userId, (document) =>
-        document.totp === null ? { refuse: false } : { document: { ...document, totp: null }, result: true },
+        document.totp === null
+          ? { refuse: false }
+          : { document: withoutOrphanCodes({ ...document, totp: null }), result: true },
       ),
     async checkTotp(userId, code) {
       const typed = normaliseTotpCode(code);
@@ -245,11 +253,26 @@ export function createSecondFactors(options: SecondFactorsOptions): SecondFactor
       const passkey = await verifyRegistration(relyingParty, response, ceremony.challenge);
       if (passkey === undefined) return undefined;
       const stored: StoredPasskey = { ...passkey, name, createdAt: clock(), lastUsedAt: null };
-      return factors.update<StoredPasskey | undefined>(userId, (document) =>
-        document.passkeys.some((existing) => existing.id === stored.id) ||
-        document.passkeys.length >= MAX_PASSKEYS
-          ? { refuse: undefined }
-          : { document: { ...document, passkeys: [...document.passkeys, stored] }, result: stored },
+      const codes = newRecoveryCodes();
+      return factors.update<{ passkey: StoredPasskey; recoveryCodes: string[] } | undefined>(
+        userId,
+        (document) => {
+          if (
+            document.passkeys.some((existing) => existing.id === stored.id) ||
+            document.passkeys.length >= MAX_PASSKEYS
+          )
+            return { refuse: undefined };
+          // A first factor brings recovery codes, whichever it is: a lost passkey must not lock its owner out.
+          const firstCodes = document.recoveryCodes.length === 0;
+          return {
+            document: {
+              ...document,
+              passkeys: [...document.passkeys, stored],
+              recoveryCodes: firstCodes ? hashes(codes) : document.recoveryCodes,
+            },
+            result: { passkey: stored, recoveryCodes: firstCodes ? codes : [] },
+          };
+        },
       );
     },
     async passkeyLoginOptions(pending) {
@@ -312,7 +335,10 @@ export function createSecondFactors(options: SecondFactorsOptions): SecondFactor
       factors.update<boolean>(userId, (document) =>
         document.passkeys.some((passkey) => passkey.id === id)
           ? {
-              document: { ...document, passkeys: document.passkeys.filter((p) => p.id !== id) },
+              document: withoutOrphanCodes({
+                ...document,
+                passkeys: document.passkeys.filter((p) => p.id !== id),
+              }),
               result: true,
             }
           : { refuse: false },

@@ -269,4 +269,14 @@ describe('step-up', () => {
     const status = await f.call('GET', '/auth/mfa', { headers: bearer(f.accessToken) });
     expect((status.body as { totp: boolean }).totp).toBe(true);
   });
+
+  it('drops the recovery codes with the last factor, so that a new app brings new ones', async () => {
+    const f = await enrolled();
+    const removed = await f.call('DELETE', '/auth/mfa/totp', { headers: bearer(f.accessToken) });
+    expect(removed.status).toBe(204);
+    const status = await f.call('GET', '/auth/mfa', { headers: bearer(f.accessToken) });
+    expect(status.body).toMatchObject({ totp: false, recovery_codes_left: 0 });
+    const login = await f.call('POST', '/auth/login', { body: { email: EMAIL, password: PASSWORD } });
+    expect(login.status).toBe(200);
+  });
 });

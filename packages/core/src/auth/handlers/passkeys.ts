@@ -32,8 +32,9 @@ export async function passkeyRegistrationOptions(
 }
 
 /**
- * `POST /auth/passkeys/register {response, name?}` (signed in) → 201 `{id, name, created_at}`: the passkey
- * is stored (public key, sign count, transports, backup flags). 400 `invalid_request` for a response that
+ * `POST /auth/passkeys/register {response, name?}` (signed in) → 201 `{id, name, created_at, recovery_codes}`:
+ * the passkey is stored (public key, sign count, transports, backup flags); a first factor brings ten
+ * recovery codes, shown this once (`[]` when the user already has codes). 400 `invalid_request` for a response that
  * does not verify (wrong origin or RP ID, another or a spent challenge, another browser's).
  */
 export async function registerPasskey(
@@ -50,9 +51,9 @@ export async function registerPasskey(
   if (typeof body['response'] !== 'object' || body['response'] === null)
     throw new AuthError('invalid_request', '"response" must be the credential as JSON');
   const binding = parts.cookies.read(request.headers).webauthn;
-  const passkey = await mfa.registerPasskey(principal.subject, binding, body['response'], name);
+  const registered = await mfa.registerPasskey(principal.subject, binding, body['response'], name);
   const clear = [parts.cookies.clear('webauthn')];
-  if (passkey === undefined)
+  if (registered === undefined)
     throw withCookies(
       new AuthError('invalid_request', 'Passkey registration not accepted', {
         reason: 'registration_refused',
@@ -61,9 +62,15 @@ export async function registerPasskey(
     );
   parts.emit({ type: 'passkey.registered', subject: principal.subject });
   parts.emit({ type: 'mfa.enrolled', subject: principal.subject, method: 'webauthn' });
+  const { passkey, recoveryCodes } = registered;
   return json(
     201,
-    { id: passkey.id, name: passkey.name, created_at: new Date(passkey.createdAt).toISOString() },
+    {
+      id: passkey.id,
+      name: passkey.name,
+      created_at: new Date(passkey.createdAt).toISOString(),
+      recovery_codes: recoveryCodes,
+    },
     clear,
   );
 }
