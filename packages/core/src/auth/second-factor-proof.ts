@@ -3,6 +3,8 @@ import type { AuthRequest } from '../http/types.js';
 import type { AuthenticationMethodReference } from '../mfa/authentication-method.js';
 import type { SecondFactors } from '../mfa/second-factors.js';
 import type { AuthParts } from './auth-parts.js';
+import { type AuthContext, type Authenticate, USER_CREDENTIALS } from './authenticate.js';
+import { enforceRecentAuthentication } from './step-up.js';
 
 /** What a second factor proved: the methods to add to `amr`. */
 export interface SecondFactorProof {
@@ -19,6 +21,22 @@ export function offersSecondFactor(body: Readonly<Record<string, unknown>>): boo
 export function secondFactorsOf(parts: AuthParts): SecondFactors {
   if (parts.mfa === undefined) throw new AuthError('not_found', 'Not found', { reason: 'mfa_store_missing' });
   return parts.mfa;
+}
+
+/**
+ * What a factor-management route starts with: the second factors and the signed-in principal (as `/me`; the
+ * CSRF rule for cookies). With `sensitiveAction`, only after a recent authentication (step-up).
+ */
+export async function signedInForFactors(
+  parts: AuthParts,
+  authenticate: Authenticate,
+  request: AuthRequest,
+  sensitiveAction?: string,
+): Promise<{ mfa: SecondFactors; principal: AuthContext }> {
+  const mfa = secondFactorsOf(parts);
+  const principal = await authenticate(request, USER_CREDENTIALS);
+  if (sensitiveAction !== undefined) enforceRecentAuthentication(parts, principal, sensitiveAction);
+  return { mfa, principal };
 }
 
 /**

@@ -2,11 +2,10 @@ import { AuthError } from '../../errors/auth-error.js';
 import { readRequestJson } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import type { AuthParts } from '../auth-parts.js';
-import { type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
+import { type Authenticate, signedInUser } from '../authenticate.js';
 import { completeLogin } from '../complete-login.js';
 import { json, noContent } from '../respond.js';
-import { proveSecondFactor, secondFactorsOf } from '../second-factor-proof.js';
-import { enforceRecentAuthentication } from '../step-up.js';
+import { proveSecondFactor, secondFactorsOf, signedInForFactors } from '../second-factor-proof.js';
 
 /** `GET /auth/mfa` (signed in) → which factors the user has: `{totp, passkeys, recovery_codes_left}`. */
 export async function mfaStatus(
@@ -14,8 +13,7 @@ export async function mfaStatus(
   authenticate: Authenticate,
   request: AuthRequest,
 ): Promise<AuthResponse> {
-  const mfa = secondFactorsOf(parts);
-  const principal = await authenticate(request, USER_CREDENTIALS);
+  const { mfa, principal } = await signedInForFactors(parts, authenticate, request);
   return json(200, await mfa.status(principal.subject));
 }
 
@@ -28,8 +26,7 @@ export async function startTotp(
   authenticate: Authenticate,
   request: AuthRequest,
 ): Promise<AuthResponse> {
-  const mfa = secondFactorsOf(parts);
-  const principal = await authenticate(request, USER_CREDENTIALS);
+  const { mfa, principal } = await signedInForFactors(parts, authenticate, request);
   const user = await signedInUser(parts, principal.subject);
   const started = await mfa.startTotp(user);
   return json(200, { secret: started.secret, otpauth_uri: started.otpauthUri, qr_svg: started.qrSvg });
@@ -45,8 +42,7 @@ export async function confirmTotp(
   authenticate: Authenticate,
   request: AuthRequest,
 ): Promise<AuthResponse> {
-  const mfa = secondFactorsOf(parts);
-  const principal = await authenticate(request, USER_CREDENTIALS);
+  const { mfa, principal } = await signedInForFactors(parts, authenticate, request);
   const body = readRequestJson(request);
   if (typeof body['code'] !== 'string') throw new AuthError('invalid_request', '"code" must be a string');
   await parts.mfaThrottle.consume(principal.subject);
@@ -71,9 +67,7 @@ export async function removeTotp(
   authenticate: Authenticate,
   request: AuthRequest,
 ): Promise<AuthResponse> {
-  const mfa = secondFactorsOf(parts);
-  const principal = await authenticate(request, USER_CREDENTIALS);
-  enforceRecentAuthentication(parts, principal, 'mfa.totp.remove');
+  const { mfa, principal } = await signedInForFactors(parts, authenticate, request, 'mfa.totp.remove');
   if (!(await mfa.removeTotp(principal.subject)))
     throw new AuthError('not_found', 'No authenticator app enrolled');
   return noContent();
@@ -85,9 +79,7 @@ export async function regenerateRecoveryCodes(
   authenticate: Authenticate,
   request: AuthRequest,
 ): Promise<AuthResponse> {
-  const mfa = secondFactorsOf(parts);
-  const principal = await authenticate(request, USER_CREDENTIALS);
-  enforceRecentAuthentication(parts, principal, 'mfa.recovery_codes');
+  const { mfa, principal } = await signedInForFactors(parts, authenticate, request, 'mfa.recovery_codes');
   return json(200, { recovery_codes: await mfa.newRecoveryCodes(principal.subject) });
 }
 

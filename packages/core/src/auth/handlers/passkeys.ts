@@ -2,11 +2,10 @@ import { AuthError } from '../../errors/auth-error.js';
 import { readRequestJson } from '../../http/json-body.js';
 import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import type { AuthParts } from '../auth-parts.js';
-import { type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
+import { type Authenticate, signedInUser } from '../authenticate.js';
 import { completeLogin } from '../complete-login.js';
 import { json, noContent } from '../respond.js';
-import { secondFactorsOf } from '../second-factor-proof.js';
-import { enforceRecentAuthentication } from '../step-up.js';
+import { secondFactorsOf, signedInForFactors } from '../second-factor-proof.js';
 import { withCookies } from '../with-cleared-cookies.js';
 
 const MAX_NAME_LENGTH = 64;
@@ -24,8 +23,7 @@ export async function passkeyRegistrationOptions(
   authenticate: Authenticate,
   request: AuthRequest,
 ): Promise<AuthResponse> {
-  const mfa = secondFactorsOf(parts);
-  const principal = await authenticate(request, USER_CREDENTIALS);
+  const { mfa, principal } = await signedInForFactors(parts, authenticate, request);
   const user = await signedInUser(parts, principal.subject);
   const { options, binding } = await mfa.passkeyRegistrationOptions(user);
   return json(200, options, [parts.cookies.set('webauthn', binding)]);
@@ -42,8 +40,7 @@ export async function registerPasskey(
   authenticate: Authenticate,
   request: AuthRequest,
 ): Promise<AuthResponse> {
-  const mfa = secondFactorsOf(parts);
-  const principal = await authenticate(request, USER_CREDENTIALS);
+  const { mfa, principal } = await signedInForFactors(parts, authenticate, request);
   const body = readRequestJson(request);
   const name = body['name'] ?? 'Passkey';
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH)
@@ -81,9 +78,7 @@ export async function removePasskey(
   authenticate: Authenticate,
   request: AuthRequest,
 ): Promise<AuthResponse> {
-  const mfa = secondFactorsOf(parts);
-  const principal = await authenticate(request, USER_CREDENTIALS);
-  enforceRecentAuthentication(parts, principal, 'passkey.remove');
+  const { mfa, principal } = await signedInForFactors(parts, authenticate, request, 'passkey.remove');
   const id = request.params?.['id'];
   if (typeof id !== 'string' || !(await mfa.removePasskey(principal.subject, id)))
     throw new AuthError('not_found', 'Passkey not found');
