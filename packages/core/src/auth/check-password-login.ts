@@ -55,3 +55,25 @@ export async function checkPasswordLogin(parts: AuthParts, request: AuthRequest)
   await parts.loginThrottle.recordSuccess(attempt);
   return { user, email };
 }
+
+/**
+ * Checks the password of a user who is already signed in (a password change, a reauthentication), counted
+ * and refused exactly like a login's: a wrong one is 401 `invalid_credentials` and a `login.failed` event.
+ */
+export async function checkSignedInPassword(
+  parts: AuthParts,
+  request: AuthRequest,
+  user: AuthUser,
+  password: string,
+  reason: string,
+): Promise<void> {
+  const device = parts.devices.verify(parts.cookies.read(request.headers).device, user.email);
+  const attempt = { email: user.email, ip: request.ip ?? '', device };
+  await parts.loginThrottle.attempt(attempt);
+  const result = await parts.passwords.verify(user.passwordHash, password);
+  if (!result.valid) {
+    parts.emit({ type: 'login.failed', reason: 'invalid_credentials' });
+    throw new AuthError('invalid_credentials', INVALID_CREDENTIALS, { reason });
+  }
+  await parts.loginThrottle.recordSuccess(attempt);
+}

@@ -11,6 +11,7 @@ import { emailForCounting } from '../../ratelimit/email-for-counting.js';
 import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
 import { type AuthContext, type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
+import { checkSignedInPassword } from '../check-password-login.js';
 import { parseEmail } from '../email.js';
 import { endEverySession, liveApiKeys } from '../end-sessions.js';
 import { issueLoginTokens } from '../issue-login-tokens.js';
@@ -136,17 +137,7 @@ export async function changePassword(
   if (typeof next !== 'string') throw new AuthError('invalid_request', '"new_password" must be a string');
   const user = await signedInUser(parts, principal.subject);
 
-  const device = parts.devices.verify(parts.cookies.read(request.headers).device, user.email);
-  const attempt = { email: user.email, ip: request.ip ?? '', device };
-  await parts.loginThrottle.attempt(attempt);
-  const result = await parts.passwords.verify(user.passwordHash, current);
-  if (!result.valid) {
-    parts.emit({ type: 'login.failed', reason: 'invalid_credentials' });
-    throw new AuthError('invalid_credentials', 'Invalid e-mail or password', {
-      reason: 'wrong_current_password',
-    });
-  }
-  await parts.loginThrottle.recordSuccess(attempt);
+  await checkSignedInPassword(parts, request, user, current, 'wrong_current_password');
   const passwordHash = await parts.passwords.hash(next, { userInputs: [user.email] });
   // Conditional on the hash just verified: a reset or a takeover that landed meanwhile wins.
   const updated = await parts.users.update(user.id, { passwordHash }, { passwordHash: user.passwordHash });

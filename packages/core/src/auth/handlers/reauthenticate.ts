@@ -10,26 +10,9 @@ import {
 } from '../../mfa/authentication-method.js';
 import type { AuthParts } from '../auth-parts.js';
 import { type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
+import { checkSignedInPassword } from '../check-password-login.js';
 import { json, noContent } from '../respond.js';
 import { offersSecondFactor, proveSecondFactor } from '../second-factor-proof.js';
-import type { AuthUser } from '../user-directory.js';
-
-/** Checks the signed-in user's password, counted and refused exactly like a login's. */
-async function provePassword(parts: AuthParts, request: AuthRequest, user: AuthUser, password: unknown) {
-  if (typeof password !== 'string' || password.length === 0)
-    throw new AuthError('invalid_request', '"password" must be a non-empty string');
-  const device = parts.devices.verify(parts.cookies.read(request.headers).device, user.email);
-  const attempt = { email: user.email, ip: request.ip ?? '', device };
-  await parts.loginThrottle.attempt(attempt);
-  const result = await parts.passwords.verify(user.passwordHash, password);
-  if (!result.valid) {
-    parts.emit({ type: 'login.failed', reason: 'invalid_credentials' });
-    throw new AuthError('invalid_credentials', 'Invalid e-mail or password', {
-      reason: 'reauth_wrong_password',
-    });
-  }
-  await parts.loginThrottle.recordSuccess(attempt);
-}
 
 /**
  * `POST /auth/reauthenticate {password?, code? | recovery_code? | webauthn?}` (signed in; the CSRF rule
@@ -49,8 +32,12 @@ export async function reauthenticate(
   const body = readRequestJson(request);
   const methods = (await parts.mfa?.methodsOf(user.id)) ?? [];
   const amr: AuthenticationMethodReference[] = [];
-  if (body['password'] !== undefined || !offersSecondFactor(body))
-    await provePassword(parts, request, user, body['password']);
+  if (body['password'] !== undefined || !offersSecondFactor(body)) {
+    const password = body['password'];
+    if (typeof password !== 'string' || password.length === 0)
+      throw new AuthError('invalid_request', '"password" must be a non-empty string');
+    await checkSignedInPassword(parts, request, user, password, 'reauth_wrong_password');
+  }
   if (body['password'] !== undefined) amr.push('pwd');
   if (methods.length > 0 && offersSecondFactor(body))
     amr.push(...(await proveSecondFactor(parts, request, user.id, body, undefined)).amr);
