@@ -5,7 +5,12 @@ import type { AuthParts } from '../auth-parts.js';
 import { type Authenticate, signedInUser } from '../authenticate.js';
 import { completeLogin } from '../complete-login.js';
 import { json, noContent } from '../respond.js';
-import { proveSecondFactor, secondFactorsOf, signedInForFactors } from '../second-factor-proof.js';
+import {
+  offersSecondFactor,
+  proveSecondFactor,
+  secondFactorsOf,
+  signedInForFactors,
+} from '../second-factor-proof.js';
 
 /** `GET /auth/mfa` (signed in) → which factors the user has: `{totp, passkeys, recovery_codes_left}`. */
 export async function mfaStatus(
@@ -98,6 +103,9 @@ export async function verifySecondFactor(parts: AuthParts, request: AuthRequest)
   const body = readRequestJson(request);
   const token = body['mfa_token'];
   if (typeof token !== 'string') throw new AuthError('invalid_request', '"mfa_token" must be a string');
+  // A body without any second factor is malformed, not a failed attempt: refused before anything counts.
+  if (!offersSecondFactor(body))
+    throw new AuthError('invalid_request', 'Give "code", "recovery_code" or "webauthn"');
   const pending = await mfa.pendingLogins.peek(token);
   if (pending === undefined) {
     parts.emit({ type: 'mfa.failed', subject: undefined, method: 'mfa_token', reason: 'unknown_or_expired' });
