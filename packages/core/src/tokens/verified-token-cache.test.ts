@@ -126,6 +126,19 @@ describe('the verifier and its verified-token cache', () => {
     expect(verifier.cacheSize).toBe(2);
   });
 
+  it('counts its look-ups as hits and misses, for the hit ratio a metrics exporter reads', async () => {
+    const { issuer, verifier } = await tokenSetup('EdDSA', nodeCryptoBackend);
+    const { token } = await issuer.issue({ subject: 'user-1' });
+    expect(verifier.cacheLookups).toEqual({ hits: 0, misses: 0 });
+    await verifier.verify(token);
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(verifier.cacheLookups).toEqual({ hits: 1, misses: 2 });
+    const uncached = await tokenSetup('EdDSA', nodeCryptoBackend, { cache: false });
+    await uncached.verifier.verify((await uncached.issuer.issue({ subject: 'user-1' })).token);
+    expect(uncached.verifier.cacheLookups).toEqual({ hits: 0, misses: 0 });
+  });
+
   it('never serves an entry past the token expiry', async () => {
     const { issuer, verifier, clock } = await tokenSetup('EdDSA', nodeCryptoBackend);
     const { token } = await issuer.issue({ subject: 'user-1' });

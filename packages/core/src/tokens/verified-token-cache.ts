@@ -32,6 +32,9 @@ export interface VerifiedTokenCache {
   admit(token: string, principal: AccessTokenPrincipal, verifiedUnder: number): void;
   /** Number of tokens held. */
   readonly size: number;
+  /** Look-ups answered from the cache, and not, since it was created (for metrics: the hit ratio). */
+  readonly hits: number;
+  readonly misses: number;
 }
 
 /**
@@ -65,6 +68,8 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): Ve
   const entries = createBoundedCache<Entry>(maxEntries);
   const sightings = createSightings(maxEntries);
   let revision = keys.revision;
+  let hits = 0;
+  let misses = 0;
   return {
     lookup(token, now) {
       const current = keys.revision;
@@ -74,7 +79,12 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): Ve
       }
       const entry = entries.get(keyOf(token), now);
       // Another token with the same signature tail (a tampered header or payload) is not this entry.
-      return entry !== undefined && entry.token === token ? entry.principal : undefined;
+      if (entry !== undefined && entry.token === token) {
+        hits += 1;
+        return entry.principal;
+      }
+      misses += 1;
+      return undefined;
     },
     admit(token, principal, verifiedUnder) {
       if (!sightings.seenBefore(token) || keys.revision !== verifiedUnder) return;
@@ -83,6 +93,12 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): Ve
     },
     get size() {
       return entries.size;
+    },
+    get hits() {
+      return hits;
+    },
+    get misses() {
+      return misses;
     },
   };
 }

@@ -62,6 +62,8 @@ export interface AccessTokenVerifier {
   verify(token: string): Promise<AccessTokenPrincipal>;
   /** Number of tokens currently cached. */
   readonly cacheSize: number;
+  /** Cache look-ups answered from the cache (`hits`) and not (`misses`) so far; zeros without a cache. */
+  readonly cacheLookups: { readonly hits: number; readonly misses: number };
 }
 
 type VerifyNow = (token: string) => MaybePromise<AccessTokenPrincipal>;
@@ -222,6 +224,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     verify: asPromise(verifyToken),
     get cacheSize() {
       return cache?.size ?? 0;
+    },
+    get cacheLookups() {
+      return { hits: cache?.hits ?? 0, misses: cache?.misses ?? 0 };
     },
     [VERIFY_NOW]: verifyToken,
   });
