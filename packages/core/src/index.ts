@@ -72,7 +72,19 @@ export { googlePreset } from './oauth/google-preset.js';
 export type { MicrosoftPresetOptions } from './oauth/microsoft-preset.js';
 export { microsoftPreset } from './oauth/microsoft-preset.js';
 export type { OAuthProviderConfig } from './oauth/provider-config.js';
-export type { ResourceServer, ResourceServerOptions } from './oauth/resource-server.js';
+export type {
+  IntrospectionOptions,
+  IntrospectionResourceServerOptions,
+  IssuerConfig,
+  IssuerResolver,
+  JwtVerificationOptions,
+  ManyIssuersOptions,
+  ResolvedIssuersOptions,
+  ResourceServer,
+  ResourceServerCommonOptions,
+  ResourceServerOptions,
+  SingleIssuerOptions,
+} from './oauth/resource-server.js';
 export { createResourceServer } from './oauth/resource-server.js';
 export type { PasswordHasher, PasswordHasherOptions } from './passwords/password-hasher.js';
 export { createPasswordHasher } from './passwords/password-hasher.js';

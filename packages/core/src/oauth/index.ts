@@ -16,5 +16,17 @@ export type {
   UserEmailContext,
 } from './provider-config.js';
 export type { FetchLike } from './provider-http.js';
-export type { ResourceServer, ResourceServerOptions } from './resource-server.js';
+export type {
+  IntrospectionOptions,
+  IntrospectionResourceServerOptions,
+  IssuerConfig,
+  IssuerResolver,
+  JwtVerificationOptions,
+  ManyIssuersOptions,
+  ResolvedIssuersOptions,
+  ResourceServer,
+  ResourceServerCommonOptions,
+  ResourceServerOptions,
+  SingleIssuerOptions,
+} from './resource-server.js';
 export { createResourceServer } from './resource-server.js';

@@ -1,57 +1,129 @@
 import type { AdapterAuth } from '../adapter/adapter-auth.js';
 import { AUTHENTICATE_NOW, type AuthenticateNow } from '../adapter/authenticate-now.js';
 import { authenticateBearer } from '../auth/authenticate.js';
-import { AuthError } from '../errors/auth-error.js';
 import { missingCredentials } from '../http/bearer.js';
 import { errorResponse } from '../http/error-response.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
-import { isJwsAlgorithm, isSymmetric, type JwsAlgorithm } from '../keys/algorithms.js';
-import type { KeySource } from '../keys/key-source.js';
-import { createRemoteKeySet } from '../keys/remote-key-set.js';
-import type { Clock } from '../lib/clock.js';
+import type { JwsAlgorithm } from '../keys/algorithms.js';
+import { type Clock, systemClock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { asPromise } from '../lib/maybe-promise.js';
 import { optionError } from '../lib/option-error.js';
 import { createPolicy, type PolicyDefinition } from '../policy/create-policy.js';
 import type { Requirement } from '../policy/requirement.js';
 import type { AccessTokenPrincipal, Principal } from '../tokens/principal.js';
-import { type AccessTokenVerifier, createAccessTokenVerifier } from '../tokens/verify-access-token.js';
-import { type DiscoveryAlgorithm, discover } from './discover.js';
-import { createProviderHttp, isLoopbackHttp, serverUrl } from './provider-http.js';
-import { cachedOnSuccess } from './single-flight.js';
+import { type AccessTokenVerifier, verifyNow } from '../tokens/verify-access-token.js';
+import { createIntrospectionCheck } from './introspection.js';
+import { createIntrospectionClient } from './introspection-client.js';
+import { type TokenCheck, verifierOf } from './presented-token.js';
+import { serverUrl } from './provider-http.js';
+import {
+  createIssuerVerifier,
+  type IssuerConfig,
+  type SharedVerification,
+} from './resource-server-issuer.js';
+import { createIssuerRouter, type IssuerResolver } from './resource-server-issuers.js';
 
-export interface ResourceServerOptions {
-  /** The authorization server's issuer identifier: required `iss`, and where its metadata is discovered. */
-  issuer: string;
-  /** Accepted `aud` values (this API's identifier). */
-  audience: string | readonly string[];
-  /** The issuer's JWKS. Default: `jwks_uri` from its metadata, discovered at the first token. */
-  jwksUri?: string;
-  /** Which metadata document to discover: OpenID Connect (`openid-configuration`, default) or RFC 8414 (`oauth-authorization-server`). */
-  discovery?: DiscoveryAlgorithm;
-  /** Algorithms the issuer signs access tokens with; pin them. Asymmetric only. Default `["RS256"]`. */
-  algorithms?: readonly JwsAlgorithm[];
-  /**
-   * Required `typ` header. Default `"at+jwt"` (RFC 9068 §2.1), so an ID token or any other JWT of the issuer
-   * is never taken for an access token. `null` only for an issuer that does not follow RFC 9068.
-   */
-  typ?: string | null;
-  /** Claims required besides `iss`, `aud`, `exp`. Default `["sub", "iat", "jti"]` (RFC 9068 §2.2). */
-  requiredClaims?: readonly string[];
+export type { IssuerConfig } from './resource-server-issuer.js';
+export type { IssuerResolver } from './resource-server-issuers.js';
+
+/** What every form of `createResourceServer`'s options has: the API's side of the checks. */
+export interface ResourceServerCommonOptions {
   /** Allowed clock skew, seconds or `"5s"`. Default 5 seconds. */
   clockTolerance?: number | string;
   /** Roles and permissions, as `createAuth`'s `policy`, for `authorize`. */
   policy?: PolicyDefinition;
-  /** Time allowed for the discovery and each JWKS request, seconds or `"10s"`. Default 10 seconds. */
-  timeout?: number | string;
-  /** Cache of verified tokens (see `createAccessTokenVerifier`). Default up to 10 000 entries. */
-  cache?: false | { maxEntries?: number };
-  /** Called for every verified token; `true` refuses it as revoked. */
+  /** Called for every accepted token, cached or not; `true` refuses it as revoked. */
   isRevoked?: (principal: AccessTokenPrincipal, now: number) => boolean | Promise<boolean>;
   /** The `realm` of `WWW-Authenticate` challenges. Default `"portcullis"`. */
   realm?: string;
   clock?: Clock;
 }
+
+/** What the forms that verify JWT access tokens against the issuers' JWKS share. */
+export interface JwtVerificationOptions {
+  /** Time allowed for the discovery and each JWKS request, seconds or `"10s"`. Default 10 seconds. */
+  timeout?: number | string;
+  /** Cache of verified tokens, per issuer (see `createAccessTokenVerifier`). Default up to 10 000 entries each. */
+  cache?: false | { maxEntries?: number };
+}
+
+type Without<T> = { [K in keyof T]?: never };
+type NoMode = { issuers?: never; resolveIssuer?: never; introspection?: never };
+
+/** One issuer, the original form: its fields at the top level. */
+export interface SingleIssuerOptions
+  extends Omit<IssuerConfig, 'algorithms'>,
+    ResourceServerCommonOptions,
+    JwtVerificationOptions,
+    NoMode {
+  /** Algorithms the issuer signs access tokens with; pin them. Asymmetric only. Default `["RS256"]`. */
+  algorithms?: readonly JwsAlgorithm[];
+}
+
+/** A fixed list of issuers, each with its own audience, algorithms and JWKS. */
+export interface ManyIssuersOptions
+  extends Without<IssuerConfig>,
+    ResourceServerCommonOptions,
+    JwtVerificationOptions {
+  /** Every issuer accepted; a token is checked by the one its `iss` names, and refused when none does. */
+  issuers: readonly IssuerConfig[];
+  resolveIssuer?: never;
+  introspection?: never;
+}
+
+/** Issuers found at run time, e.g. one per tenant. */
+export interface ResolvedIssuersOptions
+  extends Without<IssuerConfig>,
+    ResourceServerCommonOptions,
+    JwtVerificationOptions {
+  /**
+   * The configuration of the issuer a token's `iss` names, or `undefined` when it is not served (401, no
+   * request made). Asked once per issuer while its verifier is kept; a rejection is 503.
+   */
+  resolveIssuer: IssuerResolver;
+  /** How many resolved issuers' verifiers (each with its JWKS and token cache) are kept. Default 100. */
+  maxIssuers?: number;
+  issuers?: never;
+  introspection?: never;
+}
+
+/** The authorization server's token introspection endpoint (RFC 7662) and this API's client credentials. */
+export interface IntrospectionOptions {
+  /** The introspection endpoint, https (plain http on loopback only). */
+  endpoint: string;
+  clientId: string;
+  /** Sent with `client_secret_basic`. Never logged, never in an error. */
+  clientSecret: string;
+  /**
+   * Cache of active answers, keyed by the token's SHA-256. `maxEntries` default 10 000; `ttl` (seconds or
+   * `"30s"`, at most 5 minutes, default 30 seconds) bounds how long a revoked token is still accepted.
+   */
+  cache?: { maxEntries?: number; ttl?: number | string };
+  /** Time allowed for each introspection request, seconds or `"5s"`. Default 10 seconds. */
+  timeout?: number | string;
+}
+
+/** Tokens checked by asking the authorization server (opaque tokens, or to see revocations at once). */
+export interface IntrospectionResourceServerOptions
+  extends ResourceServerCommonOptions,
+    Without<Omit<IssuerConfig, 'issuer' | 'audience'>>,
+    Without<JwtVerificationOptions> {
+  introspection: IntrospectionOptions;
+  /** When given, the answer's `iss` must be this. */
+  issuer?: string;
+  /** Accepted `aud` values: the answer's `aud` must contain one. */
+  audience: string | readonly string[];
+  issuers?: never;
+  resolveIssuer?: never;
+}
+
+/** `createResourceServer`'s options: one issuer, a list, a resolver, or introspection. */
+export type ResourceServerOptions =
+  | SingleIssuerOptions
+  | ManyIssuersOptions
+  | ResolvedIssuersOptions
+  | IntrospectionResourceServerOptions;
 
 /** What the adapters' `authenticate`/`authorize` middleware needs (`AdapterAuth`), for tokens of an external issuer. */
 export interface ResourceServer extends AdapterAuth {
@@ -60,12 +132,24 @@ export interface ResourceServer extends AdapterAuth {
   readonly routes: readonly [];
 }
 
+const ISSUER_FIELDS = [
+  'issuer',
+  'audience',
+  'algorithms',
+  'jwksUri',
+  'discovery',
+  'typ',
+  'requiredClaims',
+] as const;
+
 /**
- * Protects an API with access tokens issued by an external authorization server (RFC 9068 JWT access
- * tokens): each token's signature is checked against the issuer's JWKS — found by discovery unless given,
- * fetched with a timeout and cached — with the algorithms pinned, `iss`, `aud`, `exp` and `typ` required.
- * Only the `Authorization: Bearer` header is read, and a credential in the URL is refused first, as by
- * `createAuth`'s `authenticate`. An unreachable issuer fails closed with 503.
+ * Protects an API with access tokens issued by external authorization servers. In the JWT forms (RFC 9068)
+ * each token's signature is checked against its issuer's JWKS — found by discovery unless given, fetched
+ * with a timeout and cached, one key set per issuer — with that issuer's algorithms pinned and `iss`, `aud`,
+ * `exp` and `typ` required. With `issuers` or `resolveIssuer` the token's `iss` chooses the issuer, whose
+ * keys alone verify it. With `introspection` each token is checked by the authorization server (RFC 7662),
+ * its active answers cached briefly. Only the `Authorization: Bearer` header is read, and a credential in
+ * the URL is refused first, as by `createAuth`'s `authenticate`. An unreachable issuer fails closed with 503.
  *
  * @example
  * const api = createResourceServer({ issuer: 'https://idp.example', audience: 'https://api.example', algorithms: ['RS256'] });
@@ -74,74 +158,8 @@ export interface ResourceServer extends AdapterAuth {
 export function createResourceServer(options: ResourceServerOptions): ResourceServer {
   if (typeof options !== 'object' || options === null)
     throw optionError('createResourceServer(options)', 'must be an object', 'pass { issuer, audience }');
-  const issuer = serverUrl(options.issuer, 'createResourceServer.issuer');
-  const timeoutMs = parseDuration(options.timeout ?? 10, 'createResourceServer.timeout') * 1000;
-  if (timeoutMs <= 0)
-    throw optionError('createResourceServer.timeout', 'must be more than 0', 'omit it for 10 seconds');
-  const algorithms = options.algorithms ?? ['RS256'];
-  if (
-    !Array.isArray(algorithms) ||
-    algorithms.length === 0 ||
-    algorithms.some((a) => !isJwsAlgorithm(a) || isSymmetric(a))
-  )
-    throw optionError(
-      'createResourceServer.algorithms',
-      'must list asymmetric JWS algorithms',
-      'such as ["RS256"], or omit it for ["RS256"]',
-    );
-  const discovery = options.discovery ?? 'oidc';
-  if (discovery !== 'oidc' && discovery !== 'oauth2')
-    throw optionError('createResourceServer.discovery', 'must be "oidc" or "oauth2"', 'omit it for "oidc"');
-  const keySetOptions = { algorithms, timeout: timeoutMs };
-  let keys: KeySource;
-  if (options.jwksUri !== undefined) {
-    keys = createRemoteKeySet(serverUrl(options.jwksUri, 'createResourceServer.jwksUri'), keySetOptions);
-  } else {
-    const http = createProviderHttp({
-      timeoutMs,
-      fetch: undefined,
-      allowLoopbackHttp: isLoopbackHttp(issuer),
-    });
-    const remote = cachedOnSuccess(async () => {
-      const metadata = await discover(issuer, http, discovery);
-      if (metadata.jwks_uri === undefined) throw new Error('no jwks_uri in the issuer metadata');
-      return createRemoteKeySet(serverUrl(metadata.jwks_uri, 'jwks_uri'), keySetOptions);
-    });
-    let discovered: KeySource | undefined;
-    keys = {
-      // The discovered JWKS's revision: a key the issuer withdraws ends its cached tokens here too.
-      get revision() {
-        return discovered?.revision ?? 0;
-      },
-      async resolve(header) {
-        let source: KeySource;
-        try {
-          source = await remote();
-          discovered = source;
-        } catch (error) {
-          throw new AuthError('temporarily_unavailable', 'The token issuer’s keys could not be fetched', {
-            retryAfter: 5,
-            reason: 'issuer_discovery_failed',
-            cause: new Error(error instanceof Error ? error.message : 'discovery failed'),
-          });
-        }
-        return source.resolve(header);
-      },
-    };
-  }
-  const verifier = createAccessTokenVerifier({
-    keys,
-    issuer: options.issuer,
-    audience: options.audience,
-    algorithms,
-    // The verifier reads an absent option and `undefined` alike (its defaults are `??` and `=== undefined`).
-    typ: options.typ,
-    requiredClaims: options.requiredClaims,
-    clockTolerance: options.clockTolerance,
-    cache: options.cache,
-    isRevoked: options.isRevoked,
-    clock: options.clock,
-  });
+  const check = presentedTokenCheck(options);
+  const verifier = verifierOf(check);
   const policy = createPolicy(options.policy);
   const realm = options.realm ?? 'portcullis';
   const authenticateNow: AuthenticateNow = (request, authenticateOptions) => {
@@ -168,5 +186,157 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     errorResponse(error: unknown) {
       return errorResponse(error, { realm });
     },
+  });
+}
+
+/**
+ * The one function of a resource server that turns a presented access-token string into a principal,
+ * whichever form the options take. Everything about the request (which header, the URL check) is
+ * `authenticateNow`'s; everything about the token is this function's.
+ */
+function presentedTokenCheck(options: ResourceServerOptions): TokenCheck {
+  const modes = (['issuers', 'resolveIssuer', 'introspection'] as const).filter(
+    (mode) => options[mode] !== undefined,
+  );
+  if (modes.length > 1)
+    throw optionError(
+      `createResourceServer.${modes[1]}`,
+      `is given with ${modes[0]}`,
+      'give only one of them',
+    );
+  const mode = modes[0];
+  if (mode === 'introspection') return introspectionCheck(options as IntrospectionResourceServerOptions);
+  const shared = sharedVerification(options as JwtVerificationOptions & ResourceServerCommonOptions);
+  if (mode === undefined) {
+    const single = options as SingleIssuerOptions;
+    const verifier = createIssuerVerifier(
+      { ...single, algorithms: single.algorithms ?? ['RS256'] },
+      shared,
+      'createResourceServer',
+    );
+    return {
+      check: (token) => verifyNow(verifier, token),
+      cacheSize: () => verifier.cacheSize,
+      cacheLookups: () => verifier.cacheLookups,
+    };
+  }
+  for (const field of ISSUER_FIELDS) {
+    if ((options as unknown as Record<string, unknown>)[field] !== undefined)
+      throw optionError(
+        `createResourceServer.${field}`,
+        `is given beside ${mode}`,
+        `give it in each issuer's configuration`,
+      );
+  }
+  if (mode === 'issuers') {
+    const { issuers } = options as ManyIssuersOptions;
+    if (!Array.isArray(issuers) || issuers.length === 0)
+      throw optionError(
+        'createResourceServer.issuers',
+        'must be a non-empty array',
+        'list { issuer, audience, algorithms } of each issuer',
+      );
+    return createIssuerRouter({ issuers }, shared);
+  }
+  const { resolveIssuer, maxIssuers = 100 } = options as ResolvedIssuersOptions;
+  if (typeof resolveIssuer !== 'function')
+    throw optionError(
+      'createResourceServer.resolveIssuer',
+      'must be a function',
+      'pass (iss) => config or undefined',
+    );
+  if (!Number.isInteger(maxIssuers) || maxIssuers < 1)
+    throw optionError('createResourceServer.maxIssuers', 'must be a positive integer', 'omit it for 100');
+  return createIssuerRouter({ resolveIssuer, maxIssuers }, shared);
+}
+
+function sharedVerification(
+  options: JwtVerificationOptions & ResourceServerCommonOptions,
+): SharedVerification {
+  const timeoutMs = parseDuration(options.timeout ?? 10, 'createResourceServer.timeout') * 1000;
+  if (timeoutMs <= 0)
+    throw optionError('createResourceServer.timeout', 'must be more than 0', 'omit it for 10 seconds');
+  return {
+    timeoutMs,
+    clockTolerance: options.clockTolerance,
+    cache: options.cache,
+    isRevoked: options.isRevoked,
+    clock: options.clock,
+  };
+}
+
+const MAX_INTROSPECTION_TTL = 300;
+
+function introspectionCheck(options: IntrospectionResourceServerOptions): TokenCheck {
+  for (const field of [...ISSUER_FIELDS.slice(2), 'timeout', 'cache'] as const) {
+    if ((options as unknown as Record<string, unknown>)[field] !== undefined)
+      throw optionError(
+        `createResourceServer.${field}`,
+        'is given beside introspection, which verifies no signature',
+        field === 'timeout' || field === 'cache' ? `give introspection.${field}` : 'remove it',
+      );
+  }
+  const introspection = options.introspection;
+  if (typeof introspection !== 'object' || introspection === null)
+    throw optionError(
+      'createResourceServer.introspection',
+      'must be an object',
+      'give { endpoint, clientId, clientSecret }',
+    );
+  const endpoint = serverUrl(introspection.endpoint, 'createResourceServer.introspection.endpoint');
+  for (const field of ['clientId', 'clientSecret'] as const) {
+    const value = introspection[field];
+    if (typeof value !== 'string' || value.length === 0)
+      throw optionError(
+        `createResourceServer.introspection.${field}`,
+        'is missing',
+        'give the credentials the authorization server registered for this API',
+      );
+  }
+  if (options.issuer !== undefined) serverUrl(options.issuer, 'createResourceServer.issuer');
+  const audiences = typeof options.audience === 'string' ? [options.audience] : [...(options.audience ?? [])];
+  if (audiences.length === 0 || !audiences.every((a) => typeof a === 'string' && a.length > 0))
+    throw optionError(
+      'createResourceServer.audience',
+      'is missing',
+      "give this API's identifier (a string or a list)",
+    );
+  const timeoutMs =
+    parseDuration(introspection.timeout ?? 10, 'createResourceServer.introspection.timeout') * 1000;
+  if (timeoutMs <= 0)
+    throw optionError(
+      'createResourceServer.introspection.timeout',
+      'must be more than 0',
+      'omit it for 10 seconds',
+    );
+  const maxEntries = introspection.cache?.maxEntries ?? 10_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+    throw optionError(
+      'createResourceServer.introspection.cache.maxEntries',
+      'must be a positive integer',
+      'omit it for 10 000',
+    );
+  const ttl = parseDuration(introspection.cache?.ttl ?? 30, 'createResourceServer.introspection.cache.ttl');
+  if (ttl <= 0 || ttl > MAX_INTROSPECTION_TTL)
+    throw optionError(
+      'createResourceServer.introspection.cache.ttl',
+      'must be more than 0 and at most 5 minutes',
+      'a revoked token is accepted until its entry expires: omit it for 30 seconds',
+    );
+  return createIntrospectionCheck({
+    introspect: createIntrospectionClient({
+      endpoint,
+      issuer: options.issuer,
+      clientId: introspection.clientId,
+      clientSecret: introspection.clientSecret,
+      timeoutMs,
+    }),
+    issuer: options.issuer,
+    audiences,
+    clockToleranceSeconds: parseDuration(options.clockTolerance ?? 5, 'createResourceServer.clockTolerance'),
+    maxEntries,
+    ttlMs: ttl * 1000,
+    isRevoked: options.isRevoked,
+    clock: options.clock ?? systemClock,
   });
 }
