@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { defaultServerConditions } from 'vite';
+import { defaultServerConditions, type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Tests read each workspace package's TypeScript source through the
@@ -20,6 +20,17 @@ const workspaceDirs = ['packages', 'apps'].flatMap((group) =>
     : [],
 );
 
+// Vitest hands the SSR conditions to Node as `--conditions`; with "module" among them, Node picks
+// OpenTelemetry's ESM builds, whose imports have no file extensions, and fails. The otel project goes without it.
+const withoutModuleCondition: Plugin = {
+  name: 'portcullis:without-module-condition',
+  configResolved(config) {
+    const conditions = config.ssr.resolve?.conditions;
+    if (conditions !== undefined)
+      conditions.splice(0, conditions.length, ...conditions.filter((c) => c !== 'module'));
+  },
+};
+
 // CI asks for a JSON report beside the usual output, to read its summary line from the runner's own numbers.
 const jsonReport = process.env['PORTCULLIS_TEST_REPORT'];
 
@@ -30,6 +41,7 @@ export default defineConfig({
     ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),
     projects: workspaceDirs.map((dir) => ({
       extends: true,
+      ...(dir === 'packages/otel' ? { plugins: [withoutModuleCondition] } : {}),
       test: {
         name: dir.split('/')[1],
         root: dir,
