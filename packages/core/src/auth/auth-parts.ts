@@ -61,6 +61,24 @@ export type AuthEvent =
   /** A sensitive action was refused for an authentication too old or too weak (RFC 9470 step-up). */
   | { type: 'stepup.required'; subject: string; action: string; reason: string }
   | { type: 'error'; name: string; code: string | undefined };
+  /**
+   * A client of `/oauth/*` failed to authenticate (`reason`: `missing`, `malformed`, `unknown_client`,
+   * `wrong_secret`); `clientId` only when it names a registered client.
+   */
+  | { type: 'client.auth_failed'; clientId: string | undefined; reason: string }
+  /** The client-credentials grant issued a token to `clientId`. */
+  | { type: 'client.token_issued'; clientId: string; scopes: readonly string[] }
+  /**
+   * `POST /oauth/revoke` ended a token: an access token (and its login's refresh family, `familyId`, when it
+   * had one) or a refresh token's whole family and the access tokens issued from it.
+   */
+  | {
+      type: 'token.revoked';
+      clientId: string;
+      tokenType: 'access_token' | 'refresh_token';
+      subject: string;
+      familyId: string | undefined;
+    }
 
 /** The building blocks `createAuth` composes; exposed so applications can use any of them directly. */
 export interface AuthParts {

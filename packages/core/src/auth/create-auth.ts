@@ -2,6 +2,7 @@ import type { AdapterAuth } from '../adapter/adapter-auth.js';
 import { AUTHENTICATE_NOW, type AuthenticateNow } from '../adapter/authenticate-now.js';
 import { createApiKeyManager } from '../apikeys/api-key-manager.js';
 import type { ApiKeyManagerOptions } from '../apikeys/api-key-manager-options.js';
+import { type AuthClientOptions, createClientRegistry } from '../clients/client-registry.js';
 import { createAuthCookies } from '../cookies/auth-cookies.js';
 import type { AuthCookieNames } from '../cookies/cookie-names.js';
 import { createCsrfGuard } from '../csrf/csrf-guard.js';
@@ -62,6 +63,7 @@ import {
 import { oauthCallback, oauthStart } from './handlers/oauth.js';
 import {
   passkeyLogin,
+import { introspect, oauthToken, revoke } from './handlers/oauth-endpoints.js';
   passkeyLoginOptions,
   passkeyRegistrationOptions,
   registerPasskey,
@@ -226,6 +228,12 @@ export interface CreateAuthOptions {
   oauth?: AuthOAuthOptions;
   /** Second factors (TOTP, recovery codes, passkeys): names, lifetimes, limits. On when `stores.mfa` is there. */
   mfa?: AuthMfaOptions;
+  /**
+   * Registered confidential clients of portcullis's own OAuth endpoints: the client-credentials grant
+   * (`POST /oauth/token`), introspection (`POST /oauth/introspect`, RFC 7662) and revocation
+   * (`POST /oauth/revoke`, RFC 7009). Without it, those routes are not served.
+   */
+  clients?: AuthClientOptions;
   /** How recently a user must have authenticated for the sensitive routes. Default 10 minutes. */
   stepUp?: AuthStepUpOptions;
   /** Security events, for audit logs; never carries a secret. */
@@ -579,6 +587,15 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       handle: async (request: AuthRequest) => {
         try {
           // Every route, authenticated or not: a credential in the URL is refused before anything else.
+  const clientRegistry =
+    options.clients === undefined
+      ? undefined
+      : createClientRegistry(options.clients, {
+          pepper: hmacSecretBytes(pepper),
+          limiterFactory: options.stores.rateLimiter,
+          onFailure: (clientId, reason) => parts.emit({ type: 'client.auth_failed', clientId, reason }),
+        });
+
           assertNoCredentialsInUrl(request.url);
           return await handler(withClientAddress(request, proxyTrust));
         } catch (error) {
@@ -667,6 +684,14 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
           });
         throw error;
       }
+    // The server's own OAuth endpoints only for registered clients: nobody else could call them.
+    ...(clientRegistry === undefined
+      ? []
+      : [
+          route('POST', '/oauth/token', (req) => oauthToken(parts, clientRegistry, req)),
+          route('POST', '/oauth/introspect', (req) => introspect(parts, clientRegistry, req)),
+          route('POST', '/oauth/revoke', (req) => revoke(parts, clientRegistry, req)),
+        ]),
     },
     errorResponse: respondToError,
     logoutEverywhere: (subject: string) => endEverySession(parts, subject),

@@ -19,7 +19,15 @@ export type AuthErrorCode =
   /** The password was right and the account has a second factor: finish at `POST /auth/mfa/verify`. */
   | 'mfa_required'
   /** RFC 9470: the credential is valid but its authentication is too old, or not strong enough (`acr`). */
-  | 'insufficient_user_authentication';
+  | 'insufficient_user_authentication'
+  /** RFC 6749 §5.2: client authentication failed (unknown client, wrong secret, no credentials). */
+  | 'invalid_client'
+  /** RFC 6749 §5.2: the authenticated client may not use this grant or endpoint. */
+  | 'unauthorized_client'
+  /** RFC 6749 §5.2: the `grant_type` is not one this server supports. */
+  | 'unsupported_grant_type'
+  /** RFC 6749 §5.2: a requested scope is beyond what the client may have. */
+  | 'invalid_scope';
 
 /** The HTTP status each code maps to unless an error says otherwise. */
 export const DEFAULT_STATUS: Readonly<Record<AuthErrorCode, number>> = Object.freeze({
@@ -38,10 +46,14 @@ export const DEFAULT_STATUS: Readonly<Record<AuthErrorCode, number>> = Object.fr
   temporarily_unavailable: 503,
   mfa_required: 401,
   insufficient_user_authentication: 401,
+  invalid_client: 401,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
 });
 
 /** Which authentication scheme a 401/403 challenges with (RFC 7235 `WWW-Authenticate`). */
-export type ChallengeScheme = 'Bearer' | 'ApiKey';
+export type ChallengeScheme = 'Bearer' | 'ApiKey' | 'Basic';
 
 export interface AuthErrorOptions {
   /** Overrides the code's default HTTP status (e.g. a malformed `Authorization` header is 401 `invalid_request`). */

@@ -38,6 +38,12 @@ export interface RefreshTokenService {
   rotate(token: string): Promise<IssuedRefreshToken>;
   /** The family of a token without spending it; `null` when unknown. */
   familyOf(token: string): Promise<RefreshFamily | null>;
+  /**
+   * The token's family and expiry when the token would rotate now — not spent, not expired, its family
+   * neither revoked nor expired — without spending it; `null` otherwise, and when the store cannot tell
+   * (no `findToken`). For introspection (RFC 7662).
+   */
+  inspect(token: string): Promise<{ family: RefreshFamily; expiresAt: number } | null>;
   revokeFamily(familyId: string): Promise<boolean>;
   /** Revokes every family of a subject ("log out everywhere"); resolves their ids. */
   revokeSubject(subject: string): Promise<string[]>;
@@ -124,6 +130,15 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     async familyOf(token) {
       if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return null;
       return store.findFamilyByToken(sha256(token));
+    },
+    async inspect(token) {
+      if (typeof token !== 'string' || !TOKEN_SHAPE.test(token) || store.findToken === undefined) return null;
+      const state = await store.findToken(sha256(token));
+      const now = clock();
+      if (state === null || state.spentAt !== null || state.family.revokedAt !== null) return null;
+      // The same test as the store's rotate: a token never outlives its family.
+      const expiresAt = Math.min(state.expiresAt, state.family.expiresAt);
+      return expiresAt > now ? { family: state.family, expiresAt } : null;
     },
     revokeFamily: (familyId) => store.revokeFamily(familyId, clock()),
     revokeSubject: (subject) => store.revokeSubject(subject, clock()),

@@ -19,7 +19,12 @@ export type {
   OneTimeTokenRecord,
   OneTimeTokenStore,
 } from './one-time-token-store.js';
-export type { RefreshFamily, RefreshTokenStore, RotateResult } from './refresh-token-store.js';
+export type {
+  RefreshFamily,
+  RefreshTokenState,
+  RefreshTokenStore,
+  RotateResult,
+} from './refresh-token-store.js';
 export type { RevocationCheck, RevocationStore } from './revocation-store.js';
 export type { SessionRecord, SessionStore } from './session-store.js';
 export { storeUnavailable } from './store-unavailable.js';

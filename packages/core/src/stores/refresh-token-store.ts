@@ -12,6 +12,15 @@ export interface RefreshFamily {
   data: Record<string, unknown>;
 }
 
+/** One stored refresh token as `findToken` reports it. */
+export interface RefreshTokenState {
+  family: RefreshFamily;
+  /** When this token stops working (ms), whatever its family's state. */
+  expiresAt: number;
+  /** When it was rotated (spent), or `null` while it is its family's live token. */
+  spentAt: number | null;
+}
+
 /** Outcome of presenting a refresh token for rotation. */
 export type RotateResult =
   /** The token was live: it is now spent, and `nextTokenHash` is the family's live token. */
@@ -38,6 +47,13 @@ export interface RefreshTokenStore {
   rotate(tokenHash: string, nextTokenHash: string, nextExpiresAt: number, now: number): Promise<RotateResult>;
   /** The family a token belongs to, without spending it (for logout by refresh token). `null` when unknown. */
   findFamilyByToken(tokenHash: string): Promise<RefreshFamily | null>;
+  /**
+   * One token's own state and its family, without spending it (for introspection, RFC 7662): `null` when
+   * unknown. A spent token must be reported (`spentAt` set) for as long as `findFamilyByToken` finds it.
+   * Optional, so that stores written before it keep working: without it, every refresh token introspects
+   * as inactive.
+   */
+  findToken?(tokenHash: string): Promise<RefreshTokenState | null>;
   findFamily(familyId: string): Promise<RefreshFamily | null>;
   /** Revokes one family. Resolves `false` when it does not exist. */
   revokeFamily(familyId: string, now: number): Promise<boolean>;

@@ -26,6 +26,8 @@ export interface AccessTokenClaimsInput {
   scopes?: readonly string[];
   /** The refresh-token family this token belongs to (`sid`), so that logging out with it can end the family. */
   sessionId?: string;
+  /** The OAuth client the token was issued to (`client_id`, RFC 9068 §2.2), e.g. by the client-credentials grant. */
+  clientId?: string;
   /**
    * When and how the user authenticated: `amr`, `acr` and `auth_time` (OpenID Connect's claims), which
    * `requireFreshAuth` and `requireAcr` check. A refreshed token keeps its login's facts.
@@ -153,6 +155,7 @@ export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): Acce
       const signingInput = `${encodedHeaderFor(key.kid, key.alg)}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
       const signature = await backend.sign(key, signingInput);
       return {
+      if (input.clientId !== undefined) payload['client_id'] = input.clientId;
         token: `${signingInput}.${Buffer.from(signature).toString('base64url')}`,
         tokenId: jti,
         expiresAt: new Date(exp * 1000),

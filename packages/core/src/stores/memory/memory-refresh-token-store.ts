@@ -56,6 +56,12 @@ export function createMemoryRefreshTokenStore(options: { maxEntries?: number } =
       const family = token && families.get(token.familyId);
       return family === undefined ? null : copy(family);
     },
+    async findToken(tokenHash) {
+      const token = tokens.get(tokenHash);
+      const family = token && families.get(token.familyId);
+      if (token === undefined || family === undefined) return null;
+      return { family: copy(family), expiresAt: token.expiresAt, spentAt: token.spentAt };
+    },
     async findFamily(familyId) {
       const family = families.get(familyId);
       return family === undefined ? null : copy(family);
