@@ -51,6 +51,15 @@ if not f[3] then return false end
 return {f[1], f[2], f[3], f[4] or '', f[5]}
 `;
 
+// KEYS = family, token. The token's expiry and spending time ('' for none), then its family.
+const FIND_TOKEN = `
+local t = redis.call('HMGET', KEYS[2], 'expiresAt', 'spentAt')
+if not t[1] then return false end
+local f = redis.call('HMGET', KEYS[1], 'subject', 'createdAt', 'expiresAt', 'revokedAt', 'data')
+if not f[3] then return false end
+return {t[1], t[2] or '', f[1], f[2], f[3], f[4] or '', f[5]}
+`;
+
 // KEYS = family; ARGV = now. Keeps the first revocation time.
 const REVOKE_FAMILY = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -111,6 +120,7 @@ export function createRedisRefreshTokenStore(
   const createFamily = defineScript(redis, 'RefreshCreateFamily', 2, CREATE_FAMILY);
   const rotate = defineScript(redis, 'RefreshRotate', 3, ROTATE);
   const findByToken = defineScript(redis, 'RefreshFindByToken', 2, FIND_BY_TOKEN);
+  const findToken = defineScript(redis, 'RefreshFindToken', 2, FIND_TOKEN);
   const revokeFamily = defineScript(redis, 'RefreshRevokeFamily', 1, REVOKE_FAMILY);
   const revokeIfLive = defineScript(redis, 'RefreshRevokeIfLive', 1, REVOKE_IF_LIVE);
   const track = defineScript(redis, 'Track', 1, TRACK_SCRIPT);
@@ -172,6 +182,20 @@ export function createRedisRefreshTokenStore(
         [],
       )) as FamilyReply | null;
       return reply === null ? null : toFamily(found.familyId, reply);
+    },
+    async findToken(tokenHash) {
+      const found = await lookUp(tokenHash);
+      if (found === null) return null;
+      const reply = (await findToken([familyKey(found.familyId), tokenKey(found.familyId, tokenHash)], [])) as
+        | [string, string, ...FamilyReply]
+        | null;
+      if (reply === null) return null;
+      const [expiresAt, spentAt, ...family] = reply;
+      return {
+        family: toFamily(found.familyId, family),
+        expiresAt: Number(expiresAt),
+        spentAt: decodeTime(spentAt),
+      };
     },
     async findFamily(familyId) {
       const [subject, createdAt, expiresAt, revokedAt, data] = await redis.hmget(

@@ -18,6 +18,10 @@ interface TokenStateRow extends FamilyRow {
   spent_at: string | number | null;
 }
 
+interface FoundTokenRow extends TokenStateRow {
+  token_expires_at: string | number;
+}
+
 const FAMILY_COLUMNS = 'id, subject, created_at, expires_at, revoked_at, data';
 
 function toFamily(row: FamilyRow): RefreshFamily {
@@ -63,6 +67,10 @@ export function refreshTokenStore(db: Queryable, t: Tables): RefreshTokenStore {
   const familyByToken = `SELECT fam.id, fam.subject, fam.created_at, fam.expires_at, fam.revoked_at, fam.data
     FROM ${t.refreshTokens} AS tok JOIN ${t.refreshFamilies} AS fam ON fam.id = tok.family_id
     WHERE tok.hash = $1`;
+  const tokenById = `SELECT tok.spent_at, tok.expires_at AS token_expires_at, fam.id, fam.subject, fam.created_at,
+      fam.expires_at, fam.revoked_at, fam.data
+    FROM ${t.refreshTokens} AS tok JOIN ${t.refreshFamilies} AS fam ON fam.id = tok.family_id
+    WHERE tok.hash = $1`;
   const familyById = `SELECT ${FAMILY_COLUMNS} FROM ${t.refreshFamilies} WHERE id = $1`;
   const revokeFamily = `UPDATE ${t.refreshFamilies} SET revoked_at = COALESCE(revoked_at, $2)
     WHERE id = $1 RETURNING id`;
@@ -105,6 +113,12 @@ export function refreshTokenStore(db: Queryable, t: Tables): RefreshTokenStore {
     async findFamilyByToken(tokenHash) {
       const { rows } = await db.query<FamilyRow>(familyByToken, [tokenHash]);
       return rows[0] === undefined ? null : toFamily(rows[0]);
+    },
+    async findToken(tokenHash) {
+      const { rows } = await db.query<FoundTokenRow>(tokenById, [tokenHash]);
+      const row = rows[0];
+      if (row === undefined) return null;
+      return { family: toFamily(row), expiresAt: ms(row.token_expires_at), spentAt: msOrNull(row.spent_at) };
     },
     async findFamily(familyId) {
       const { rows } = await db.query<FamilyRow>(familyById, [familyId]);

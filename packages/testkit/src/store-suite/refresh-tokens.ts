@@ -109,5 +109,27 @@ export function refreshTokenSuite(ctx: StoreSuiteContext): void {
       expect(await store.findFamilyByToken(uniqueId('nope'))).toBeNull();
       expect((await store.rotate(token, uniqueId('n'), now + HOUR, now + 1)).outcome).toBe('rotated');
     });
+
+    it('tells a live token from a spent one, with its expiry and family, without spending it', async (test) => {
+      const store = ctx.stores().refreshTokens;
+      // Optional in the interface: a store written before introspection may lack it.
+      if (store.findToken === undefined) return test.skip();
+      const now = Date.now();
+      const family = newFamily(uniqueId('user'), now);
+      const [first, second] = [uniqueId('h'), uniqueId('h')];
+      await store.createFamily(family, first, now + HOUR);
+      expect(await store.findToken(first)).toMatchObject({
+        family: { id: family.id, subject: family.subject, revokedAt: null },
+        expiresAt: now + HOUR,
+        spentAt: null,
+      });
+      expect(await store.findToken(first)).toMatchObject({ spentAt: null }); // looking spent nothing
+      expect((await store.rotate(first, second, now + 2 * HOUR, now + 1000)).outcome).toBe('rotated');
+      expect(await store.findToken(first)).toMatchObject({ family: { id: family.id }, spentAt: now + 1000 });
+      expect(await store.findToken(second)).toMatchObject({ expiresAt: now + 2 * HOUR, spentAt: null });
+      expect(await store.findToken(uniqueId('nope'))).toBeNull();
+      await store.revokeFamily(family.id, now + 2000);
+      expect((await store.findToken(second))?.family.revokedAt).toBe(now + 2000);
+    });
   });
 }
