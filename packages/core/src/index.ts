@@ -34,6 +34,20 @@ export { createAuth } from './auth/create-auth.js';
 export type { AuthUser, NewUser, UserDirectory, UserPatch, UserPrecondition } from './auth/user-directory.js';
 export { createMemoryUserDirectory, meetsPrecondition } from './auth/user-directory.js';
 export type { AuthCookieNames } from './cookies/cookie-names.js';
+export {
+  accessTokenHash,
+  createDpopProver,
+  createDpopVerifier,
+  DPOP_ALGORITHMS,
+  type DpopAlgorithm,
+  type DpopCheck,
+  type DpopCheckpoint,
+  type DpopOptions,
+  type DpopProofInput,
+  type DpopProver,
+  type DpopVerifier,
+  jwkThumbprint,
+} from './dpop/index.js';
 export type { AuthErrorCode, AuthErrorOptions, ChallengeScheme } from './errors/auth-error.js';
 export { AuthError, isAuthError } from './errors/auth-error.js';
 export type { TrustProxy } from './http/trust-proxy.js';

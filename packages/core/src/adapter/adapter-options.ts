@@ -5,7 +5,7 @@ import { optionError } from '../lib/option-error.js';
 import { isRequirement, type Requirement } from '../policy/requirement.js';
 import type { AdapterAuth } from './adapter-auth.js';
 
-const SOURCES: readonly CredentialSource[] = Object.freeze(['bearer', 'apiKey', 'cookie', 'session']);
+const SOURCES: readonly CredentialSource[] = Object.freeze(['bearer', 'dpop', 'apiKey', 'cookie', 'session']);
 
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;

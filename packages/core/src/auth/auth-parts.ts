@@ -1,6 +1,7 @@
 import type { ApiKeyManager } from '../apikeys/api-key-manager.js';
 import type { AuthCookies } from '../cookies/auth-cookies.js';
 import type { CsrfGuard } from '../csrf/csrf-guard.js';
+import type { DpopVerifier } from '../dpop/dpop-verifier.js';
 import type { Keyring, KeyringEvent } from '../keys/keyring.js';
 import type { Clock } from '../lib/clock.js';
 import type { MailKind } from '../mail/mailer.js';
@@ -60,7 +61,6 @@ export type AuthEvent =
   | { type: 'passkey.registered'; subject: string }
   /** A sensitive action was refused for an authentication too old or too weak (RFC 9470 step-up). */
   | { type: 'stepup.required'; subject: string; action: string; reason: string }
-  | { type: 'error'; name: string; code: string | undefined };
   /**
    * A client of `/oauth/*` failed to authenticate (`reason`: `missing`, `malformed`, `unknown_client`,
    * `wrong_secret`); `clientId` only when it names a registered client.
@@ -79,6 +79,7 @@ export type AuthEvent =
       subject: string;
       familyId: string | undefined;
     }
+  | { type: 'error'; name: string; code: string | undefined };
 
 /** The building blocks `createAuth` composes; exposed so applications can use any of them directly. */
 export interface AuthParts {
@@ -97,6 +98,8 @@ export interface AuthParts {
   readonly csrf: CsrfGuard;
   readonly cookies: AuthCookies;
   readonly policy: Policy;
+  /** DPoP proofs (RFC 9449): checked at the token routes that bind and on every `Authorization: DPoP` request. */
+  readonly dpop: DpopVerifier;
   /** Second factors and passkeys; `undefined` when `stores.mfa` is missing (nothing can be enrolled). */
   readonly mfa: SecondFactors | undefined;
   /** Counts second-step attempts per account (429 past `mfa.maxFailures`). */

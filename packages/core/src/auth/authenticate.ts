@@ -2,6 +2,7 @@ import type { AuthError } from '../errors/auth-error.js';
 import { AuthError as AuthErrorClass } from '../errors/auth-error.js';
 import { MESSAGES } from '../errors/messages.js';
 import { assertToken68, bearerCredential, missingCredentials } from '../http/bearer.js';
+import { dpopCredential } from '../http/dpop-scheme.js';
 import { headerValues } from '../http/headers.js';
 import type { AuthRequest } from '../http/types.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
@@ -9,6 +10,7 @@ import { isThenable, type MaybePromise } from '../lib/maybe-promise.js';
 import type { AuthMethod, Principal } from '../tokens/principal.js';
 import { type AccessTokenVerifier, verifyNow } from '../tokens/verify-access-token.js';
 import type { AuthParts } from './auth-parts.js';
+import { assertNotBound, verifyDpopRequest } from './authenticate-dpop.js';
 import type { AuthUser } from './user-directory.js';
 
 /** Which credentials a route accepts. */
@@ -18,7 +20,12 @@ export type CredentialSource = AuthMethod;
 export type AuthContext = Principal & { readonly method: AuthMethod };
 
 export interface AuthenticateOptions {
-  /** Accepted credentials, tried in this order of precedence: `Authorization` header, `X-API-Key`, access cookie, session cookie. Default `['bearer', 'cookie', 'session']`. */
+  /**
+   * Accepted credentials, tried in this order of precedence: `Authorization` header, `X-API-Key`, access
+   * cookie, session cookie. Default `['bearer', 'cookie', 'session']`. `bearer` reads the `Authorization`
+   * header with either scheme, `Bearer` or `DPoP` (a DPoP-bound token always needs its proof); `dpop`
+   * alone accepts sender-constrained tokens only.
+   */
   via?: readonly CredentialSource[];
 }
 
@@ -44,9 +51,10 @@ export function authenticateBearer(
   const credential = bearerCredential(request.headers);
   if (credential === null) return null;
   const principal = verifyBearerToken(verifier, credential);
+  // A DPoP-bound token is refused here: its proof is what makes it usable (RFC 9449 §7.2).
   return isThenable(principal)
-    ? principal.then((verified) => withMethod(verified, 'bearer'))
-    : withMethod(principal, 'bearer');
+    ? principal.then((verified) => withMethod(assertNotBound(verified), 'bearer'))
+    : withMethod(assertNotBound(principal), 'bearer');
 }
 
 /**
@@ -86,9 +94,21 @@ export function createAuthenticate(parts: AuthParts) {
     const via = options?.via ?? DEFAULT_VIA;
     assertNoCredentialsInUrl(request.url);
 
-    if (via.includes('bearer')) {
-      const bearer = authenticateBearer(parts.verifier, request);
-      if (bearer !== null) return bearer;
+    const acceptsBearer = via.includes('bearer');
+    if (acceptsBearer || via.includes('dpop')) {
+      const dpop = dpopCredential(request.headers);
+      if (dpop !== null)
+        return verifyDpopRequest(parts.verifier.verify, parts.dpop, request, dpop).then((principal) =>
+          withMethod(principal, 'dpop'),
+        );
+      if (!acceptsBearer) {
+        // DPoP only: an `Authorization` header of any other scheme is refused with the DPoP challenge.
+        if (request.headers['authorization'] !== undefined)
+          throw parts.dpop.refuse('resource', 'bearer_not_accepted');
+      } else {
+        const bearer = authenticateBearer(parts.verifier, request);
+        if (bearer !== null) return bearer;
+      }
     }
     return authenticateOthers(parts, request, via);
   };
@@ -125,7 +145,7 @@ async function authenticateOthers(
       let refusal: AuthError | undefined;
       if (accessToken !== undefined) {
         try {
-          return withMethod(await parts.verifier.verify(accessToken), 'cookie');
+          return withMethod(assertNotBound(await parts.verifier.verify(accessToken)), 'cookie');
         } catch (error) {
           if (sessionId === undefined) throw error;
           refusal = error as AuthError;

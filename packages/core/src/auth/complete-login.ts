@@ -46,12 +46,14 @@ export async function completeLogin(
     amr: readonly AuthenticationMethodReference[];
     email: string;
     method: 'password' | 'passkey' | 'oauth';
+    /** The key of the request's DPoP proof, checked by the caller before anything was spent: binds the tokens. */
+    dpopKey?: string | undefined;
   },
 ): Promise<AuthResponse> {
   const authentication = authenticatedNow(login.amr, parts.clock());
   const device = parts.cookies.set('device', parts.devices.issue(login.email));
   if (login.issue === 'tokens') {
-    const response = await issueLoginTokens(parts, user, login.method, authentication);
+    const response = await issueLoginTokens(parts, user, login.method, authentication, login.dpopKey);
     response.cookies.push(device);
     return response;
   }

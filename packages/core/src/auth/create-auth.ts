@@ -6,7 +6,8 @@ import { type AuthClientOptions, createClientRegistry } from '../clients/client-
 import { createAuthCookies } from '../cookies/auth-cookies.js';
 import type { AuthCookieNames } from '../cookies/cookie-names.js';
 import { createCsrfGuard } from '../csrf/csrf-guard.js';
-import { isAuthError } from '../errors/auth-error.js';
+import { createDpopVerifier, type DpopOptions } from '../dpop/dpop-verifier.js';
+import { type ChallengeScheme, isAuthError } from '../errors/auth-error.js';
 import { errorResponse } from '../http/error-response.js';
 import {
   createProxyTrust,
@@ -39,6 +40,7 @@ import { createRevocationService } from '../revocation/revocation-service.js';
 import { createSessionManager, type SessionManagerOptions } from '../sessions/session-manager.js';
 import type { AuthStores } from '../stores/auth-stores.js';
 import { guardStore } from '../stores/guard-store.js';
+import { createMemoryOAuthStateStore } from '../stores/memory/memory-oauth-state-store.js';
 import { type AccessTokenIssuerOptions, createAccessTokenIssuer } from '../tokens/issue-access-token.js';
 import type { Principal } from '../tokens/principal.js';
 import { type AccessTokenVerifierOptions, createAccessTokenVerifier } from '../tokens/verify-access-token.js';
@@ -61,9 +63,9 @@ import {
   verifySecondFactor,
 } from './handlers/mfa.js';
 import { oauthCallback, oauthStart } from './handlers/oauth.js';
+import { introspect, oauthToken, revoke } from './handlers/oauth-endpoints.js';
 import {
   passkeyLogin,
-import { introspect, oauthToken, revoke } from './handlers/oauth-endpoints.js';
   passkeyLoginOptions,
   passkeyRegistrationOptions,
   registerPasskey,
@@ -226,16 +228,23 @@ export interface CreateAuthOptions {
   accounts?: AccountOptions;
   /** Sign-in providers (`oauth.providers`) and the settings of the sign-in flow. */
   oauth?: AuthOAuthOptions;
-  /** Second factors (TOTP, recovery codes, passkeys): names, lifetimes, limits. On when `stores.mfa` is there. */
-  mfa?: AuthMfaOptions;
   /**
    * Registered confidential clients of portcullis's own OAuth endpoints: the client-credentials grant
    * (`POST /oauth/token`), introspection (`POST /oauth/introspect`, RFC 7662) and revocation
    * (`POST /oauth/revoke`, RFC 7009). Without it, those routes are not served.
    */
   clients?: AuthClientOptions;
+  /** Second factors (TOTP, recovery codes, passkeys): names, lifetimes, limits. On when `stores.mfa` is there. */
+  mfa?: AuthMfaOptions;
   /** How recently a user must have authenticated for the sensitive routes. Default 10 minutes. */
   stepUp?: AuthStepUpOptions;
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): a login or refresh that sends a `DPoP` proof gets tokens
+   * bound to its key, and `Authorization: DPoP` is accepted on every protected route. Always on; these
+   * options set the accepted algorithms, the proof age and server nonces. Spent proof ids are kept in
+   * `stores.oauthStates`, shared by every instance.
+   */
+  dpop?: DpopOptions;
   /** Security events, for audit logs; never carries a secret. */
   onEvent?: (event: AuthEvent) => void;
   clock?: Clock;
@@ -364,6 +373,12 @@ function withEvents(
 }
 
 const DEVICE_COOKIE_MAX_AGE = 180 * 86_400;
+
+/** The challenge of a 403 for a request authenticated by `method`: the scheme it used. */
+function challengeOf(method: AuthContext['method'] | undefined): ChallengeScheme {
+  if (method === 'apiKey') return 'ApiKey';
+  return method === 'dpop' ? 'DPoP' : 'Bearer';
+}
 
 /**
  * Refuses, at start-up, API-key scopes that no role grants: every key creation would be 403, which is
@@ -527,6 +542,14 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       names: options.cookieNames,
     }),
     policy: createPolicy(options.policy, { clock }),
+    dpop: createDpopVerifier({
+      options: options.dpop,
+      // Every instance must see every spent proof id: the OAuth-state store is shared and does exactly that.
+      replay: stores.oauthStates ?? createMemoryOAuthStateStore({ clock }),
+      secret: hmacSecretBytes(pepper),
+      proxyTrust,
+      clock,
+    }),
     mfa: secondFactors.mfa,
     mfaThrottle: secondFactors.mfaThrottle,
     sensitiveActions: secondFactors.sensitiveActions,
@@ -564,6 +587,15 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     clock,
   });
 
+  const clientRegistry =
+    options.clients === undefined
+      ? undefined
+      : createClientRegistry(options.clients, {
+          pepper: hmacSecretBytes(pepper),
+          limiterFactory: options.stores.rateLimiter,
+          onFailure: (clientId, reason) => parts.emit({ type: 'client.auth_failed', clientId, reason }),
+        });
+
   const authenticateNow: AuthenticateNow = reportingRefusals(parts, createAuthenticate(parts));
   const authenticate: Authenticate = asPromise(authenticateNow);
   const respondToError = (error: unknown): AuthResponse => {
@@ -587,15 +619,6 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       handle: async (request: AuthRequest) => {
         try {
           // Every route, authenticated or not: a credential in the URL is refused before anything else.
-  const clientRegistry =
-    options.clients === undefined
-      ? undefined
-      : createClientRegistry(options.clients, {
-          pepper: hmacSecretBytes(pepper),
-          limiterFactory: options.stores.rateLimiter,
-          onFailure: (clientId, reason) => parts.emit({ type: 'client.auth_failed', clientId, reason }),
-        });
-
           assertNoCredentialsInUrl(request.url);
           return await handler(withClientAddress(request, proxyTrust));
         } catch (error) {
@@ -661,6 +684,14 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     route('GET', '/auth/oauth/:provider/callback', (req) =>
       oauthCallback(parts, oauthFlow, accountFlow, req),
     ),
+    // The server's own OAuth endpoints only for registered clients: nobody else could call them.
+    ...(clientRegistry === undefined
+      ? []
+      : [
+          route('POST', '/oauth/token', (req) => oauthToken(parts, clientRegistry, req)),
+          route('POST', '/oauth/introspect', (req) => introspect(parts, clientRegistry, req)),
+          route('POST', '/oauth/revoke', (req) => revoke(parts, clientRegistry, req)),
+        ]),
   ]);
 
   return Object.freeze({
@@ -672,7 +703,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
       try {
         parts.policy.enforce(principal, requirement, {
           // A 403 answers with the scheme the request authenticated with: an API-key client gets `ApiKey`.
-          challenge: (principal as Partial<AuthContext>).method === 'apiKey' ? 'ApiKey' : 'Bearer',
+          challenge: challengeOf((principal as Partial<AuthContext>).method),
         });
       } catch (error) {
         if (isAuthError(error) && error.code === 'insufficient_user_authentication')
@@ -684,14 +715,6 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
           });
         throw error;
       }
-    // The server's own OAuth endpoints only for registered clients: nobody else could call them.
-    ...(clientRegistry === undefined
-      ? []
-      : [
-          route('POST', '/oauth/token', (req) => oauthToken(parts, clientRegistry, req)),
-          route('POST', '/oauth/introspect', (req) => introspect(parts, clientRegistry, req)),
-          route('POST', '/oauth/revoke', (req) => revoke(parts, clientRegistry, req)),
-        ]),
     },
     errorResponse: respondToError,
     logoutEverywhere: (subject: string) => endEverySession(parts, subject),

@@ -20,6 +20,10 @@ export type AuthErrorCode =
   | 'mfa_required'
   /** RFC 9470: the credential is valid but its authentication is too old, or not strong enough (`acr`). */
   | 'insufficient_user_authentication'
+  /** RFC 9449: the `DPoP` proof is missing, malformed, replayed, or does not match the request or the token. */
+  | 'invalid_dpop_proof'
+  /** RFC 9449 §8: retry with the nonce of the `DPoP-Nonce` response header in the proof. */
+  | 'use_dpop_nonce'
   /** RFC 6749 §5.2: client authentication failed (unknown client, wrong secret, no credentials). */
   | 'invalid_client'
   /** RFC 6749 §5.2: the authenticated client may not use this grant or endpoint. */
@@ -46,6 +50,8 @@ export const DEFAULT_STATUS: Readonly<Record<AuthErrorCode, number>> = Object.fr
   temporarily_unavailable: 503,
   mfa_required: 401,
   insufficient_user_authentication: 401,
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
   invalid_client: 401,
   unauthorized_client: 400,
   unsupported_grant_type: 400,
@@ -53,7 +59,7 @@ export const DEFAULT_STATUS: Readonly<Record<AuthErrorCode, number>> = Object.fr
 });
 
 /** Which authentication scheme a 401/403 challenges with (RFC 7235 `WWW-Authenticate`). */
-export type ChallengeScheme = 'Bearer' | 'ApiKey' | 'Basic';
+export type ChallengeScheme = 'Bearer' | 'ApiKey' | 'DPoP' | 'Basic';
 
 export interface AuthErrorOptions {
   /** Overrides the code's default HTTP status (e.g. a malformed `Authorization` header is 401 `invalid_request`). */
@@ -72,6 +78,8 @@ export interface AuthErrorOptions {
    * server's own: only what the client is meant to receive.
    */
   body?: Readonly<Record<string, unknown>>;
+  /** Extra response headers (lower-case names), such as RFC 9449's `dpop-nonce`. Never a secret. */
+  headers?: Readonly<Record<string, string>>;
   /** Seconds until a retry may succeed (`Retry-After`, for `rate_limited` and `temporarily_unavailable`). */
   retryAfter?: number;
   /**
@@ -100,6 +108,7 @@ export class AuthError extends Error {
   readonly reason: string | undefined;
   readonly challengeParams: Readonly<Record<string, string>> | undefined;
   readonly body: Readonly<Record<string, unknown>> | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(code: AuthErrorCode, description: string, options: AuthErrorOptions = {}) {
     // A refusal of untrusted input needs no stack trace (its `code` and `reason` say where it came from), and
@@ -116,6 +125,7 @@ export class AuthError extends Error {
     this.reason = options.reason;
     this.challengeParams = options.challengeParams;
     this.body = options.body;
+    this.headers = options.headers;
   }
 
   /** The description a client sees (same as `message`). */

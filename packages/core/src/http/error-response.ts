@@ -32,6 +32,7 @@ export function errorResponse(error: unknown, options: ErrorResponseOptions = {}
     };
   }
   const headers: Record<string, string> = {
+    ...authError.headers,
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
   };

@@ -33,6 +33,11 @@ export interface AccessTokenClaimsInput {
    * `requireFreshAuth` and `requireAcr` check. A refreshed token keeps its login's facts.
    */
   authentication?: AuthenticationFacts;
+  /**
+   * The key the token is bound to (RFC 9449 DPoP): its JWK thumbprint becomes `cnf.jkt`, and the token is
+   * accepted only with a proof signed by that key.
+   */
+  confirmation?: { readonly jkt: string };
   /** Extra private claims. Registered and portcullis claims cannot be overridden here. */
   claims?: Record<string, unknown>;
 }
@@ -67,6 +72,7 @@ const RESERVED_CLAIMS = new Set([
   'amr',
   'acr',
   'auth_time',
+  'cnf',
 ]);
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 
@@ -149,13 +155,14 @@ export function createAccessTokenIssuer(options: AccessTokenIssuerOptions): Acce
       if (input.roles !== undefined) payload['roles'] = [...input.roles];
       if (input.scopes !== undefined && input.scopes.length > 0) payload['scope'] = input.scopes.join(' ');
       if (input.sessionId !== undefined) payload['sid'] = input.sessionId;
+      if (input.clientId !== undefined) payload['client_id'] = input.clientId;
       if (input.authentication !== undefined)
         Object.assign(payload, authenticationClaims(input.authentication));
+      if (input.confirmation !== undefined) payload['cnf'] = { jkt: input.confirmation.jkt };
       const key = keyring.current();
       const signingInput = `${encodedHeaderFor(key.kid, key.alg)}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
       const signature = await backend.sign(key, signingInput);
       return {
-      if (input.clientId !== undefined) payload['client_id'] = input.clientId;
         token: `${signingInput}.${Buffer.from(signature).toString('base64url')}`,
         tokenId: jti,
         expiresAt: new Date(exp * 1000),

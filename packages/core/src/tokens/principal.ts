@@ -1,5 +1,5 @@
-/** How a request was authenticated. */
-export type AuthMethod = 'bearer' | 'cookie' | 'session' | 'apiKey';
+/** How a request was authenticated: `dpop` is an access token with its DPoP proof (RFC 9449). */
+export type AuthMethod = 'bearer' | 'dpop' | 'cookie' | 'session' | 'apiKey';
 
 /**
  * Who a request acts for, as every portcullis authentication method reports it. Frozen: a principal may be

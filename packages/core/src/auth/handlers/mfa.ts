@@ -11,6 +11,7 @@ import {
   secondFactorsOf,
   signedInForFactors,
 } from '../second-factor-proof.js';
+import { dpopKeyOf } from '../token-response.js';
 
 /** `GET /auth/mfa` (signed in) → which factors the user has: `{totp, passkeys, recovery_codes_left}`. */
 export async function mfaStatus(
@@ -106,6 +107,7 @@ export async function verifySecondFactor(parts: AuthParts, request: AuthRequest)
   // A body without any second factor is malformed, not a failed attempt: refused before anything counts.
   if (!offersSecondFactor(body))
     throw new AuthError('invalid_request', 'Give "code", "recovery_code" or "webauthn"');
+  const dpopKey = await dpopKeyOf(parts, request);
   const pending = await mfa.pendingLogins.peek(token);
   if (pending === undefined) {
     parts.emit({ type: 'mfa.failed', subject: undefined, method: 'mfa_token', reason: 'unknown_or_expired' });
@@ -134,6 +136,7 @@ export async function verifySecondFactor(parts: AuthParts, request: AuthRequest)
     amr: [...pending.amr, ...proof.amr],
     email: pending.email,
     method: federated ? 'oauth' : 'password',
+    dpopKey,
   });
   if (proof.method === 'webauthn') response.cookies.push(parts.cookies.clear('webauthn'));
   return response;

@@ -168,6 +168,13 @@ export async function oauthCallback(
     return redirect(`${flow.redirectTo}#mfa_token=${pending.token}`, [clearState]);
   }
   parts.emit({ type: 'login.succeeded', subject: user.id, method: 'oauth' });
-  const issued = await issueLoginTokens(parts, user, 'oauth', authenticatedNow(['fed'], parts.clock()));
+  // A browser redirect: cookies, never a DPoP binding.
+  const issued = await issueLoginTokens(
+    parts,
+    user,
+    'oauth',
+    authenticatedNow(['fed'], parts.clock()),
+    undefined,
+  );
   return redirect(flow.redirectTo, [...issued.cookies, clearState]);
 }

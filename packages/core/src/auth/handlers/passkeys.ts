@@ -6,6 +6,7 @@ import { type Authenticate, signedInUser } from '../authenticate.js';
 import { completeLogin } from '../complete-login.js';
 import { json, noContent } from '../respond.js';
 import { secondFactorsOf, signedInForFactors } from '../second-factor-proof.js';
+import { dpopKeyOf } from '../token-response.js';
 import { withCookies } from '../with-cleared-cookies.js';
 
 const MAX_NAME_LENGTH = 64;
@@ -118,6 +119,7 @@ export async function passkeyLogin(parts: AuthParts, request: AuthRequest): Prom
     throw new AuthError('invalid_request', '"response" must be the credential as JSON');
   if (body['session'] !== undefined && typeof body['session'] !== 'boolean')
     throw new AuthError('invalid_request', '"session" must be a boolean');
+  const dpopKey = await dpopKeyOf(parts, request);
   const clear = parts.cookies.clear('webauthn');
   const verified = await mfa.verifyPasskey(parts.cookies.read(request.headers).webauthn, body['response'], {
     requireUserVerification: true,
@@ -139,6 +141,7 @@ export async function passkeyLogin(parts: AuthParts, request: AuthRequest): Prom
     amr: ['hwk', 'user'],
     email: user.email,
     method: 'passkey',
+    dpopKey,
   });
   response.cookies.push(clear);
   return response;

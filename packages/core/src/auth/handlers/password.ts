@@ -11,6 +11,7 @@ import { emailForCounting } from '../../ratelimit/email-for-counting.js';
 import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
 import { type AuthContext, type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
+import { boundKeyOf } from '../authenticate-dpop.js';
 import { checkSignedInPassword } from '../check-password-login.js';
 import { parseEmail } from '../email.js';
 import { endEverySession, liveApiKeys } from '../end-sessions.js';
@@ -153,7 +154,9 @@ export async function changePassword(
   // The caller's own authentication (how and when) carries over: changing a password is not a new login.
   const authentication =
     authenticationFactsFrom(principal.claims) ?? authenticatedNow(['pwd'], parts.clock());
-  const issued = await issueLoginTokens(parts, updated, 'password', authentication);
+  // A DPoP client's new tokens stay bound to the key its request proved.
+  const jkt = principal.method === 'dpop' ? boundKeyOf(principal) : undefined;
+  const issued = await issueLoginTokens(parts, updated, 'password', authentication, jkt);
   if (principal.method === 'session') {
     const session = await parts.sessions.create(updated.id, {
       roles: [updated.role],

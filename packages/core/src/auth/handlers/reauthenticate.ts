@@ -10,9 +10,11 @@ import {
 } from '../../mfa/authentication-method.js';
 import type { AuthParts } from '../auth-parts.js';
 import { type Authenticate, signedInUser, USER_CREDENTIALS } from '../authenticate.js';
+import { boundKeyOf } from '../authenticate-dpop.js';
 import { checkSignedInPassword } from '../check-password-login.js';
-import { json, noContent } from '../respond.js';
+import { noContent } from '../respond.js';
 import { offersSecondFactor, proveSecondFactor } from '../second-factor-proof.js';
+import { tokenResponse } from '../token-response.js';
 
 /**
  * `POST /auth/reauthenticate {password?, code? | recovery_code? | webauthn?}` (signed in; the CSRF rule
@@ -60,13 +62,14 @@ export async function reauthenticate(
     return noContent([parts.cookies.set('session', session.id)]);
   }
   const sessionId = (principal as { sessionId?: string }).sessionId;
+  // A DPoP client's fresh token stays bound to the key its request proved.
+  const jkt = principal.method === 'dpop' ? boundKeyOf(principal) : undefined;
   const access = await parts.accessTokens.issue({
     subject: user.id,
     roles: [user.role],
     ...(sessionId === undefined ? {} : { sessionId }),
     authentication,
+    ...(jkt === undefined ? {} : { confirmation: { jkt } }),
   });
-  return json(200, { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn }, [
-    parts.cookies.set('access', access.token, { maxAge: access.expiresIn }),
-  ]);
+  return tokenResponse(parts, access, { bound: jkt !== undefined });
 }

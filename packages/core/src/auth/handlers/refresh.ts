@@ -4,13 +4,14 @@ import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import { authenticationFactsFrom } from '../../mfa/authentication-method.js';
 import { revokedFamilyOf } from '../../refresh/refresh-token-service.js';
 import type { AuthParts } from '../auth-parts.js';
-import { json } from '../respond.js';
+import { dpopKeyOf, tokenResponse } from '../token-response.js';
 import { withClearedCookies } from '../with-cleared-cookies.js';
 
 /**
  * `POST /auth/refresh` with the refresh cookie or `{refresh_token}` → 200 like login, the refresh token
  * rotated. A spent token revokes its family and every access token issued from it. By cookie, the CSRF
- * origin check runs first, so a refused request spends nothing.
+ * origin check runs first, so a refused request spends nothing. A family bound to a DPoP key needs a proof
+ * signed by it (400 `invalid_dpop_proof` otherwise, the token unspent) and answers bound tokens.
  */
 export async function refresh(parts: AuthParts, request: AuthRequest): Promise<AuthResponse> {
   const body = readRequestJson(request);
@@ -27,14 +28,22 @@ export async function refresh(parts: AuthParts, request: AuthRequest): Promise<A
     token = cookie;
   }
 
+  // A bound family (its login sent a DPoP proof) refreshes only with a proof of the same key, checked before
+  // the token is spent; an unbound one never becomes bound half-way (RFC 9449 §5).
+  const family = await parts.refreshTokens.familyOf(token);
+  const boundTo = typeof family?.data['jkt'] === 'string' ? family.data['jkt'] : undefined;
+  if (boundTo === undefined && parts.dpop.hasProof(request))
+    throw parts.dpop.refuse('token', 'refresh_family_not_bound');
+  const dpopKey = boundTo === undefined ? undefined : await dpopKeyOf(parts, request, boundTo);
+
   let rotated: Awaited<ReturnType<typeof parts.refreshTokens.rotate>>;
   try {
     rotated = await parts.refreshTokens.rotate(token);
   } catch (error) {
-    const family = isAuthError(error) ? revokedFamilyOf(error) : undefined;
-    if (family !== undefined) {
-      await parts.revocations.revokeSession(family.id);
-      parts.emit({ type: 'refresh.reuse_detected', subject: family.subject, familyId: family.id });
+    const revoked = isAuthError(error) ? revokedFamilyOf(error) : undefined;
+    if (revoked !== undefined) {
+      await parts.revocations.revokeSession(revoked.id);
+      parts.emit({ type: 'refresh.reuse_detected', subject: revoked.subject, familyId: revoked.id });
     }
     // The browser's token is dead either way: clear both cookies with the refusal.
     throw withClearedCookies(parts, error);
@@ -51,12 +60,7 @@ export async function refresh(parts: AuthParts, request: AuthRequest): Promise<A
     sessionId: rotated.family.id,
     // The login's facts: a refresh is not an authentication, so `auth_time` stays the login's.
     authentication: authenticationFactsFrom(rotated.family.data),
+    ...(dpopKey === undefined ? {} : { confirmation: { jkt: dpopKey } }),
   });
-  const cookies = [parts.cookies.set('access', access.token, { maxAge: access.expiresIn })];
-  cookies.push(parts.cookies.set('refresh', rotated.token, { maxAge: rotated.expiresIn }));
-  return json(
-    200,
-    { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn },
-    cookies,
-  );
+  return tokenResponse(parts, access, { refresh: rotated, bound: dpopKey !== undefined });
 }
