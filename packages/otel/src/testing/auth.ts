@@ -17,6 +17,8 @@ import type { TestTelemetry } from './telemetry.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
 export const PEPPER = 'pepper-9bXr2TqLmV7nK4sW8eYc1ZaH6gJ3dF5u';
+/** Body members that carry a secret or name a user. */
+const SECRET_MEMBER = /token|password|secret|key|code|otpauth|email|^id$|^sub$|qr_svg/;
 
 export interface Reply extends AuthResponse {
   json: Record<string, unknown>;
@@ -67,12 +69,19 @@ export async function instrumentedAuth(telemetry: TestTelemetry) {
   );
   secrets.add(PEPPER);
 
-  /** Remembers every string of a value that could be a secret (long enough to search for). */
+  /** Remembers a secret (a string long enough to search for), or every one in an array. */
   function remember(value: unknown): void {
     if (typeof value === 'string') {
       if (value.length >= 6) secrets.add(value);
     } else if (Array.isArray(value)) value.forEach(remember);
-    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(remember);
+  }
+  /** Remembers the members of a JSON body that are secrets or name a user (tokens, keys, codes, e-mails, ids). */
+  function rememberBody(body: unknown): void {
+    if (typeof body !== 'object' || body === null) return;
+    for (const [key, value] of Object.entries(body)) {
+      if (SECRET_MEMBER.test(key)) remember(value);
+      if (typeof value === 'object') rememberBody(value);
+    }
   }
 
   /** Calls the route matching `method` and `path` as an adapter would; `url` may carry a query string. */
@@ -96,8 +105,10 @@ export async function instrumentedAuth(telemetry: TestTelemetry) {
       const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
       const headers: Record<string, string> = { ...request.headers };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
-      remember(request.body);
+      rememberBody(request.body);
       remember(Object.values(request.headers ?? {}));
+      // The query string of the URL (a credential there is refused, but it was sent).
+      remember(url.split('?')[1]);
       const response = await route.handle({
         method,
         url,
@@ -106,7 +117,7 @@ export async function instrumentedAuth(telemetry: TestTelemetry) {
         remoteAddress: request.ip ?? '127.0.0.1',
         params,
       });
-      remember(response.body);
+      rememberBody(response.body);
       for (const cookie of response.cookies) {
         const value = cookie.split(';')[0]!.split('=').slice(1).join('=');
         remember(value);
