@@ -37,6 +37,8 @@ export async function createDpopProver(
     alg?: DpopAlgorithm;
     privateKey?: CryptoKey | KeyObject;
     publicKey?: CryptoKey | KeyObject;
+    /** The proofs' `iat` source, in ms. Default `Date.now`. */
+    clock?: () => number;
   } = {},
 ): Promise<DpopProver> {
   const alg = options.alg ?? 'EdDSA';

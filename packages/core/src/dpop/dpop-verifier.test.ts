@@ -132,7 +132,7 @@ describe('DPoP proofs (RFC 9449 §4.3)', () => {
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const none = `${b64({ alg: 'none', typ: 'dpop+jwt', jwk })}.${b64(claims())}.`;
     const hs = await new SignJWT(claims())
-      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'AAAA' } })
+      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'AAAA' } as never })
       .sign(new Uint8Array(32));
     const withPrivate = await new SignJWT(claims())
       .setProtectedHeader({ alg: 'EdDSA', typ: 'dpop+jwt', jwk: privateJwk })
