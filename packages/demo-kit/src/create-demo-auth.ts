@@ -154,6 +154,9 @@ export async function createDemoAuth(
     mfa: { appName: 'portcullis demo', loginTtl: config.mfaTokenTtl },
     // Deleting an API key, changing the password, rotating keys: a login at most 10 minutes old.
     stepUp: { maxAge: config.stepUpMaxAge },
+    dpop: { nonce: config.dpopNonce },
+    // OAUTH_CLIENTS: the clients of /oauth/token, /oauth/introspect and /oauth/revoke; none, none served.
+    ...(config.oauthClients.length === 0 ? {} : { clients: { registered: config.oauthClients } }),
     onEvent: (event) => logAuthEvent(logger, event),
   });
 

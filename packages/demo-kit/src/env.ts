@@ -35,6 +35,8 @@ export interface DemoConfig {
   stepUpMaxAge: number;
   /** `MFA_TOKEN_TTL`: lifetime of the mfa_token between a login's two steps. */
   mfaTokenTtl: number;
+  /** `DPOP_NONCE`: `required` makes every DPoP proof carry a server nonce (`DPoP-Nonce`); default `off`. */
+  dpopNonce: 'required' | 'off';
   appOrigin: string | undefined;
   apiKeyPepper: string | undefined;
   /** `KEYRING_KEK`: seals the stored signing keys and the development pepper. A secret: never print it. */
@@ -44,6 +46,53 @@ export interface DemoConfig {
   production: boolean;
   /** `TRUST_PROXY`: reverse proxies in front of the app, handed to `createAuth({ trustProxy })`. */
   trustProxy: number;
+  /**
+   * `OAUTH_CLIENTS`: the clients of `/oauth/token`, `/oauth/introspect` and `/oauth/revoke`, handed to
+   * `createAuth({ clients })`. Empty (the default): those routes are not served. Holds secrets: never print it.
+   */
+  oauthClients: readonly DemoOAuthClient[];
+}
+
+/** One `OAUTH_CLIENTS` entry: `id:secret:scope scope…[|grant grant…]`. */
+export interface DemoOAuthClient {
+  id: string;
+  secret: string;
+  scopes: string[];
+  grants: ('client_credentials' | 'introspection' | 'revocation')[];
+}
+
+const CLIENT_GRANTS = ['client_credentials', 'introspection', 'revocation'] as const;
+
+/**
+ * Parses `OAUTH_CLIENTS`: comma-separated `id:secret:scopes[|grants]`, scopes and grants space-separated
+ * (scopes may hold colons, as `reports:read` does; grants default to `client_credentials`). A malformed
+ * entry is named by its position, never echoed: it holds a secret. Whether a secret is strong enough,
+ * `createAuth` judges.
+ */
+function oauthClients(env: NodeJS.ProcessEnv): DemoOAuthClient[] {
+  const raw = optional(env, 'OAUTH_CLIENTS');
+  if (raw === undefined) return [];
+  return raw.split(',').map((entry, index) => {
+    const [id = '', afterId = ''] = splitOnce(entry.trim(), ':');
+    const [secret = '', rest = ''] = splitOnce(afterId, ':');
+    const [scopes = '', grants = 'client_credentials'] = splitOnce(rest, '|');
+    const grantList = grants.split(' ').filter((g) => g.length > 0);
+    if (
+      id === '' ||
+      secret === '' ||
+      grantList.length === 0 ||
+      !grantList.every((g) => (CLIENT_GRANTS as readonly string[]).includes(g))
+    )
+      throw new TypeError(
+        `OAUTH_CLIENTS entry ${index + 1} must be id:secret:scopes[|grants], grants among ${CLIENT_GRANTS.join(', ')}`,
+      );
+    return {
+      id,
+      secret,
+      scopes: scopes.split(' ').filter((s) => s.length > 0),
+      grants: grantList as DemoOAuthClient['grants'],
+    };
+  });
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -66,6 +115,12 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: r
       `${name} must be ${values.map((v) => `"${v}"`).join(' or ')}; got ${JSON.stringify(raw)}`,
     );
   return raw as T;
+}
+
+/** `value` split at the first `separator`: `[value]` when there is none. */
+function splitOnce(value: string, separator: string): string[] {
+  const at = value.indexOf(separator);
+  return at < 0 ? [value] : [value.slice(0, at), value.slice(at + 1)];
 }
 
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -115,6 +170,7 @@ export function readDemoConfig(app: string, env: NodeJS.ProcessEnv = process.env
     loginWindow: duration(env, 'LOGIN_WINDOW', '15m'),
     stepUpMaxAge: duration(env, 'STEP_UP_MAX_AGE', '10m'),
     mfaTokenTtl: duration(env, 'MFA_TOKEN_TTL', '5m'),
+    dpopNonce: oneOf(env, 'DPOP_NONCE', ['required', 'off'], 'off'),
     appOrigin: optional(env, 'APP_ORIGIN'),
     apiKeyPepper: optional(env, 'API_KEY_PEPPER'),
     keyringKek: optional(env, 'KEYRING_KEK'),
@@ -133,5 +189,6 @@ export function readDemoConfig(app: string, env: NodeJS.ProcessEnv = process.env
     production: nodeEnv === 'production',
     // A count, not a switch: `true` or `yes` stops start-up rather than silently trusting nothing (or all).
     trustProxy: integer(env, 'TRUST_PROXY', 0),
+    oauthClients: oauthClients(env),
   };
 }

@@ -4,7 +4,7 @@ export { createDemoAuth } from './create-demo-auth.js';
 export type { DemoMailer } from './demo-mailer.js';
 export { createDemoMailer } from './demo-mailer.js';
 export { DEMO_API_KEY_SCOPES, DEMO_POLICY } from './demo-policy.js';
-export type { DemoConfig } from './env.js';
+export type { DemoConfig, DemoOAuthClient } from './env.js';
 export { readDemoConfig } from './env.js';
 export type { Connection } from './https-only.js';
 export { plainHttpRefusal } from './https-only.js';
