@@ -42,6 +42,7 @@ export default defineConfig({
           { text: 'Second factors and step-up', link: '/concepts/second-factors' },
           { text: 'Stores', link: '/stores' },
           { text: 'Several instances', link: '/concepts/multi-instance' },
+          { text: 'Observability', link: '/concepts/observability' },
           { text: 'Production checklist', link: '/concepts/production-checklist' },
           { text: 'Security model', link: '/security' },
         ],

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 const PACKAGES = new URL('../../', import.meta.url).pathname;
 const ADAPTERS = ['express', 'fastify', 'hono', 'nestjs'];
-const OTHERS = ['mail', 'postgres', 'redis', 'testkit'];
+const OTHERS = ['mail', 'otel', 'postgres', 'redis', 'testkit'];
 const ADAPTER_ENTRY_POINTS = ['@portcullis/core', '@portcullis/core/adapter'];
 
 const manifest = JSON.parse(readFileSync(join(PACKAGES, 'core/package.json'), 'utf8')) as {
