@@ -96,11 +96,13 @@ export async function createDemoAuth(
     await redis.connect();
     closers.push(() => redis.quit().catch(() => redis.disconnect()));
     const hot = createRedisStores(redis, { prefix: config.redisPrefix });
-    // Hot, short-lived state in Redis; API keys, refresh families and keys stay in PostgreSQL.
+    // Hot, short-lived state in Redis (spent OAuth states and DPoP proof ids among it); API keys, refresh
+    // families and keys stay in PostgreSQL.
     stores = {
       ...postgresStores,
       revocations: hot.revocations,
       sessions: hot.sessions,
+      oauthStates: hot.oauthStates,
       rateLimiter: hot.rateLimiter,
     };
     storage += ' + Redis';

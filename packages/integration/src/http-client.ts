@@ -1,4 +1,5 @@
 // A small HTTP client for the tests: JSON in and out, cookies read from Set-Cookie.
+import { request as httpRequest } from 'node:http';
 
 export interface Reply {
   status: number;
@@ -33,6 +34,52 @@ export async function call(
         ?.split(';')[0]
         ?.slice(name.length + 1) || undefined,
   };
+}
+
+/**
+ * `call` with a `Host` header of the caller's choice (fetch always sends the URL's own): instances behind one
+ * load balancer all see the public host, which is what a DPoP proof's `htu` names.
+ */
+export function callAsHost(
+  base: string,
+  host: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      base + path,
+      {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options.headers,
+          host,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const headers = new Headers();
+          for (let i = 0; i < res.rawHeaders.length; i += 2)
+            headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+            headers,
+            cookie: () => undefined,
+          });
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 export const REFRESH_COOKIE = '__Host-portcullis-refresh';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { createDpopProver } from '@portcullis/core';
 import { probeService } from '@portcullis/testkit';
 import { Redis } from 'ioredis';
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, PASSWORD, REFRESH_COOKIE } from './http-client.js';
+import { call, callAsHost, PASSWORD, REFRESH_COOKIE } from './http-client.js';
 import { type Instance, startInstance, uniqueName, verifyThroughOutbox } from './processes.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -92,6 +93,52 @@ describe.each(setups)('$name', (setup) => {
       expect(replies.filter((r) => r.status === 401)).toHaveLength(19);
     },
   );
+
+  it.skipIf(!enabled)('refuses on B a DPoP proof A accepted, and B honours A’s binding', async () => {
+    const host = new URL(PUBLIC_URL).host;
+    const client = await createDpopProver();
+    const email = 'dpop@example.com';
+    await call(a.url, 'POST', '/auth/register', { body: { email, password: PASSWORD } });
+    const login = await callAsHost(a.url, host, 'POST', '/auth/login', {
+      headers: { dpop: await client.proof('POST', `${PUBLIC_URL}/auth/login`) },
+      body: { email, password: PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    const token = login.body['access_token'] as string;
+    const proof = await client.proof('GET', `${PUBLIC_URL}/me`, { accessToken: token });
+    const headers = { authorization: `DPoP ${token}`, dpop: proof };
+    expect((await callAsHost(a.url, host, 'GET', '/me', { headers })).status).toBe(200);
+    const replay = await callAsHost(b.url, host, 'GET', '/me', { headers });
+    expect([replay.status, replay.body['error']]).toEqual([401, 'invalid_dpop_proof']);
+    // Ten copies of one fresh proof at once, spread over both instances: exactly one is served.
+    const fresh = await client.proof('GET', `${PUBLIC_URL}/me`, { accessToken: token });
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        callAsHost(i % 2 === 0 ? a.url : b.url, host, 'GET', '/me', {
+          headers: { authorization: `DPoP ${token}`, dpop: fresh },
+        }),
+      ),
+    );
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
+    if (setup.redis) {
+      // The spent proof ids are in the shared Redis, not in either process.
+      const r = new Redis(REDIS_URL);
+      expect((await r.keys(`${prefix}oauth:state:dpop:*`)).length).toBeGreaterThanOrEqual(2);
+      await r.quit();
+    }
+    // The bound refresh token works on B only with A's client's key.
+    const refresh = login.body['refresh_token'] as string;
+    const stolen = await callAsHost(b.url, host, 'POST', '/auth/refresh', {
+      headers: { dpop: await (await createDpopProver()).proof('POST', `${PUBLIC_URL}/auth/refresh`) },
+      body: { refresh_token: refresh },
+    });
+    expect(stolen.status).toBe(400);
+    const rotated = await callAsHost(b.url, host, 'POST', '/auth/refresh', {
+      headers: { dpop: await client.proof('POST', `${PUBLIC_URL}/auth/refresh`) },
+      body: { refresh_token: refresh },
+    });
+    expect([rotated.status, rotated.body['token_type']]).toEqual([200, 'DPoP']);
+  });
 
   it.skipIf(!enabled)('holds a login limit of 5 exactly across instances', async () => {
     await call(a.url, 'POST', '/auth/register', { body: { email: 'limit@example.com', password: PASSWORD } });
