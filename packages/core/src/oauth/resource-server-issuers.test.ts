@@ -223,6 +223,19 @@ describe('createResourceServer with many issuers', () => {
         /^portcullis: createResourceServer/,
       );
     }
+    // The option types refuse the same mixtures.
+    expect(() =>
+      // @ts-expect-error issuer and issuers together
+      createResourceServer({ issuer: configA.issuer, audience: API_A, issuers: [configB] }),
+    ).toThrow(TypeError);
+    expect(() =>
+      // @ts-expect-error a per-issuer field at the top level beside issuers
+      createResourceServer({ issuers: [configA], algorithms: ['ES256'] }),
+    ).toThrow(TypeError);
+    expect(() =>
+      // @ts-expect-error issuers and resolveIssuer together
+      createResourceServer({ issuers: [configA], resolveIssuer: () => undefined }),
+    ).toThrow(TypeError);
     const algorithms: JwsAlgorithm[] = ['ES256'];
     expect(() => createResourceServer({ issuers: [{ ...configA, algorithms }] })).not.toThrow();
   });
