@@ -158,8 +158,10 @@ const ISSUER_FIELDS = [
 export function createResourceServer(options: ResourceServerOptions): ResourceServer {
   if (typeof options !== 'object' || options === null)
     throw optionError('createResourceServer(options)', 'must be an object', 'pass { issuer, audience }');
-  const check = presentedTokenCheck(options);
-  const verifier = verifierOf(check);
+  // `tokens.check` is the one place a presented token becomes a principal, whatever the form of the options;
+  // `verifier` is that function in the `AccessTokenVerifier` shape `authenticateBearer` takes.
+  const tokens = presentedTokenCheck(options);
+  const verifier = verifierOf(tokens);
   const policy = createPolicy(options.policy);
   const realm = options.realm ?? 'portcullis';
   const authenticateNow: AuthenticateNow = (request, authenticateOptions) => {
@@ -190,9 +192,10 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
 }
 
 /**
- * The one function of a resource server that turns a presented access-token string into a principal,
- * whichever form the options take. Everything about the request (which header, the URL check) is
- * `authenticateNow`'s; everything about the token is this function's.
+ * Checks the options and builds the one function of a resource server that turns a presented access-token
+ * string into a principal, whichever form the options take: one issuer, a list, a resolver, introspection.
+ * Everything about the request (which header, the URL check) is `authenticateNow`'s; everything about the
+ * token is this function's.
  */
 function presentedTokenCheck(options: ResourceServerOptions): TokenCheck {
   const modes = (['issuers', 'resolveIssuer', 'introspection'] as const).filter(
