@@ -139,6 +139,24 @@ describe('createResourceServer with introspection', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('keeps at most maxEntries answers, and asks isRevoked at every use, cached or not', async () => {
+    const { endpoint, calls } = await startEndpoint((token) => activeAnswer({ jti: token }));
+    const revoked = new Set<string>();
+    const api = createResourceServer({
+      introspection: { endpoint, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, cache: { maxEntries: 2 } },
+      audience: API,
+      clock,
+      isRevoked: (principal) => revoked.has(principal.tokenId ?? ''),
+    });
+    for (const token of ['t1', 't2', 't3']) await api.authenticate(bearer(token));
+    expect(api.verifier.cacheSize).toBe(2);
+    await api.authenticate(bearer('t3'));
+    expect(calls).toHaveLength(3);
+    revoked.add('t3');
+    expect((await refusal(api.authenticate(bearer('t3')))).reason).toBe('revoked');
+    expect(calls).toHaveLength(3);
+  });
+
   it('refuses an inactive token with 401 inactive, and never caches it', async () => {
     const { endpoint, calls } = await startEndpoint(() => ({ active: false }));
     const api = server(endpoint);
