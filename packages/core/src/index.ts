@@ -33,6 +33,7 @@ export type {
 export { createAuth } from './auth/create-auth.js';
 export type { AuthUser, NewUser, UserDirectory, UserPatch, UserPrecondition } from './auth/user-directory.js';
 export { createMemoryUserDirectory, meetsPrecondition } from './auth/user-directory.js';
+export type { AuthClientOptions, ClientGrant, OAuthClientConfig } from './clients/client-registry.js';
 export type { AuthCookieNames } from './cookies/cookie-names.js';
 export {
   accessTokenHash,

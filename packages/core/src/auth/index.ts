@@ -1,3 +1,4 @@
+export type { AuthClientOptions, ClientGrant, OAuthClientConfig } from '../clients/client-registry.js';
 export type { AccountOptions, Registration } from './account-flow.js';
 export type { MailOptions } from './account-mail.js';
 export type { AuthEvent, AuthParts } from './auth-parts.js';
