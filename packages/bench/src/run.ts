@@ -6,6 +6,7 @@ import { cacheHeapBench } from './cache-heap.js';
 import { floodBench } from './flood.js';
 import { forgotBench } from './forgot.js';
 import { printHeading } from './format.js';
+import { dpopBench } from './http/dpop-bench.js';
 import { httpBench } from './http/index.js';
 import { loopDelayBench } from './loop-delay.js';
 import { openNetworkedStores } from './networked-stores.js';
@@ -63,6 +64,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'loop-delay', title: 'Event-loop delay under concurrent logins', run: loopDelayBench },
   { name: 'flood', title: 'Login latency under a registration flood', run: floodBench },
   { name: 'http', title: 'HTTP frameworks: bare vs portcullis vs peer (autocannon)', run: httpBench },
+  { name: 'dpop', title: 'DPoP-protected route vs plain bearer route, per framework', run: dpopBench },
 ];
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');

@@ -40,11 +40,15 @@ export const LOAD = {
   sampleIntervalMs: 250,
 } as const;
 
-/** What each request carries: nothing, always the same token, or the next of a list of tokens. */
+/**
+ * What each request carries: nothing, always the same token, the next of a list of tokens, or a DPoP-bound
+ * token with the next of a list of single-use proofs (`next()` hands out each once).
+ */
 export type Credentials =
   | { kind: 'none' }
   | { kind: 'reused'; token: string }
-  | { kind: 'fresh'; tokens: readonly string[] };
+  | { kind: 'fresh'; tokens: readonly string[] }
+  | { kind: 'dpop'; token: string; next: () => string };
 
 export interface LoadResult {
   /** Responses per second over the measured run. */
@@ -96,6 +100,20 @@ function options(port: number, path: string, credentials: Credentials, seconds: 
           {
             setupRequest(request) {
               request.headers = { ...request.headers, authorization: headers[next++ % headers.length] };
+              return request;
+            },
+          },
+        ],
+      };
+    }
+    case 'dpop': {
+      const authorization = `DPoP ${credentials.token}`;
+      return {
+        ...base,
+        requests: [
+          {
+            setupRequest(request) {
+              request.headers = { ...request.headers, authorization, dpop: credentials.next() };
               return request;
             },
           },

@@ -52,7 +52,10 @@ const APPS: Record<Framework, () => Promise<{ start(context: AppContext): Promis
 async function start(message: StartMessage): Promise<StartedApp> {
   const key = await signingKeyOf(message);
   const auth = await createAuth({
-    stores: createMemoryStores(),
+    // Room for every DPoP proof id the dpop section spends (each kept maxAge + 5 s): a full memory store
+    // answers 503, which would end the run.
+    stores: createMemoryStores({ maxEntries: 2_000_000 }),
+    dpop: { maxAge: '10s' },
     users: createMemoryUserDirectory(),
     issuer: ISSUER,
     audience: AUDIENCE,

@@ -74,7 +74,8 @@ export function jwkThumbprint(jwk: Record<string, unknown>): string | undefined 
  * importing it again costs more than verifying the signature.
  */
 export function createDpopKeyReader(maxEntries = 10_000) {
-  const imported = createBoundedCache<KeyObject>(maxEntries);
+  // Keyed by the thumbprint input itself: a hit costs no hash, and equal inputs are equal keys.
+  const imported = createBoundedCache<DpopPublicKey>(maxEntries);
   return function readKey(alg: DpopAlgorithm, jwk: unknown, now: number): DpopPublicKey | undefined {
     if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return undefined;
     const members = jwk as Record<string, unknown>;
@@ -84,20 +85,20 @@ export function createDpopKeyReader(maxEntries = 10_000) {
     if (PRIVATE_MEMBERS.some((name) => name in members)) return undefined;
     const input = thumbprintInput(members);
     if (input === undefined) return undefined;
-    const jkt = createHash('sha256').update(input).digest('base64url');
-    let key = imported.get(jkt, now);
-    if (key === undefined) {
-      try {
-        key = createPublicKey({ key: JSON.parse(input) as JsonWebKey, format: 'jwk' });
-      } catch {
-        return undefined;
-      }
-      if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS)
-        return undefined;
-      // A day: a key's bytes never change; the bound only keeps the cache from growing.
-      imported.set(jkt, key, now + 86_400_000);
+    const cached = imported.get(input, now);
+    if (cached !== undefined) return cached;
+    let key: KeyObject;
+    try {
+      key = createPublicKey({ key: JSON.parse(input) as JsonWebKey, format: 'jwk' });
+    } catch {
+      return undefined;
     }
-    return { jkt, key };
+    if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS)
+      return undefined;
+    const read = Object.freeze({ jkt: createHash('sha256').update(input).digest('base64url'), key });
+    // A day: a key's bytes never change; the bound only keeps the cache from growing.
+    imported.set(input, read, now + 86_400_000);
+    return read;
   };
 }
 

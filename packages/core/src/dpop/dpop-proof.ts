@@ -8,8 +8,8 @@ export interface DpopExpectation {
   readonly method: string;
   /** The normalised URLs the request may have been sent to (`htu`). */
   readonly htus: readonly string[];
-  /** The access token presented with the proof: its hash must be the proof's `ath`. */
-  readonly accessToken?: string;
+  /** The hash (`accessTokenHash`) of the access token presented with the proof: the proof's `ath`. */
+  readonly ath?: string;
 }
 
 export interface DpopProofRules {
@@ -89,9 +89,9 @@ export function checkDpopProof(
   const now = nowMs / 1000;
   if (iat > now + rules.clockToleranceSeconds) refuse('iat_in_future');
   if (iat < now - rules.maxAgeSeconds - rules.clockToleranceSeconds) refuse('stale_iat');
-  if (expected.accessToken !== undefined) {
+  if (expected.ath !== undefined) {
     if (claims['ath'] === undefined) refuse('missing_ath');
-    if (claims['ath'] !== accessTokenHash(expected.accessToken)) refuse('wrong_ath');
+    if (claims['ath'] !== expected.ath) refuse('wrong_ath');
   }
   return { jkt: publicKey.jkt, jti, iat, nonce: claims['nonce'] };
 }

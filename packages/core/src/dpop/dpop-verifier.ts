@@ -2,14 +2,15 @@ import { AuthError } from '../errors/auth-error.js';
 import { headerValues } from '../http/headers.js';
 import type { ProxyTrust } from '../http/trust-proxy.js';
 import type { AuthRequest } from '../http/types.js';
+import { createBoundedCache } from '../lib/bounded-cache.js';
 import type { Clock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
-import { sha256 } from '../lib/hash.js';
 import { optionError } from '../lib/option-error.js';
 import type { OAuthStateStore } from '../stores/oauth-state-store.js';
 import { createDpopKeyReader, DPOP_ALGORITHMS, type DpopAlgorithm } from './dpop-key.js';
 import { createDpopNonces, type DpopNonces } from './dpop-nonce.js';
 import {
+  accessTokenHash,
   type CheckedDpopProof,
   checkDpopProof,
   DpopProofRefusal,
@@ -59,6 +60,18 @@ export interface DpopVerifier {
 const MAX_PROOF_LENGTH = 8192;
 const PROOF_REFUSED = 'Invalid DPoP proof';
 const NONCE_REQUIRED = 'A DPoP nonce is required: retry with the DPoP-Nonce response header in the proof';
+
+/** `normalise` with its answers kept (bounded): a proof's `htu` is one of a client's few URLs. */
+function memoised(normalise: (value: string) => string | undefined): (value: string) => string | undefined {
+  const cache = createBoundedCache<string | null>(1000);
+  return (value) => {
+    const cached = cache.get(value, 0);
+    if (cached !== undefined) return cached ?? undefined;
+    const normal = normalise(value);
+    if (value.length <= 2048) cache.set(value, normal ?? null, Number.POSITIVE_INFINITY);
+    return normal;
+  };
+}
 
 export interface DpopVerifierParts {
   options: DpopOptions | undefined;
@@ -120,9 +133,29 @@ export function createDpopVerifier(parts: DpopVerifierParts): DpopVerifier {
     maxAgeSeconds,
     clockToleranceSeconds,
     readKey: createDpopKeyReader(),
-    normaliseHtu: normalisedHtu,
+    normaliseHtu: memoised(normalisedHtu),
   };
   const algs = algorithms.join(' ');
+  const athCache = createBoundedCache<string>(10_000);
+  // A token is sent with many proofs: its hash is worked out once (bounded: the oldest entry goes first).
+  const athOf = (token: string) => {
+    const cached = athCache.get(token, 0);
+    if (cached !== undefined) return cached;
+    const ath = accessTokenHash(token);
+    athCache.set(token, ath, Number.POSITIVE_INFINITY);
+    return ath;
+  };
+  const htuCache = createBoundedCache<readonly string[]>(1000);
+  // A client calls the same few URLs again and again: their normal forms are worked out once.
+  const htusOf = (request: AuthRequest, protocol: 'http' | 'https') => {
+    const cacheKey = `${protocol} ${request.headers['host']} ${request.url}`;
+    let htus = htuCache.get(cacheKey, 0);
+    if (htus === undefined) {
+      htus = requestHtus(request, protocol);
+      if (cacheKey.length <= 2048) htuCache.set(cacheKey, htus, Number.POSITIVE_INFINITY);
+    }
+    return htus;
+  };
 
   function refuse(where: DpopCheckpoint, reason: string): AuthError {
     return where === 'resource'
@@ -170,8 +203,8 @@ export function createDpopVerifier(parts: DpopVerifierParts): DpopVerifier {
           proof,
           {
             method: request.method.toUpperCase(),
-            htus: requestHtus(request, parts.proxyTrust.protocol(request, false)),
-            ...(check.accessToken === undefined ? {} : { accessToken: check.accessToken }),
+            htus: htusOf(request, parts.proxyTrust.protocol(request, false)),
+            ...(check.accessToken === undefined ? {} : { ath: athOf(check.accessToken) }),
           },
           rules,
           now,
@@ -187,7 +220,8 @@ export function createDpopVerifier(parts: DpopVerifierParts): DpopVerifier {
       }
       // Spent last: a proof refused for anything else can still be fixed and sent again by its client.
       const kept = (checked.iat + maxAgeSeconds + clockToleranceSeconds) * 1000 + 1000;
-      const first = await parts.replay.consume(`dpop:${sha256(`${checked.jkt}.${checked.jti}`)}`, kept);
+      // jti is at most 256 characters and not secret: kept as it is, beside the key it belongs to.
+      const first = await parts.replay.consume(`dpop:${checked.jkt}:${checked.jti}`, kept);
       if (!first) throw refuse(check.where, 'replayed_jti');
       return { jkt: checked.jkt };
     },
