@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OAuthClientConfig } from '../../clients/client-registry.js';
+import { issueClientToken } from '../../clients/issue-client-token.js';
 import { type AuthFixtureOptions, authFixture, bearer } from '../../testing/auth.js';
 
 const REPORTS_SECRET = 'rS3cr3t-Qm9vTg7WbX2kLp4zHn8Yc1Jd6Fv5Tr0Ae3Ku';
@@ -256,6 +257,30 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     expect(rotated.status).toBe(200);
     expect(await introspect(alice.refreshToken)).toEqual({ active: false });
     expect((await introspect(rotated.cookie('__Host-portcullis-refresh')!))['active']).toBe(true);
+  });
+
+  it('reports an expired refresh token inactive', async () => {
+    const { introspect, registerAndLogin, clock } = await fixture();
+    const alice = await registerAndLogin();
+    clock.advance(7 * 86_400);
+    expect(await introspect(alice.refreshToken)).toEqual({ active: false });
+  });
+
+  it('describes a key-bound token (cnf) as token_type DPoP, with its cnf', async () => {
+    const { auth, introspect } = await fixture();
+    const client = {
+      id: 'reports',
+      scopes: ['reports:read'],
+      grants: new Set(['client_credentials'] as const),
+    };
+    const response = await issueClientToken(auth, client, ['reports:read'], { jkt: 'thumbprint-of-the-key' });
+    const body = response.body as { access_token: string; token_type: string };
+    expect(body.token_type).toBe('DPoP');
+    expect(await introspect(body.access_token)).toMatchObject({
+      active: true,
+      token_type: 'DPoP',
+      cnf: { jkt: 'thumbprint-of-the-key' },
+    });
   });
 
   it('lets only clients with the introspection grant introspect', async () => {
