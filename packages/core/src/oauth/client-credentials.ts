@@ -33,6 +33,12 @@ export interface ClientCredentialsOptions {
   timeout?: number | string;
   /** A `fetch` implementation, e.g. one going through a proxy. Default the global `fetch`. */
   fetch?: FetchLike;
+  /**
+   * A key pair (WebCrypto, e.g. `generateKeyPair('EdDSA')` of jose) to ask for DPoP-bound tokens (RFC 9449):
+   * every token request carries a proof of it, server nonces are followed, and the token works only with
+   * proofs of the same key (`createDpopProver({ privateKey, publicKey })` makes them for the API calls).
+   */
+  dpop?: Parameters<typeof oauth.DPoP>[1];
   clock?: Clock;
 }
 
@@ -137,6 +143,8 @@ export function createClientCredentials(options: ClientCredentialsOptions): Clie
   });
   const client: oauth.Client = Object.freeze({ client_id: clientId });
   const clientAuth = oauth.ClientSecretBasic(clientSecret);
+  // One handle for the client's life: it keeps the server's latest DPoP nonce.
+  const dpop = options.dpop === undefined ? undefined : oauth.DPoP(client, options.dpop);
   const metadata = cachedOnSuccess(async (): Promise<oauth.AuthorizationServer> => {
     if (tokenEndpoint !== undefined)
       return { issuer: options.issuer ?? tokenEndpoint.origin, token_endpoint: tokenEndpoint.href };
@@ -150,14 +158,21 @@ export function createClientCredentials(options: ClientCredentialsOptions): Clie
     const startedAt = clock();
     try {
       const as = await metadata();
-      const response = await oauth.clientCredentialsGrantRequest(
-        as,
-        client,
-        clientAuth,
-        parameters,
-        http.options<'POST', URLSearchParams>(),
-      );
-      const result = await oauth.processClientCredentialsResponse(as, client, response);
+      const grant = async () => {
+        const response = await oauth.clientCredentialsGrantRequest(as, client, clientAuth, parameters, {
+          ...http.options<'POST', URLSearchParams>(),
+          ...(dpop === undefined ? {} : { DPoP: dpop }),
+        });
+        return oauth.processClientCredentialsResponse(as, client, response);
+      };
+      let result: oauth.TokenEndpointResponse;
+      try {
+        result = await grant();
+      } catch (error) {
+        // RFC 9449 §8: the server asked for its nonce, which the handle now holds; one more try.
+        if (dpop === undefined || !oauth.isDPoPNonceError(error)) throw error;
+        result = await grant();
+      }
       return remember(result.access_token, result.expires_in, startedAt);
     } catch (error) {
       throw unavailable(error);

@@ -1,7 +1,9 @@
 import type { AdapterAuth } from '../adapter/adapter-auth.js';
 import { AUTHENTICATE_NOW, type AuthenticateNow } from '../adapter/authenticate-now.js';
-import { authenticateBearer } from '../auth/authenticate.js';
+import { authenticateBearer, withMethod } from '../auth/authenticate.js';
+import { verifyDpopRequest } from '../auth/authenticate-dpop.js';
 import { missingCredentials } from '../http/bearer.js';
+import { dpopCredential } from '../http/dpop-scheme.js';
 import { errorResponse } from '../http/error-response.js';
 import { assertNoCredentialsInUrl } from '../http/url-credentials.js';
 import type { JwsAlgorithm } from '../keys/algorithms.js';
@@ -17,12 +19,15 @@ import { createIntrospectionCheck } from './introspection.js';
 import { createIntrospectionClient } from './introspection-client.js';
 import { type TokenCheck, verifierOf } from './presented-token.js';
 import { serverUrl } from './provider-http.js';
+import { type ResourceServerDpopOptions, resourceServerDpop } from './resource-server-dpop.js';
 import {
   createIssuerVerifier,
   type IssuerConfig,
   type SharedVerification,
 } from './resource-server-issuer.js';
 import { createIssuerRouter, type IssuerResolver } from './resource-server-issuers.js';
+
+export type { ResourceServerDpopOptions } from './resource-server-dpop.js';
 
 export type { IssuerConfig } from './resource-server-issuer.js';
 export type { IssuerResolver } from './resource-server-issuers.js';
@@ -37,6 +42,12 @@ export interface ResourceServerCommonOptions {
   isRevoked?: (principal: AccessTokenPrincipal, now: number) => boolean | Promise<boolean>;
   /** The `realm` of `WWW-Authenticate` challenges. Default `"portcullis"`. */
   realm?: string;
+  /**
+   * Sender-constrained tokens (RFC 9449): `Authorization: DPoP` with a `DPoP` proof, for tokens the issuer
+   * bound to the client's key (`cnf.jkt`); such a token is never accepted as a bearer token. On by default;
+   * `false` refuses the DPoP scheme. Give `replay` (a shared store) when the API runs on several instances.
+   */
+  dpop?: ResourceServerDpopOptions | false;
   clock?: Clock;
 }
 
@@ -148,8 +159,9 @@ const ISSUER_FIELDS = [
  * with a timeout and cached, one key set per issuer — with that issuer's algorithms pinned and `iss`, `aud`,
  * `exp` and `typ` required. With `issuers` or `resolveIssuer` the token's `iss` chooses the issuer, whose
  * keys alone verify it. With `introspection` each token is checked by the authorization server (RFC 7662),
- * its active answers cached briefly. Only the `Authorization: Bearer` header is read, and a credential in
- * the URL is refused first, as by `createAuth`'s `authenticate`. An unreachable issuer fails closed with 503.
+ * its active answers cached briefly. Only the `Authorization` header is read — `Bearer`, or `DPoP` with its
+ * proof for a token bound to the client's key — and a credential in the URL is refused first, as by
+ * `createAuth`'s `authenticate`. An unreachable issuer fails closed with 503.
  *
  * @example
  * const api = createResourceServer({ issuer: 'https://idp.example', audience: 'https://api.example', algorithms: ['RS256'] });
@@ -164,14 +176,27 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   const verifier = verifierOf(tokens);
   const policy = createPolicy(options.policy);
   const realm = options.realm ?? 'portcullis';
+  const dpop = resourceServerDpop(options.dpop, options.clock ?? systemClock);
   const authenticateNow: AuthenticateNow = (request, authenticateOptions) => {
-    if (authenticateOptions?.via !== undefined && !authenticateOptions.via.includes('bearer'))
+    const via = authenticateOptions?.via;
+    const acceptsBearer = via === undefined || via.includes('bearer');
+    if (!acceptsBearer && !via.includes('dpop'))
       throw optionError(
         'authenticate().via',
-        'leaves out bearer, and a resource server authenticates bearer tokens only',
-        "use via: ['bearer'], or omit it",
+        'leaves out bearer and dpop, and a resource server authenticates access tokens only',
+        "use via: ['bearer'] (either scheme) or ['dpop'], or omit it",
       );
     assertNoCredentialsInUrl(request.url);
+    const credential = dpop === undefined ? null : dpopCredential(request.headers);
+    if (credential !== null)
+      return verifyDpopRequest(verifier.verify, dpop!, request, credential).then((principal) =>
+        withMethod(principal, 'dpop'),
+      );
+    if (!acceptsBearer) {
+      if (request.headers['authorization'] !== undefined)
+        throw dpop!.refuse('resource', 'bearer_not_accepted');
+      throw missingCredentials();
+    }
     const context = authenticateBearer(verifier, request);
     if (context === null) throw missingCredentials();
     return context;
@@ -183,7 +208,9 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     authenticate: asPromise(authenticateNow),
     [AUTHENTICATE_NOW]: authenticateNow,
     authorize(principal: Principal, requirement: Requirement) {
-      policy.enforce(principal, requirement);
+      policy.enforce(principal, requirement, {
+        challenge: (principal as { method?: string }).method === 'dpop' ? 'DPoP' : 'Bearer',
+      });
     },
     errorResponse(error: unknown) {
       return errorResponse(error, { realm });
