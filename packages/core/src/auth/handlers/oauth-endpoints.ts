@@ -6,6 +6,7 @@ import type { AuthRequest, AuthResponse } from '../../http/types.js';
 import type { AccessTokenPrincipal } from '../../tokens/principal.js';
 import type { AuthParts } from '../auth-parts.js';
 import { json } from '../respond.js';
+import { dpopKeyOf } from '../token-response.js';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 // A refresh token: 32 random bytes, base64url (refresh-token-service.ts).
@@ -53,7 +54,14 @@ export async function oauthToken(
   if (!client.grants.has('client_credentials'))
     throw new AuthError('unauthorized_client', 'The client may not use this grant type');
   const scopes = grantedScopes(client, form['scope']);
-  const response = await issueClientToken(parts, client, scopes);
+  // A DPoP proof binds the token to the client's key (RFC 9449 §5); checked once the client is known.
+  const dpopKey = await dpopKeyOf(parts, request);
+  const response = await issueClientToken(
+    parts,
+    client,
+    scopes,
+    dpopKey === undefined ? undefined : { jkt: dpopKey },
+  );
   parts.emit({ type: 'client.token_issued', clientId: client.id, scopes });
   return response;
 }
