@@ -14,7 +14,7 @@ app.register(portcullis, {});
 expectTypeOf<FastifyRequest['auth']>().toEqualTypeOf<AuthContext | null>();
 expectTypeOf<NonNullable<FastifyRequest['auth']>>().toExtend<Principal>();
 expectTypeOf<NonNullable<FastifyRequest['auth']>['method']>().toEqualTypeOf<
-  'bearer' | 'cookie' | 'session' | 'apiKey'
+  'bearer' | 'dpop' | 'cookie' | 'session' | 'apiKey'
 >();
 expectTypeOf(app.portcullis).toEqualTypeOf<Portcullis>();
 expectTypeOf(app.portcullis.authenticate({ via: ['apiKey'] })).toEqualTypeOf<onRequestHookHandler>();

@@ -17,7 +17,7 @@ declare const auth: Authenticator;
 new Hono().get('/me', authenticate(auth), (c) => {
   expectTypeOf(c.get('auth')).toEqualTypeOf<AuthContext>();
   expectTypeOf(c.get('auth').subject).toEqualTypeOf<string>();
-  expectTypeOf(c.get('auth').method).toEqualTypeOf<'bearer' | 'cookie' | 'session' | 'apiKey'>();
+  expectTypeOf(c.get('auth').method).toEqualTypeOf<'bearer' | 'dpop' | 'cookie' | 'session' | 'apiKey'>();
   expectTypeOf(c.var.auth).toEqualTypeOf<AuthContext>();
   return c.json({ subject: c.get('auth').subject });
 });
