@@ -15,8 +15,11 @@ export function fetchInject(
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
     }
+    // A Fetch request's URL carries its host: the one the request names, as a server builds it from Host.
+    const host = request.headers?.['host'];
+    const base = typeof host === 'string' ? `${new URL(origin).protocol}//${host}` : origin;
     const response = await handle(
-      new Request(`${origin}${request.url}`, { method: request.method, headers, body: request.body ?? null }),
+      new Request(`${base}${request.url}`, { method: request.method, headers, body: request.body ?? null }),
     );
     const out: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {

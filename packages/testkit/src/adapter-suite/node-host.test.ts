@@ -41,6 +41,7 @@ runAdapterSuite('node:http reference host', async (auth, userCount) => {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     inject: fetchInject((request) => fetch(request), base),
+    host: new URL(base).host,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 });

@@ -3,6 +3,7 @@ import {
   ACR_SINGLE_FACTOR,
   type Auth,
   createAuth,
+  createDpopProver,
   createMemoryMailer,
   createMemoryStores,
   createMemoryUserDirectory,
@@ -61,6 +62,7 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
     let auth: Auth;
     let inject: Inject;
     let close: (() => Promise<void>) | undefined;
+    let host = 'api.adapter-suite.test';
     const users = createMemoryUserDirectory();
     // Core's account mail, kept in memory: the suite follows the links as a user would from their inbox.
     const mailer = createMemoryMailer();
@@ -96,6 +98,7 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
       const app = await createApp(auth, async () => users.count());
       inject = app.inject;
       close = app.close;
+      host = app.host ?? host;
     });
     afterAll(async () => {
       await close?.();
@@ -280,6 +283,45 @@ export function runAdapterSuite(name: string, createApp: CreateTestApp): void {
 
     const bearerGet = (url: string, token: string) =>
       inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+
+    it('accepts a DPoP-bound token with its proof (RFC 9449), and refuses it replayed, as Bearer, or with another key', async () => {
+      // The proof names the URL the client called, at the host the harness passes on as the request's Host.
+      const client = await createDpopProver();
+      await post('/auth/register', { email: 'dpop@example.com', password: PASSWORD });
+      const login = await post(
+        '/auth/login',
+        { email: 'dpop@example.com', password: PASSWORD },
+        { host, dpop: await client.proof('POST', `http://${host}/auth/login`) },
+      );
+      expect(login.status).toBe(200);
+      expect(json(login)['token_type']).toBe('DPoP');
+      const token = json(login)['access_token'] as string;
+      const withProof = (proof: string, scheme = 'DPoP') =>
+        inject({
+          method: 'GET',
+          url: '/me',
+          headers: { host, authorization: `${scheme} ${token}`, dpop: proof },
+        });
+      const proof = await client.proof('GET', `http://${host}/me`, { accessToken: token });
+      const accepted = await withProof(proof);
+      expect(accepted.status).toBe(200);
+      const replayed = await withProof(proof);
+      expectError(replayed, 401, 'invalid_dpop_proof');
+      expect(replayed.headers['www-authenticate']).toMatch(
+        /^DPoP realm="portcullis", error="invalid_dpop_proof"/,
+      );
+      const asBearer = await withProof(
+        await client.proof('GET', `http://${host}/me`, { accessToken: token }),
+        'Bearer',
+      );
+      expectError(asBearer, 401, 'invalid_token');
+      const thief = await createDpopProver();
+      expectError(
+        await withProof(await thief.proof('GET', `http://${host}/me`, { accessToken: token })),
+        401,
+        'invalid_dpop_proof',
+      );
+    });
 
     it('enforces requireFreshAuth (RFC 9470): a recent login passes, an old or absent auth_time gets 401 max_age', async () => {
       const { token } = await login('stepup-fresh@example.com');

@@ -32,4 +32,12 @@ export type Inject = (request: InjectedRequest) => Promise<InjectedResponse>;
 export type CreateTestApp = (
   auth: Auth,
   userCount: () => Promise<number>,
-) => Promise<{ inject: Inject; close?: () => Promise<void> }>;
+) => Promise<{
+  inject: Inject;
+  close?: () => Promise<void>;
+  /**
+   * The `Host` the app sees when the harness cannot pass on the one a request names (a real server behind
+   * `fetch`). Default: the harness sends the suite's own.
+   */
+  host?: string;
+}>;
