@@ -41,6 +41,7 @@ export default defineConfig({
           { text: 'Policy: roles, scopes, permissions', link: '/concepts/policy' },
           { text: 'Second factors and step-up', link: '/concepts/second-factors' },
           { text: 'OAuth clients, introspection, revocation', link: '/concepts/oauth-endpoints' },
+          { text: 'Sender-constrained tokens (DPoP)', link: '/concepts/dpop' },
           { text: 'Stores', link: '/stores' },
           { text: 'Several instances', link: '/concepts/multi-instance' },
           { text: 'Observability', link: '/concepts/observability' },
