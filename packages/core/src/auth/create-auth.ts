@@ -328,7 +328,7 @@ function assertKeyOptions(keys: AuthKeyOptions): void {
 }
 
 /**
- * `authenticate` that also reports each refused token to `onEvent` (`token.refused` with its reason). Only
+ * `authenticate` that also reports each refused token or DPoP proof to `onEvent` (`token.refused` with its reason). Only
  * the refusal path pays: a synchronous answer stays synchronous.
  */
 function reportingRefusals(
@@ -336,8 +336,9 @@ function reportingRefusals(
   authenticate: ReturnType<typeof createAuthenticate>,
 ): ReturnType<typeof createAuthenticate> {
   const report = (error: unknown): never => {
-    if (isAuthError(error) && error.code === 'invalid_token')
-      parts.emit({ type: 'token.refused', reason: error.reason ?? 'invalid_token' });
+    // A refused DPoP proof is a refused credential too (a replay is what an attacker's try looks like).
+    if (isAuthError(error) && (error.code === 'invalid_token' || error.code === 'invalid_dpop_proof'))
+      parts.emit({ type: 'token.refused', reason: error.reason ?? error.code });
     throw error;
   };
   return (request, options) => {

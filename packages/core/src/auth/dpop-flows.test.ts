@@ -111,6 +111,8 @@ describe('DPoP-bound login and refresh (RFC 9449 §5)', () => {
       const error = await refusalOf(authenticateWith(f, f.client, f.accessToken, await made));
       expect([error.code, error.reason]).toEqual(['invalid_dpop_proof', reason]);
     }
+    // Each refusal is an audit event, with its reason and nothing of the proof.
+    expect(f.events).toContainEqual({ type: 'token.refused', reason: 'replayed_jti' });
   });
 
   it('refuses an unbound token sent with the DPoP scheme', async () => {
