@@ -2,6 +2,7 @@
 // run of the auth flows (register, verify, login, refresh, reuse, key rotation, API keys, TOTP, sessions,
 // password reset, logout, expiry, throttling, a failing store) through an instrumented createAuth, exported
 // to memory; then no secret the run saw, nor any 12 characters of one, may appear in anything exported.
+import { createDpopProver } from '@portcullis/core';
 import { authenticateNow } from '@portcullis/core/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSafeAttribute } from './safe-attributes.js';
@@ -51,6 +52,26 @@ async function fullRun() {
   });
   await expect(auth.authenticate(request(bearer('garbage.garbage.garbage')))).rejects.toThrow();
   await call('GET', `/auth/mfa?access_token=${alice.token}`, { headers: bearer(alice.token) });
+
+  // DPoP: a bound login, the DPoP scheme with a proof, the proof replayed, the bound token as Bearer.
+  const dpop = await createDpopProver({ clock: f.clock });
+  const host = { host: new URL(ORIGIN).host };
+  const boundLogin = await call('POST', '/auth/login', {
+    headers: { ...host, dpop: await dpop.proof('POST', `${ORIGIN}/auth/login`) },
+    body: { email: 'alice@example.com', password: PASSWORD },
+  });
+  expect(boundLogin.json['token_type']).toBe('DPoP');
+  const bound = boundLogin.json['access_token'] as string;
+  const dpopRequest = request({
+    ...host,
+    authorization: `DPoP ${bound}`,
+    dpop: await dpop.proof('GET', `${ORIGIN}/reports`, { accessToken: bound }),
+  });
+  await authenticateNow(auth, dpopRequest);
+  await expect(auth.authenticate(dpopRequest)).rejects.toMatchObject({ reason: 'replayed_jti' });
+  await expect(auth.authenticate(request(bearer(bound)))).rejects.toMatchObject({
+    reason: 'dpop_bound_token_without_proof',
+  });
 
   // Refresh, then the spent refresh token again: reuse detected, the family revoked.
   const refresh = alice.login.cookie('__Host-portcullis-refresh')!;
