@@ -8,6 +8,7 @@ import { forgotBench } from './forgot.js';
 import { printHeading } from './format.js';
 import { dpopBench } from './http/dpop-bench.js';
 import { httpBench } from './http/index.js';
+import { introspectionBench } from './introspection-bench.js';
 import { loopDelayBench } from './loop-delay.js';
 import { openNetworkedStores } from './networked-stores.js';
 import { passwordsBench } from './passwords.js';
@@ -35,6 +36,7 @@ interface Section {
 
 const SECTIONS: readonly Section[] = [
   { name: 'verify', title: 'Access-token verify throughput', run: verifyBench },
+  { name: 'introspection', title: 'Resource server: introspection vs JWKS', run: introspectionBench },
   { name: 'cache-heap', title: 'Verified-token cache: heap cost and bound', run: cacheHeapBench },
   {
     name: 'apikeys',
