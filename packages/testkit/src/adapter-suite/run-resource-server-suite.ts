@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createResourceServer, type ResourceServer } from '@portcullis/core';
+import { createDpopProver, createResourceServer, type ResourceServer } from '@portcullis/core';
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inject } from './types.js';
@@ -85,6 +85,83 @@ export function runResourceServerSuite(name: string, mount: MountResourceServer)
       expect(none.status).toBe(401);
       expect(none.headers['www-authenticate']).toBe('Bearer realm="portcullis"');
       expect((await get(await token(), `/reports?access_token=${await token()}`)).status).toBe(400);
+    });
+
+    it('keeps tenants apart with many issuers: the iss picks the keys, a shared kid never crosses, an unknown issuer costs no request', async () => {
+      // Tenant B: its own key under the same kid as tenant A's, its own JWKS server counting its requests.
+      const b = await generateKeyPair('ES256', { extractable: true });
+      const bJwk = { ...(await exportJWK(b.publicKey)), kid: 'as-key-1', alg: 'ES256', use: 'sig' };
+      let bHits = 0;
+      const bServer = createServer((_req, res) => {
+        bHits += 1;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [bJwk] }));
+      });
+      await new Promise<void>((resolve) => bServer.listen(0, '127.0.0.1', resolve));
+      const TENANT_B = 'https://tenant-b.example.test';
+      const bJwks = `http://127.0.0.1:${(bServer.address() as AddressInfo).port}/jwks`;
+      const aJwks = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`;
+      const both = await mount(
+        createResourceServer({
+          issuers: [
+            { issuer: ISSUER, audience: AUDIENCE, jwksUri: aJwks, algorithms: ['ES256'] },
+            { issuer: TENANT_B, audience: AUDIENCE, jwksUri: bJwks, algorithms: ['ES256'] },
+          ],
+        }),
+      );
+      const onlyB = await mount(
+        createResourceServer({ issuer: TENANT_B, audience: AUDIENCE, jwksUri: bJwks, algorithms: ['ES256'] }),
+      );
+      const signed = (key: CryptoKey, iss: string) =>
+        new SignJWT({ scope: 'reports:read', jti: `j-${Math.random()}` })
+          .setProtectedHeader({ alg: 'ES256', kid: 'as-key-1', typ: 'at+jwt' })
+          .setIssuer(iss)
+          .setAudience(AUDIENCE)
+          .setSubject('service-7')
+          .setIssuedAt(now())
+          .setExpirationTime(now() + 300)
+          .sign(key);
+      const call = (app: { inject: Inject }, bearer: string) =>
+        app.inject({ method: 'GET', url: '/reports', headers: { authorization: `Bearer ${bearer}` } });
+      try {
+        expect((await call(both, await signed(privateKey, ISSUER))).status).toBe(200);
+        expect((await call(both, await signed(b.privateKey, TENANT_B))).status).toBe(200);
+        // A's key claiming to be B, with the kid B also has: B's key verifies it, and refuses it.
+        expect((await call(both, await signed(privateKey, TENANT_B))).status).toBe(401);
+        // Tenant A's token at tenant B's API.
+        expect((await call(onlyB, await signed(privateKey, ISSUER))).status).toBe(401);
+        const before = bHits;
+        const unknown = await call(both, await signed(privateKey, 'https://stranger.example.test'));
+        expect([unknown.status, error(unknown.body)]).toEqual([401, 'invalid_token']);
+        expect(bHits).toBe(before);
+      } finally {
+        await both.close?.();
+        await onlyB.close?.();
+        await new Promise((resolve) => bServer.close(resolve));
+      }
+    });
+
+    it('takes a DPoP-bound token of the issuer with its proof, once, and never as a bearer token', async () => {
+      const host = 'reports.example.test';
+      const client = await createDpopProver();
+      const bound = await token({ cnf: { jkt: client.jkt } });
+      const send = (headers: Record<string, string>) =>
+        inject({ method: 'GET', url: '/reports', headers: { host, ...headers } });
+      const proof = await client.proof('GET', `http://${host}/reports`, { accessToken: bound });
+      const accepted = await send({ authorization: `DPoP ${bound}`, dpop: proof });
+      expect(accepted.status).toBe(200);
+      const replayed = await send({ authorization: `DPoP ${bound}`, dpop: proof });
+      expect([replayed.status, error(replayed.body)]).toEqual([401, 'invalid_dpop_proof']);
+      expect(replayed.headers['www-authenticate']).toMatch(
+        /^DPoP realm="portcullis", error="invalid_dpop_proof"/,
+      );
+      const asBearer = await send({ authorization: `Bearer ${bound}` });
+      expect([asBearer.status, error(asBearer.body)]).toEqual([401, 'invalid_token']);
+      const thief = await createDpopProver();
+      const stolen = await send({
+        authorization: `DPoP ${bound}`,
+        dpop: await thief.proof('GET', `http://${host}/reports`, { accessToken: bound }),
+      });
+      expect(stolen.status).toBe(401);
     });
 
     it('fails closed with 503 when the issuer keys cannot be fetched', async () => {
