@@ -80,6 +80,7 @@ async function benchFramework(
     alg: 'EdDSA',
     privateJwk: fixture.keyring.current().exportPrivateJwk(),
     placement,
+    profileDir: process.env['BENCH_HTTP_PROFILE'],
   });
   try {
     const url = `http://127.0.0.1:${server.port}${ROUTES.portcullis}`;
