@@ -5,7 +5,7 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { createDpopProver, type DpopProver } from '@portcullis/core';
 import { CLAIMS, createAlgorithmFixture } from '../fixtures.js';
 import { formatOps, formatRatio, printTable } from '../format.js';
-import { pinBenchProcess, type ServerChild, startServerChild, unpinBenchProcess } from './child.js';
+import { pinBenchProcess, startServerChild, unpinBenchProcess } from './child.js';
 import { type Credentials, LOAD, type LoadResult, measureLoad, warmUp } from './load.js';
 import { FRAMEWORKS, type Framework, ROUTES } from './protocol.js';
 
