@@ -81,6 +81,23 @@ export function extraHeaders(r: Random, origin: string): [string, string][] {
       junkText(r),
     ]),
   ]);
+  // A DPoP proof on any route (RFC 9449 §4): junk, someone else's request's, unsigned, oversized.
+  maybe(0.05, () => [
+    'DPoP',
+    r.pick([
+      junkText(r),
+      '',
+      'a.b.c',
+      'e30.e30.',
+      poolRef(r, 'dpopToken'),
+      poolRef(r, 'dpopMe'),
+      'e'.repeat(r.pick([8192, 20_000])),
+    ]),
+  ]);
+  maybe(0.03, () => [
+    'Authorization',
+    r.pick([`DPoP ${poolRef(r, 'access')}`, 'DPoP {{boundAccess:0}}', `DPoP ${junkText(r)}`]),
+  ]);
   maybe(0.1, () => ['X-Forwarded-Proto', r.pick(['https', 'http', 'gopher'])]);
   maybe(0.05, () => ['Connection', r.pick(['close', 'keep-alive', 'upgrade', 'junk'])]);
   maybe(0.05, () => ['Accept-Encoding', r.pick(['gzip', 'br, deflate', '*'])]);

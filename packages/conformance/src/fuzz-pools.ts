@@ -12,7 +12,17 @@ export type PoolName =
   | 'apiKey'
   | 'apiKeyId'
   | 'email'
-  | 'password';
+  | 'password'
+  // The fuzz's OAuth client: its secret, its Basic credentials, a token of it bound to a DPoP key.
+  | 'clientSecret'
+  | 'basic'
+  | 'boundAccess'
+  // Valid DPoP proofs of that key, each single-use: for /oauth/token, /auth/login, /auth/refresh, and
+  // for GET /me with the bound token.
+  | 'dpopToken'
+  | 'dpopLogin'
+  | 'dpopRefresh'
+  | 'dpopMe';
 export type Pools = Record<PoolName, string[]>;
 
 const PLACEHOLDER = /\{\{([a-zA-Z]+):(\d+)(~)?\}\}/g;

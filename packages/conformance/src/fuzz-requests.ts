@@ -6,7 +6,7 @@ import { CONTENT_TYPES, credentialHeaders, extraHeaders } from './fuzz-headers.j
 import { fill, type Pools } from './fuzz-pools.js';
 import type { Random } from './fuzz-random.js';
 import { RAW_SPECIALS, type RawTemplate } from './fuzz-raw.js';
-import { bodyFor, LIMIT, ODD_PATHS, QUERIES, ROUTES } from './fuzz-routes.js';
+import { bodyFor, formBodyFor, LIMIT, ODD_PATHS, QUERIES, ROUTES } from './fuzz-routes.js';
 import type { WireRequest } from './fuzz-wire.js';
 
 /** A request before its credentials are filled in and its framing is written. */
@@ -54,13 +54,15 @@ function httpTemplate(r: Random, origin: string, host: string): HttpTemplate {
   ])();
   const path = r.chance(0.9) ? route.path : r.pick(ODD_PATHS);
   const target = path.includes('?') || r.chance(0.85) ? path : path + r.pick(QUERIES);
-  const body = bodyFor(r, route);
+  const body = route.form ? formBodyFor(r, route) : bodyFor(r, route);
+  const own = route.headers?.(r) ?? [];
   const headers: [string, string][] = [
     ['Host', host],
-    ...credentialHeaders(r, origin),
+    ...(route.ownCredential ? own : [...credentialHeaders(r, origin), ...own]),
     ...extraHeaders(r, origin),
   ];
-  if (body !== undefined && r.chance(0.9))
+  // A form route's own headers name its Content-Type (or leave it out on purpose).
+  if (body !== undefined && !route.form && r.chance(0.9))
     headers.push(['Content-Type', r.chance(0.85) ? 'application/json' : r.pick(CONTENT_TYPES)]);
   const framing =
     body === undefined

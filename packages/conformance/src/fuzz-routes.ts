@@ -10,6 +10,155 @@ export interface RouteTemplate {
   method: string;
   path: string;
   body: (r: Random) => string | undefined;
+  /** Headers of the route's own (DPoP proofs, a client's credentials), besides the generic ones. */
+  headers?: (r: Random) => [string, string][];
+  /** Its own headers carry the credential: the user's credential headers are left out. */
+  ownCredential?: boolean;
+  /** A client's route (RFC 6749 §2.3): the body is a form, the body's mutations are a form's. */
+  form?: boolean;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+/** A `DPoP` header (RFC 9449 §4): mostly a valid proof of `pool`, else broken, doubled, unsigned, oversized. */
+export function dpopProof(r: Random, pool: 'dpopToken' | 'dpopLogin' | 'dpopRefresh' | 'dpopMe'): string {
+  const valid = () => poolRef(r, pool);
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return r.weighted<() => string>([
+    [5, valid],
+    [1, () => `${valid()}x`],
+    [1, () => valid().replace(/\}\}$/, '~}}')],
+    [1, () => poolRef(r, r.pick(['dpopToken', 'dpopLogin', 'dpopRefresh', 'dpopMe'] as const))],
+    [
+      1,
+      // alg none: must never pass.
+      () =>
+        `${part({ typ: 'dpop+jwt', alg: 'none', jwk: { kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' } })}.${part({ htm: 'POST', htu: 'http://127.0.0.1/oauth/token', jti: `none-${r.int(0, 1e9)}`, iat: Math.floor(Date.now() / 1000) })}.`,
+    ],
+    [1, () => `${valid()}, ${valid()}`],
+    [1, () => `${valid()}${'A'.repeat(r.pick([8192, 20_000]))}`],
+    [1, () => r.pick(['', 'a.b.c', 'e30.e30.', 'e30.e30.e30', 'DPoP', 'Bearer x'])],
+    [1, () => junkText(r)],
+  ])();
+}
+
+/** `Authorization` of a client: its Basic credentials, or Basic broken every way, or none (form secret). */
+function clientAuthorization(r: Random): [string, string][] {
+  return r.weighted<() => [string, string][]>([
+    [6, () => [['Authorization', '{{basic:0}}']]],
+    [1, () => [['Authorization', '{{basic:0~}}']]],
+    [
+      2,
+      () => [
+        [
+          'Authorization',
+          r.pick([
+            'Basic',
+            'Basic !!!!',
+            'Basic ====',
+            `Basic ${b64('fuzz')}`, // no colon
+            `Basic ${b64('fuzz:')}`,
+            `Basic ${b64(`nobody:${'s'.repeat(40)}`)}`,
+            `Basic ${b64(`fuzz:wrong-${'w'.repeat(40)}`)}`,
+            `Basic ${b64(`fuzz:${'x'.repeat(9000)}`)}`,
+            `Basic ${b64(junkText(r))}`,
+            `Basic ${junkText(r)}`,
+            `basic ${b64('fuzz:x')}`,
+            `Bearer ${poolRef(r, 'access')}`,
+          ]),
+        ],
+      ],
+    ],
+    [
+      1,
+      () => [
+        ['Authorization', '{{basic:0}}'],
+        ['Authorization', '{{basic:0}}'],
+      ],
+    ],
+    [2, () => []],
+  ])();
+}
+
+function clientHeaders(r: Random, dpop: boolean): [string, string][] {
+  const headers = clientAuthorization(r);
+  if (r.chance(0.9))
+    headers.push([
+      'Content-Type',
+      r.weighted<() => string>([
+        [8, () => FORM],
+        [1, () => r.pick([`${FORM}; charset=utf-8`, 'application/json', 'text/plain', `${FORM}x`, ''])],
+      ])(),
+    ]);
+  if (dpop && r.chance(0.4)) headers.push(['DPoP', dpopProof(r, 'dpopToken')]);
+  return headers;
+}
+
+const formValue = (r: Random, value: string) =>
+  r.weighted<() => string>([
+    [6, () => value],
+    [1, () => encodeURIComponent(junkText(r))],
+    [1, () => junkText(r)],
+  ])();
+
+/** A client's form: its own members, and its credentials in the body (client_secret_post) or not. */
+function clientForm(r: Random, members: [string, string][]): string {
+  const all = [...members];
+  r.weighted<() => void>([
+    [3, () => {}],
+    [
+      1,
+      () =>
+        all.push(
+          ['client_id', 'fuzz'],
+          ['client_secret', formValue(r, r.chance(0.8) ? '{{clientSecret:0}}' : '{{clientSecret:0~}}')],
+        ),
+    ],
+    [1, () => all.push(['client_id', r.pick(['fuzz', 'nobody', ''])])],
+  ])();
+  return all.map(([k, v]) => `${k}=${v}`).join('&');
+}
+
+const revocable = (r: Random) =>
+  poolRef(r, r.pick(['access', 'refresh', 'boundAccess', 'apiKey', 'session'] as const));
+
+/** A client route's body: its form, or the form broken (a member twice, huge, malformed, JSON, not UTF-8). */
+export function formBodyFor(r: Random, route: RouteTemplate): string | Buffer | undefined {
+  const valid = route.body(r) ?? '';
+  return r.weighted<() => string | Buffer | undefined>([
+    [10, () => valid],
+    [1, () => undefined],
+    [
+      2,
+      () => {
+        const members = valid.split('&');
+        return [...members, `${members[r.int(0, members.length - 1)]!}${r.chance(0.5) ? 'x' : ''}`].join('&');
+      },
+    ],
+    [
+      1,
+      () =>
+        `${valid}&pad=${r.pick(['x', '%E2%82%AC']).repeat(r.pick([LIMIT, LIMIT + 1, (1024 * 1024) / 9]))}`,
+    ],
+    [
+      1,
+      () =>
+        r.pick([
+          '',
+          '&',
+          '==&&==',
+          'grant_type',
+          'grant_type=%zz',
+          'grant_type=%E0%A4%A',
+          'token[]=a&token[]=b',
+          '__proto__[polluted]=yes&grant_type=client_credentials',
+          'grant_type=client_credentials;scope=reports:read',
+        ]),
+    ],
+    [1, () => JSON.stringify(Object.fromEntries(new URLSearchParams(valid)))],
+    [1, () => Buffer.from([0xff, 0xfe, 0x3d, 0xc3, 0x28])],
+  ])();
 }
 
 const email = (r: Random) =>
@@ -40,11 +189,13 @@ export const ROUTES: RouteTemplate[] = [
         password: r.chance(0.7) ? `{{password:${n}}}` : madeUpPassword(r),
       });
     },
+    headers: (r) => (r.chance(0.2) ? [['DPoP', dpopProof(r, 'dpopLogin')]] : []),
   },
   {
     method: 'POST',
     path: '/auth/refresh',
     body: (r) => (r.chance(0.5) ? json({ refresh_token: poolRef(r, 'refresh') }) : undefined),
+    headers: (r) => (r.chance(0.3) ? [['DPoP', dpopProof(r, 'dpopRefresh')]] : []),
   },
   { method: 'POST', path: '/auth/logout', body: () => undefined },
   {
@@ -134,6 +285,76 @@ export const ROUTES: RouteTemplate[] = [
     body: (r) => json(r.pick([{ password: madeUpPassword(r) }, { code: '000000' }, {}, { password: 5 }])),
   },
   { method: 'GET', path: '/me', body: () => undefined },
+  // DPoP at a resource (RFC 9449 §7): the bound token with its proofs, an unbound one, junk.
+  {
+    method: 'GET',
+    path: '/me',
+    body: () => undefined,
+    ownCredential: true,
+    headers: (r) => {
+      const headers: [string, string][] = [
+        [
+          'Authorization',
+          r.weighted<() => string>([
+            [4, () => 'DPoP {{boundAccess:0}}'],
+            [2, () => `DPoP ${poolRef(r, 'access')}`],
+            [1, () => 'Bearer {{boundAccess:0}}'],
+            [1, () => `DPoP ${r.pick(['', ' ', 'a.b.c', junkText(r)])}`],
+            [1, () => r.pick(['DPoP', 'dpop {{boundAccess:0}}', 'DPoP {{boundAccess:0}} x'])],
+          ])(),
+        ],
+      ];
+      if (r.chance(0.8)) headers.push(['DPoP', dpopProof(r, 'dpopMe')]);
+      return headers;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/oauth/token',
+    ownCredential: true,
+    form: true,
+    body: (r) => {
+      const members: [string, string][] = [
+        [
+          'grant_type',
+          formValue(r, r.chance(0.85) ? 'client_credentials' : r.pick(['password', 'refresh_token', ''])),
+        ],
+      ];
+      if (r.chance(0.6))
+        members.push([
+          'scope',
+          formValue(r, r.pick(['reports:read', 'reports%3Aread', 'reports:write', 'admin:all', ''])),
+        ]);
+      return clientForm(r, members);
+    },
+    headers: (r) => clientHeaders(r, true),
+  },
+  {
+    method: 'POST',
+    path: '/oauth/introspect',
+    ownCredential: true,
+    form: true,
+    body: (r) => {
+      const members: [string, string][] = [['token', formValue(r, revocable(r))]];
+      if (r.chance(0.4))
+        members.push(['token_type_hint', r.pick(['access_token', 'refresh_token', 'nonsense', ''])]);
+      return clientForm(r, members);
+    },
+    headers: (r) => clientHeaders(r, false),
+  },
+  {
+    method: 'POST',
+    path: '/oauth/revoke',
+    ownCredential: true,
+    form: true,
+    body: (r) => {
+      const members: [string, string][] = [['token', formValue(r, revocable(r))]];
+      if (r.chance(0.4))
+        members.push(['token_type_hint', r.pick(['access_token', 'refresh_token', 'nonsense', ''])]);
+      return clientForm(r, members);
+    },
+    headers: (r) => clientHeaders(r, false),
+  },
   { method: 'GET', path: '/admin/stats', body: () => undefined },
   { method: 'GET', path: '/service/reports', body: () => undefined },
   { method: 'GET', path: '/auth/oauth/oidc/start', body: () => undefined },

@@ -23,6 +23,7 @@ const answer = (status: number, body: unknown, headers: Record<string, string> =
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 const refusal = answer(401, { error: 'invalid_token', error_description: 'Invalid token' });
+const dpopRefusal = { error: 'invalid_dpop_proof', error_description: 'Invalid DPoP proof' };
 
 function violations(requests: WireRequest[], outcomes: WireOutcome[], pipelined = false): string[] {
   return checkOutcomes(requests, outcomes, emptyReport(), pipelined);
@@ -36,6 +37,18 @@ describe('the HTTP fuzz’s checks', () => {
     ['no answer to a well-formed request', [request()], ['timeout']],
     ['a reset after an app error without Connection: close', [request(), request()], [refusal, 'reset']],
     ['a close after an app error without Connection: close', [request(), request()], [refusal, 'closed']],
+    ['a DPoP refusal of a resource with 400', [request()], [answer(400, dpopRefusal)]],
+    ['a DPoP refusal of a resource without its challenge', [request()], [answer(401, dpopRefusal)]],
+    [
+      'a DPoP refusal of a resource with a Bearer challenge',
+      [request()],
+      [answer(401, dpopRefusal, { ...APP, 'www-authenticate': 'Bearer realm="portcullis"' })],
+    ],
+    [
+      'a DPoP refusal at a token route with 401',
+      [request({ label: 'POST /oauth/token [length, 29 B]', method: 'POST' })],
+      [answer(401, dpopRefusal, { ...APP, 'www-authenticate': 'DPoP realm="portcullis"' })],
+    ],
   ])('refuse %s', (_label, requests, outcomes) => {
     expect(violations(requests, outcomes)).not.toEqual([]);
   });
@@ -60,6 +73,23 @@ describe('the HTTP fuzz’s checks', () => {
       [request(), request({ wellFormed: false })],
       ['closed'],
       true,
+    ],
+    [
+      'a DPoP refusal of a resource: 401 and a DPoP challenge',
+      [request()],
+      [
+        answer(401, dpopRefusal, {
+          ...APP,
+          'www-authenticate': 'DPoP realm="portcullis", error="invalid_dpop_proof"',
+        }),
+      ],
+      false,
+    ],
+    [
+      'a DPoP refusal at a token route, however the path is spelt: 400',
+      [request({ label: 'POST /AUTH/LOGIN/?x=1 [length, 2 B]', method: 'POST' })],
+      [answer(400, dpopRefusal)],
+      false,
     ],
   ])('accept %s', (_label, requests, outcomes, pipelined) => {
     expect(violations(requests, outcomes, pipelined)).toEqual([]);

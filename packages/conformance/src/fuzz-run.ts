@@ -38,6 +38,24 @@ export interface FuzzReport {
 const APP_HEADER = 'x-content-type-options';
 const CREDENTIAL_COOKIES = /^__Host-portcullis-(access|refresh|sid|device)$/;
 
+/** Routes that issue tokens: a DPoP refusal there is 400 (RFC 9449 §5); anywhere else 401 + challenge (§7.1). */
+const DPOP_TOKEN_ROUTES = new Set([
+  '/auth/login',
+  '/auth/refresh',
+  '/auth/mfa/verify',
+  '/auth/passkeys/login',
+  '/oauth/token',
+]);
+
+/** The route path of a request's label (`POST /auth/login?x [length, 12 B]`), as a lenient router sees it. */
+function routePathOf(label: string): string {
+  const target = label.split(' ')[1] ?? '';
+  return (target.split(/[?#]/)[0] ?? '')
+    .toLowerCase()
+    .replace(/\/+/g, '/')
+    .replace(/(.)\/$/, '$1');
+}
+
 const bump = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
 
 /** Takes the credentials an answer handed out into the pools (remembered as secrets: never to be logged). */
@@ -142,6 +160,16 @@ export function checkOutcomes(
         found.push(
           `${request.label}: ${outcome.status} without the contract's JSON error: ${outcome.body.slice(0, 200)}`,
         );
+      else if (error['error'] === 'invalid_dpop_proof' || error['error'] === 'use_dpop_nonce') {
+        const challenge = outcome.headers['www-authenticate'] ?? '';
+        if (DPOP_TOKEN_ROUTES.has(routePathOf(request.label))) {
+          if (outcome.status !== 400)
+            found.push(`${request.label}: a DPoP refusal at a token route with ${outcome.status}, not 400`);
+        } else if (outcome.status !== 401 || !/^DPoP /.test(challenge))
+          found.push(
+            `${request.label}: a DPoP refusal of a resource with ${outcome.status} and WWW-Authenticate ${JSON.stringify(challenge)}, not 401 and DPoP`,
+          );
+      }
     }
   });
   if (found.length > 0 && process.env['FUZZ_DEBUG'])

@@ -4,6 +4,8 @@
 // and a real user still signs in. Bounded by count and time; loopback only. The seed is printed, fixed in
 // CI, and FUZZ_SEED=<n> replays a run (FUZZ_REQUESTS and FUZZ_BUDGET_MS run it longer, FUZZ_DEBUG=1 prints
 // each connection that broke a rule and each well-formed request the server refused itself).
+import { randomBytes } from 'node:crypto';
+import { createDpopProver } from '@portcullis/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, freshClientAddress, type Request, secret, secretsSeen } from './client.js';
 import { type DemoProcess, FRAMEWORKS, type Framework, startDemo } from './demo-process.js';
@@ -39,6 +41,16 @@ function raised(): Record<string, string> {
   };
 }
 
+/** The fuzz's OAuth client (OAUTH_CLIENTS), so that /oauth/token, /oauth/introspect and /oauth/revoke exist. */
+const CLIENT_ID = 'fuzz';
+const CLIENT_SECRET = secret(randomBytes(33).toString('base64url'));
+const CLIENT_ENV = {
+  OAUTH_CLIENTS: `${CLIENT_ID}:${CLIENT_SECRET}:reports:read|client_credentials introspection revocation`,
+};
+const BASIC = secret(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`);
+/** Valid proofs per DPoP pool: `poolRef` names the first five. */
+const PROOFS = 5;
+
 /**
  * Loopback clients of the fuzz's own (127.0.200.x: no other file's addresses): sixteen where the limits
  * are raised, one at the defaults, so that the per-address limits are reached and answer 429 too.
@@ -73,7 +85,7 @@ async function signUp(http: Request, email: string): Promise<Account> {
 describe.each(FRAMEWORKS)('HTTP fuzz against the %s demo', (framework) => {
   let app: DemoProcess;
   beforeAll(async () => {
-    app = await startDemo(framework, LIMITS[framework]);
+    app = await startDemo(framework, { ...LIMITS[framework], ...CLIENT_ENV });
   }, 90_000);
   afterAll(async () => {
     await app?.stop();
@@ -101,7 +113,29 @@ describe.each(FRAMEWORKS)('HTTP fuzz against the %s demo', (framework) => {
       const refresh = (
         await setup('POST', '/auth/login', { body: { email: user.email, password: user.password } })
       ).cookie(REFRESH);
+      // The client's token bound to a DPoP key, and single-use proofs of that key for the fuzz to spend.
+      const prover = await createDpopProver();
+      const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC };
+      const bound = await setup('POST', '/oauth/token', {
+        raw: 'grant_type=client_credentials&scope=reports%3Aread',
+        headers: { ...form, dpop: await prover.proof('POST', `${app.url}/oauth/token`) },
+      });
+      expect([bound.status, bound.json['token_type']], bound.text).toEqual([200, 'DPoP']);
+      const boundAccess = secret(bound.json['access_token'] as string);
+      const proofs = (method: string, path: string, accessToken?: string) =>
+        Promise.all(
+          Array.from({ length: PROOFS }, () =>
+            prover.proof(method, `${app.url}${path}`, accessToken === undefined ? {} : { accessToken }),
+          ),
+        );
       const pools: Pools = {
+        clientSecret: [CLIENT_SECRET],
+        basic: [BASIC],
+        boundAccess: [boundAccess],
+        dpopToken: await proofs('POST', '/oauth/token'),
+        dpopLogin: await proofs('POST', '/auth/login'),
+        dpopRefresh: await proofs('POST', '/auth/refresh'),
+        dpopMe: await proofs('GET', '/me', boundAccess),
         access: [user.access],
         refresh: [secret(refresh!)],
         session: [session.cookie('__Host-portcullis-sid')!],
@@ -152,6 +186,14 @@ describe.each(FRAMEWORKS)('HTTP fuzz against the %s demo', (framework) => {
         });
         expect(replay.status, 'and only once').toBe(401);
       }
+
+      // The client still gets its tokens (its credentials were never the fuzz's to break).
+      const token = await after('POST', '/oauth/token', {
+        raw: 'grant_type=client_credentials',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
+      });
+      expect(token.status, `the client gets a token after the fuzz: ${token.text}`).toBe(200);
+      secret(token.json['access_token'] as string);
 
       const log = app.output();
       // Not vacuous: the app logged the fuzz's requests, and the fuzz knows what it must not find.

@@ -218,6 +218,7 @@ describe('the fuzzer’s checks', () => {
   // Each property above must be able to fail: these are answers a broken core could give.
   const login: RouteShape = { target: { kind: 'route', index: 0 }, method: 'POST', path: '/auth/login' };
   const refresh: RouteShape = { target: { kind: 'route', index: 0 }, method: 'POST', path: '/auth/refresh' };
+  const me: RouteShape = { target: { kind: 'app', name: '/me' }, method: 'GET', path: '/me' };
   const request = (extra: Partial<AuthRequest> = {}): AuthRequest => ({
     method: 'POST',
     url: '/auth/login',
@@ -255,6 +256,27 @@ describe('the fuzzer’s checks', () => {
     ],
     ['invalid_token without a challenge', { response: error(401, 'invalid_token') }],
     ['a 429 without Retry-After', { response: error(429, 'rate_limited') }],
+    ['a DPoP refusal at a token route with 401', { response: error(401, 'invalid_dpop_proof') }],
+    ['a DPoP refusal of a resource with 400', { route: me, response: error(400, 'invalid_dpop_proof') }],
+    [
+      'a DPoP refusal of a resource without its challenge',
+      { route: me, response: error(401, 'invalid_dpop_proof') },
+    ],
+    [
+      'a DPoP refusal of a resource with a Bearer challenge',
+      {
+        route: me,
+        response: {
+          ...error(401, 'use_dpop_nonce'),
+          headers: {
+            'content-type': 'application/json',
+            'cache-control': 'no-store',
+            'www-authenticate': 'Bearer realm="portcullis", error="use_dpop_nonce"',
+          },
+        },
+      },
+    ],
+    ['an OAuth error code outside the contract', { response: error(400, 'unsupported_token_type') }],
     [
       'a secret the request did not carry',
       {

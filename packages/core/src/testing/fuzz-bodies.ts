@@ -137,6 +137,130 @@ const invalidUtf8 = fc.oneof(
   fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 64 }),
 );
 
+/** A form member's value: the world's credentials mostly, else junk (encoded, or left raw to break the form). */
+const formValue = (arb: fc.Arbitrary<string>) =>
+  fc.oneof(
+    { weight: 4, arbitrary: arb },
+    junk.map((j) => {
+      try {
+        return encodeURIComponent(j);
+      } catch {
+        return j; // a lone surrogate: no UTF-8 form
+      }
+    }),
+    junk,
+  );
+
+/** The members of a form the /oauth route `path` would accept. */
+function validForm(path: string): fc.Arbitrary<[string, string][]> {
+  const clientPost = fc.oneof(
+    { weight: 3, arbitrary: fc.constant<[string, string][]>([]) },
+    fc.constant<[string, string][]>([
+      ['client_id', 'fuzz-worker'],
+      ['client_secret', '{{clientSecret:0}}'],
+    ]),
+    fc
+      .tuple(fc.constantFrom('fuzz-worker', 'nobody', ''), formValue(ref('clientSecret')))
+      .map(([id, secret]): [string, string][] => [
+        ['client_id', id],
+        ['client_secret', secret],
+      ]),
+    fc.constant<[string, string][]>([['client_id', 'fuzz-worker']]),
+  );
+  const token = formValue(
+    fc.oneof(ref('access'), ref('boundAccess'), ref('refresh'), ref('apiKey'), ref('session')),
+  );
+  const own: fc.Arbitrary<[string, string][]> =
+    path === '/oauth/token'
+      ? fc
+          .record(
+            {
+              grant_type: formValue(
+                fc.oneof(
+                  { weight: 4, arbitrary: fc.constant('client_credentials') },
+                  fc.constantFrom(
+                    'password',
+                    'refresh_token',
+                    'authorization_code',
+                    'CLIENT_CREDENTIALS',
+                    '',
+                  ),
+                ),
+              ),
+              scope: formValue(
+                fc.constantFrom(
+                  'reports:read',
+                  'reports%3Aread',
+                  'reports:write',
+                  'reports:read admin:all',
+                  '',
+                ),
+              ),
+            },
+            { requiredKeys: ['grant_type'] },
+          )
+          .map((form) => Object.entries(form))
+      : fc
+          .record(
+            {
+              token,
+              token_type_hint: formValue(
+                fc.constantFrom('access_token', 'refresh_token', 'api_key', 'nonsense', ''),
+              ),
+            },
+            { requiredKeys: ['token'] },
+          )
+          .map((form) => Object.entries(form));
+  return fc.tuple(own, clientPost).map(([members, client]) => [...members, ...client]);
+}
+
+const joinForm = (members: readonly [string, string][]) => members.map(([k, v]) => `${k}=${v}`).join('&');
+
+/** Form bodies (RFC 6749 §3.2): valid, with a member twice, huge, malformed, or JSON instead. */
+function formBody(path: string): fc.Arbitrary<string> {
+  const valid = validForm(path);
+  return fc.oneof(
+    { weight: 8, arbitrary: valid.map(joinForm) },
+    // A member twice (RFC 6749 §3.2: parameters must not repeat), same value or not.
+    fc.tuple(valid, fc.nat(), fc.boolean()).map(([members, which, same]) => {
+      if (members.length === 0) return 'grant_type=a&grant_type=b';
+      const [name, value] = members[which % members.length]!;
+      return joinForm([...members, [name, same ? value : `${value}x`]]);
+    }),
+    // Huge values, around and past the body limit.
+    fc
+      .tuple(
+        valid,
+        fc.constantFrom(LIMIT - 100, LIMIT, LIMIT + 1, 1024 * 1024),
+        fc.constantFrom('x', '%E2%82%AC'),
+      )
+      .map(
+        ([members, bytes, unit]) => `${joinForm(members)}&pad=${unit.repeat(Math.ceil(bytes / unit.length))}`,
+      ),
+    fc.constantFrom(
+      '',
+      '&',
+      '=',
+      '==&&==',
+      'grant_type',
+      'grant_type=',
+      'grant_type=client_credentials&',
+      '&grant_type=client_credentials',
+      'grant_type=%zz',
+      'grant_type=%E0%A4%A',
+      'grant%5Ftype=client_credentials',
+      'grant_type=client_credentials;scope=reports:read',
+      'grant_type=client+credentials',
+      'token=%00',
+      'token[]=a&token[]=b',
+      '__proto__=x&constructor=y&token=x',
+      '__proto__[polluted]=yes&grant_type=client_credentials',
+    ),
+    valid.map((members) => JSON.stringify(Object.fromEntries(members))),
+    junk,
+  );
+}
+
 export type BodySpec =
   | { kind: 'none' }
   | { kind: 'text'; text: string }
@@ -146,6 +270,23 @@ export type BodySpec =
 export function bodyFor(path: string): fc.Arbitrary<BodySpec> {
   const valid = validBody(path);
   const text = (arb: fc.Arbitrary<string>) => arb.map((t): BodySpec => ({ kind: 'text', text: t }));
+  if (path.startsWith('/oauth/'))
+    return fc.oneof(
+      { weight: 10, arbitrary: text(formBody(path)) },
+      { weight: 1, arbitrary: fc.constant<BodySpec>({ kind: 'none' }) },
+      { weight: 1, arbitrary: invalidUtf8.map((bytes): BodySpec => ({ kind: 'bytes', bytes })) },
+      // A framework's own parser: the form as an object, or anything else.
+      {
+        weight: 1,
+        arbitrary: fc
+          .oneof(
+            validForm(path).map((members) => Object.fromEntries(members) as unknown),
+            fc.jsonValue({ maxDepth: 2 }),
+            fc.constantFrom(null, [], '', 'grant_type=client_credentials'),
+          )
+          .map((value): BodySpec => ({ kind: 'parsed', value })),
+      },
+    );
   return fc.oneof(
     { weight: 8, arbitrary: text(valid.map((b) => JSON.stringify(b))) },
     { weight: 2, arbitrary: fc.constant<BodySpec>({ kind: 'none' }) },

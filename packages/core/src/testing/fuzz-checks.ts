@@ -21,6 +21,22 @@ const ERROR_CODES = new Set([
   'conflict',
   'mfa_required',
   'insufficient_user_authentication',
+  // The client endpoints (RFC 6749 §5.2) and DPoP (RFC 9449 §5, §7.1, §8).
+  'invalid_client',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
+]);
+const DPOP_ERRORS = new Set(['invalid_dpop_proof', 'use_dpop_nonce']);
+/** Routes that issue tokens, where a DPoP proof is refused with 400 (RFC 9449 §5); elsewhere 401 + challenge. */
+export const DPOP_TOKEN_ROUTES = new Set([
+  'POST /auth/login',
+  'POST /auth/refresh',
+  'POST /auth/mfa/verify',
+  'POST /auth/passkeys/login',
+  'POST /oauth/token',
 ]);
 const STATUSES = new Set([200, 201, 202, 204, 302, 400, 401, 403, 404, 409, 413, 429]);
 const URL_CREDENTIALS = new Set(['access_token', 'token', 'api_key', 'apikey']);
@@ -138,11 +154,25 @@ export function checkAnswer({ route, request, response, secretsBefore }: Exchang
     // (RFC 6750 §3.1 by analogy), though its body still says invalid_token.
     if (
       error.error === 'invalid_token' &&
-      !/^(Bearer|ApiKey) realm="portcullis"(, error="invalid_token"|$)/.test(
+      !/^(Bearer|ApiKey|DPoP) realm="portcullis"(, error="invalid_token"|$)/.test(
         headers['www-authenticate'] ?? '',
       )
     )
       fail('invalid_token without its WWW-Authenticate challenge', request, response);
+    if (DPOP_ERRORS.has(error.error)) {
+      if (DPOP_TOKEN_ROUTES.has(name)) {
+        if (status !== 400)
+          fail(`a DPoP refusal at a token route with ${status}, not 400`, request, response);
+      } else if (
+        status !== 401 ||
+        !/^DPoP realm="portcullis", error="/.test(headers['www-authenticate'] ?? '')
+      )
+        fail(
+          'a DPoP refusal of a resource without 401 and its WWW-Authenticate: DPoP challenge',
+          request,
+          response,
+        );
+    }
     if (status === 429 && !/^[1-9]\d*$/.test(headers['retry-after'] ?? ''))
       fail('a 429 without Retry-After seconds', request, response);
     for (const cookie of response.cookies)

@@ -4,7 +4,7 @@
 // `X-Forwarded-For` and `Content-Type`, repeated or not.
 import fc from 'fast-check';
 import { exact, index, junk, ref } from './fuzz-values.js';
-import { ORIGIN, PROVIDER } from './fuzz-world.js';
+import { CLIENT_ID, DPOP_COPIES, DPOP_TARGETS, HOST, ORIGIN, PROVIDER } from './fuzz-world.js';
 
 const authorization = fc.oneof(
   { weight: 5, arbitrary: ref('access').map((t) => `Bearer ${t}`) },
@@ -28,7 +28,152 @@ const authorization = fc.oneof(
   ),
   junk.map((j) => `Bearer ${j}`),
   junk,
+  // The DPoP scheme (RFC 9449 §7.1): an unbound token, a bound one, junk.
+  ref('access').map((t) => `DPoP ${t}`),
+  ref('boundAccess').map((t) => `DPoP ${t}`),
+  fc.constantFrom('DPoP', 'DPoP ', 'dpop x', 'DPoP a.b.c', 'DPoP  {{access:0}}', 'DPoP {{access:0}} x'),
+  junk.map((j) => `DPoP ${j}`),
 );
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+/** `Authorization` of a client at the /oauth routes: Basic, right and wrong in every way, or another scheme. */
+const clientAuthorization = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('{{basic:0}}') },
+  fc.constantFrom('{{basic:0<}}', '{{basic:0~8}}', '{{basic:0~20}}'),
+  fc.constantFrom(
+    'Basic',
+    'Basic ',
+    'Basic !!!!',
+    'Basic ====',
+    'Basic Zm9v', // `foo`: no colon
+    `Basic ${b64(CLIENT_ID)}`,
+    `Basic ${b64(`${CLIENT_ID}:`)}`,
+    `Basic ${b64(':')}`,
+    `Basic ${b64(`nobody:${'s'.repeat(40)}`)}`,
+    `Basic ${b64(`${CLIENT_ID}:wrong-secret-${'w'.repeat(32)}`)}`,
+    `Basic ${b64(`${CLIENT_ID}:{{clientSecret:0}}`)}`, // the placeholder itself, not the secret
+    `Basic ${b64(`${encodeURIComponent('fuzz worker')}:x`)}`,
+    `Basic ${b64('\u0000:\u0000')}`,
+    `basic ${b64(`${CLIENT_ID}:x`)}`,
+    `Basic ${b64(`${CLIENT_ID}:x`)} extra`,
+    `Basic ${b64(`${CLIENT_ID}:${'x'.repeat(10_000)}`)}`,
+  ),
+  junk.map((j) => `Basic ${b64(j)}`),
+  junk.map((j) => `Basic ${j}`),
+  fc.tuple(fc.constant('{{basic:0}}'), fc.constant('{{basic:0}}')).map((pair) => [...pair]),
+  ref('access').map((t) => `Bearer ${t}`),
+  fc.constant(undefined),
+);
+
+/** A proof of `alg: none` (unsigned), for a request that would otherwise be fine: it must never pass. */
+const unsignedProof = fc.constantFrom(...DPOP_TARGETS).map(({ method, path }) => {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+    y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+  };
+  return `${part({ typ: 'dpop+jwt', alg: 'none', jwk })}.${part({ htm: method, htu: `${ORIGIN}${path}`, jti: 'fuzz-none', iat: 1_700_000_000 })}.`;
+});
+
+/** The world's valid proofs: `{{dpop:i}}`, tampered with, cut short, or of another request. */
+const proofRef = (target: number) =>
+  fc.nat(DPOP_COPIES - 1).chain((copy) => {
+    const i = target * DPOP_COPIES + copy;
+    return fc.oneof(
+      { weight: 4, arbitrary: fc.constant(`{{dpop:${i}}}`) },
+      fc.nat(400).map((at) => `{{dpop:${i}~${at}}}`),
+      fc.constant(`{{dpop:${i}<}}`),
+      fc.nat(DPOP_TARGETS.length * DPOP_COPIES - 1).map((n) => `{{dpop:${n}}}`),
+    );
+  });
+
+/** A `DPoP` header (RFC 9449 §4): junk, or a valid proof for a target of the route `path` and broken ones. */
+function dpopHeader(path: string): fc.Arbitrary<string | string[]> {
+  const own = DPOP_TARGETS.flatMap((target, i) => (target.path === path ? [i] : []));
+  const valid = own.length === 0 ? proofRef(0) : fc.constantFrom(...own).chain(proofRef);
+  return fc.oneof(
+    { weight: 8, arbitrary: valid },
+    junk,
+    unsignedProof,
+    fc.constantFrom('', 'a.b.c', 'e30.e30.', 'e30.e30.e30', '{{dpop:0}}.x', '{{dpop:0}} {{dpop:1}}'),
+    // Several proofs: repeated headers, or one header joined with a comma.
+    fc.array(valid, { minLength: 2, maxLength: 3 }),
+    fc.tuple(valid, valid).map(([a, b]) => `${a}, ${b}`),
+    // Oversized: a proof padded past the verifier's bound, or just a lot of bytes.
+    valid.map((proof) => `${proof}${'A'.repeat(9000)}`),
+    fc.constantFrom(8191, 8192, 8193, 70_000).map((n) => 'e'.repeat(n)),
+  );
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const formContentType = fc.oneof(
+  { weight: 8, arbitrary: fc.constant(FORM) },
+  fc.constantFrom(
+    `${FORM}; charset=utf-8`,
+    `${FORM}; charset=latin1`,
+    'APPLICATION/X-WWW-FORM-URLENCODED',
+    `${FORM}x`,
+    'application/json',
+    'text/plain',
+    'multipart/form-data; boundary=x',
+    '',
+    `${FORM}, application/json`,
+  ),
+  fc.constant<string[]>([FORM, 'application/json']),
+  fc.constant(undefined),
+);
+
+/** The index in the `dpop` pool of the proof made for `method path` with the first token of `ath`. */
+const proofIndex = (path: string, ath?: 'access' | 'boundAccess') =>
+  DPOP_TARGETS.findIndex((target) => target.path === path && target.ath === ath);
+
+/**
+ * `/me` with DPoP (RFC 9449 §7): the bound token with a proof of its key (`ath` of that token), an unbound
+ * token with a proof, the bound token as a Bearer token with or without a proof.
+ */
+const resourceDpop = fc.oneof(
+  proofRef(proofIndex('/me', 'boundAccess')).map((dpop) => ({
+    authorization: 'DPoP {{boundAccess:0}}',
+    dpop,
+  })),
+  proofRef(proofIndex('/me', 'access')).map((dpop) => ({ authorization: 'DPoP {{access:0}}', dpop })),
+  fc.oneof(proofRef(proofIndex('/me')), fc.constant(undefined)).map((dpop) => ({
+    authorization: 'Bearer {{boundAccess:0}}',
+    dpop,
+  })),
+  fc.constant({ authorization: 'DPoP {{boundAccess:0}}', dpop: undefined }),
+);
+
+/** Headers a route's own requests carry (they replace the generic ones): a client's at /oauth, DPoP proofs. */
+export function routeHeaders(path: string): fc.Arbitrary<Record<string, string | string[] | undefined>> {
+  const oauth = path.startsWith('/oauth/');
+  const dpopRoute = DPOP_TARGETS.some((target) => target.path === path);
+  const dpop = dpopHeader(path);
+  return fc
+    .record({
+      dpop: fc.oneof(
+        { weight: dpopRoute ? 3 : 8, arbitrary: fc.constant(undefined) },
+        { weight: dpopRoute ? 4 : 1, arbitrary: dpop },
+      ),
+      // The host a proof's `htu` is made for, mostly, so that valid proofs get checked to the end.
+      host: fc.oneof({ weight: 6, arbitrary: fc.constant(HOST) }, fc.constant(undefined)),
+      client: oauth ? clientAuthorization : fc.constant(undefined),
+      resource: path === '/me' ? fc.option(resourceDpop, { freq: 2 }) : fc.constant(null),
+      'content-type': oauth ? formContentType : fc.constant(undefined),
+    })
+    .map(({ dpop: generic, host, client, resource, 'content-type': contentType }) => {
+      const proof = resource === null ? generic : resource.dpop;
+      return {
+        ...(proof === undefined ? {} : { dpop: proof, ...(host === undefined ? {} : { host }) }),
+        // A client's request leaves out the user's credential (client_secret_post: no Authorization at all).
+        ...(oauth ? { authorization: client, 'content-type': contentType } : {}),
+        ...(resource === null ? {} : { authorization: resource.authorization }),
+      };
+    });
+}
 
 const cookieName = fc.constantFrom(
   '__Host-portcullis-access',

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { AuthRequest } from '../http/types.js';
 import { type BodySpec, bodyFor } from './fuzz-bodies.js';
-import { headersAndQuery } from './fuzz-headers.js';
+import { headersAndQuery, routeHeaders } from './fuzz-headers.js';
 import { junk, ref, resolve, resolveDeep } from './fuzz-values.js';
 import { ORIGIN, PROVIDER, type Target, type World } from './fuzz-world.js';
 
@@ -125,15 +125,23 @@ function requestFor(route: RouteShape): fc.Arbitrary<FuzzRequest> {
       params: fc.record(Object.fromEntries(names.map((name) => [name, paramValue(name)]))),
       query,
       headersAndQuery,
+      ownHeaders: routeHeaders(route.path),
       body: bodyFor(route.path),
       remoteAddress,
     })
-    .map(({ headersAndQuery: { headers, query: credentialQuery }, query: ownQuery, ...rest }) => ({
-      ...rest,
-      // The sign-in's state goes with its cookie, unless the query was going to carry something else.
-      query: credentialQuery !== undefined && ownQuery === '' ? credentialQuery : ownQuery,
-      headers,
-    }));
+    .map(({ headersAndQuery: { headers, query: credentialQuery }, ownHeaders, query: ownQuery, ...rest }) => {
+      // The route's own headers win; one it names as `undefined` is left out.
+      const merged = { ...headers };
+      for (const [name, value] of Object.entries(ownHeaders))
+        if (value === undefined) delete merged[name];
+        else merged[name] = value;
+      return {
+        ...rest,
+        // The sign-in's state goes with its cookie, unless the query was going to carry something else.
+        query: credentialQuery !== undefined && ownQuery === '' ? credentialQuery : ownQuery,
+        headers: merged,
+      };
+    });
 }
 
 /** What one step of a run does: requests sent together (1 to 3, concurrently), or time passing. */

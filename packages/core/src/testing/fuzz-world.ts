@@ -3,6 +3,7 @@
 // every credential seen so far, so that generated requests can carry real credentials and reach deep code.
 import { randomBytes } from 'node:crypto';
 import { parseEmail } from '../auth/email.js';
+import { createDpopProver } from '../dpop/dpop-prover.js';
 import type { TrustProxy } from '../http/trust-proxy.js';
 import type { AuthRequest, AuthResponse } from '../http/types.js';
 import type { FetchLike } from '../oauth/provider-http.js';
@@ -34,7 +35,11 @@ export type PoolName =
   | 'oauthCookie'
   | 'password'
   | 'newPassword'
-  | 'email';
+  | 'email'
+  | 'clientSecret'
+  | 'basic'
+  | 'dpop'
+  | 'boundAccess';
 
 export const POOL_NAMES: readonly PoolName[] = [
   'access',
@@ -50,6 +55,10 @@ export const POOL_NAMES: readonly PoolName[] = [
   'password',
   'newPassword',
   'email',
+  'clientSecret',
+  'basic',
+  'dpop',
+  'boundAccess',
 ];
 
 /** Pools whose values must never come back in a response to a request that did not carry them. */
@@ -61,6 +70,29 @@ const SECRET_POOLS: readonly PoolName[] = [
   'reset',
   'password',
   'newPassword',
+  'clientSecret',
+  'basic',
+];
+
+/** Proofs per DPoP target: each is single-use (its `jti`), and a run may send a few. */
+export const DPOP_COPIES = 3;
+
+/** The registered client of `/oauth/token`, `/oauth/introspect` and `/oauth/revoke` (its secret is per world). */
+export const CLIENT_ID = 'fuzz-worker';
+
+/**
+ * The requests the world's valid DPoP proofs are made for, in the order of the `dpop` pool (`{{dpop:i}}` is
+ * one of `DPOP_COPIES` proofs for `DPOP_TARGETS[i / DPOP_COPIES]`): `ath` names the pool whose first token
+ * the proof is sent with.
+ */
+export const DPOP_TARGETS: readonly { method: string; path: string; ath?: 'access' | 'boundAccess' }[] = [
+  { method: 'POST', path: '/oauth/token' },
+  { method: 'POST', path: '/auth/login' },
+  { method: 'POST', path: '/auth/refresh' },
+  { method: 'GET', path: '/me', ath: 'boundAccess' },
+  { method: 'GET', path: '/me', ath: 'access' },
+  { method: 'GET', path: '/me' },
+  { method: 'POST', path: '/oauth/token' },
 ];
 
 /**
@@ -95,10 +127,21 @@ export async function createWorld(options: WorldOptions) {
   // fixture's default stores use the real clock, which runs ahead of the fake one once the date is past it).
   const clock = fakeClock();
   const stores = createMemoryStores({ clock });
+  const clientSecret = randomBytes(30).toString('base64url');
   const fixture = await authFixture(
     {
       clock,
       trustProxy: options.trustProxy,
+      clients: {
+        registered: [
+          {
+            id: CLIENT_ID,
+            secret: clientSecret,
+            scopes: ['reports:read'],
+            grants: ['client_credentials', 'introspection', 'revocation'],
+          },
+        ],
+      },
       oauth: {
         fetch: fakeProviderFetch,
         timeout: 2,
@@ -271,6 +314,36 @@ export async function createWorld(options: WorldOptions) {
   harvest(await call('POST', '/auth/password/forgot', { body: { email: ALICE } }));
   await settle(); // the reset mail is sent after the answer
   harvestMail();
+  // The client: its secret, its Basic credentials, a token bound to a DPoP key, and proofs of that key.
+  add('clientSecret', clientSecret);
+  const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${clientSecret}`).toString('base64')}`;
+  add('basic', basic);
+  const prover = await createDpopProver({ clock });
+  const bound = await call('POST', '/oauth/token', {
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      host: HOST,
+      authorization: basic,
+      dpop: await prover.proof('POST', `${ORIGIN}/oauth/token`),
+    },
+    body: 'grant_type=client_credentials&scope=reports%3Aread',
+  });
+  const boundToken = (bound.body as { access_token?: unknown }).access_token;
+  if (bound.status !== 200 || typeof boundToken !== 'string')
+    throw new Error(`set-up: DPoP-bound client token → ${bound.status}`);
+  add('boundAccess', boundToken);
+  issuedTo.set(boundToken, CLIENT_ID);
+  for (const target of DPOP_TARGETS) {
+    const token = target.ath === undefined ? undefined : pools[target.ath][0];
+    for (let copy = 0; copy < DPOP_COPIES; copy++)
+      pools.dpop.push(
+        await prover.proof(
+          target.method,
+          `${ORIGIN}${target.path}`,
+          token === undefined ? {} : { accessToken: token },
+        ),
+      );
+  }
   for (const password of passwords.values()) add('password', password);
   add('password', 'wrong password for sure');
   for (const tag of ['a', 'b', 'c']) add('newPassword', strongPassword(`new-${tag}`));
@@ -333,5 +406,8 @@ function ok(body: unknown): AuthResponse {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** The `Host` a request needs for its DPoP proof's `htu` (`${ORIGIN}/…`) to match. */
+export const HOST = new URL(ORIGIN).host;
 
 export { ORIGIN };
