@@ -157,29 +157,28 @@ export function createDpopVerifier(parts: DpopVerifierParts): DpopVerifier {
     return htus;
   };
 
-  function refuse(where: DpopCheckpoint, reason: string): AuthError {
-    return where === 'resource'
-      ? new AuthError('invalid_dpop_proof', PROOF_REFUSED, {
-          status: 401,
-          challenge: 'DPoP',
-          challengeParams: { algs },
-          reason,
-        })
-      : new AuthError('invalid_dpop_proof', PROOF_REFUSED, { reason });
+  /**
+   * A refusal in the form of its checkpoint: at a resource 401 with the `DPoP` challenge (and the algorithms
+   * a proof may use), at a token endpoint the code's 400 (RFC 9449 §7.1, §5).
+   */
+  function dpopError(
+    code: 'invalid_dpop_proof' | 'use_dpop_nonce',
+    where: DpopCheckpoint,
+    reason: string,
+    headers?: Record<string, string>,
+  ): AuthError {
+    const message = code === 'use_dpop_nonce' ? NONCE_REQUIRED : PROOF_REFUSED;
+    const challenge =
+      where === 'resource' ? { status: 401, challenge: 'DPoP' as const, challengeParams: { algs } } : {};
+    return new AuthError(code, message, {
+      ...challenge,
+      ...(headers === undefined ? {} : { headers }),
+      reason,
+    });
   }
-
-  function askForNonce(where: DpopCheckpoint, reason: string): AuthError {
-    const headers = { 'dpop-nonce': nonces!.current() };
-    return where === 'resource'
-      ? new AuthError('use_dpop_nonce', NONCE_REQUIRED, {
-          status: 401,
-          challenge: 'DPoP',
-          challengeParams: { algs },
-          headers,
-          reason,
-        })
-      : new AuthError('use_dpop_nonce', NONCE_REQUIRED, { headers, reason });
-  }
+  const refuse = (where: DpopCheckpoint, reason: string) => dpopError('invalid_dpop_proof', where, reason);
+  const askForNonce = (where: DpopCheckpoint, reason: string) =>
+    dpopError('use_dpop_nonce', where, reason, { 'dpop-nonce': nonces!.current() });
 
   function proofOf(request: AuthRequest, where: DpopCheckpoint): string {
     const values = headerValues(request.headers, 'dpop');

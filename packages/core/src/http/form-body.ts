@@ -1,6 +1,6 @@
 import { AuthError } from '../errors/auth-error.js';
 import { headerValue } from './headers.js';
-import { MAX_AUTH_BODY_BYTES } from './json-body.js';
+import { MAX_AUTH_BODY_BYTES, rawBodyText } from './json-body.js';
 import type { RequestHeaders } from './types.js';
 
 const FORM_MEDIA_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
@@ -27,13 +27,7 @@ export function readRequestForm(
   const { body } = request;
   if (body === undefined || body === null) return {};
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    if (size > maxBytes)
-      throw new AuthError('payload_too_large', `Request body is larger than ${maxBytes} bytes`);
-    const text =
-      typeof body === 'string'
-        ? body
-        : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    const text = rawBodyText(body, maxBytes);
     const form: Record<string, string> = Object.create(null);
     for (const [name, value] of new URLSearchParams(text)) {
       if (Object.hasOwn(form, name))

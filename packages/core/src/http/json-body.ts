@@ -5,6 +5,16 @@ import type { RequestHeaders } from './types.js';
 /** Largest request body accepted on `/auth/*` routes: 16 KiB, as the contract says. */
 export const MAX_AUTH_BODY_BYTES = 16 * 1024;
 
+/** A raw body (text or bytes) as text, refused with 413 when it is over `maxBytes`. Shared by the JSON and form readers. */
+export function rawBodyText(body: string | Uint8Array, maxBytes: number): string {
+  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  if (size > maxBytes)
+    throw new AuthError('payload_too_large', `Request body is larger than ${maxBytes} bytes`);
+  return typeof body === 'string'
+    ? body
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+}
+
 /**
  * Reads a JSON object body from what the adapter passed: raw text/bytes (parsed here, so every framework
  * refuses bad input identically) or an already-parsed value. Refuses a body over `maxBytes` with 413, and
@@ -15,13 +25,7 @@ export const MAX_AUTH_BODY_BYTES = 16 * 1024;
 export function readJsonObject(body: unknown, maxBytes = MAX_AUTH_BODY_BYTES): Record<string, unknown> {
   let value = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    if (size > maxBytes)
-      throw new AuthError('payload_too_large', `Request body is larger than ${maxBytes} bytes`);
-    const text =
-      typeof body === 'string'
-        ? body
-        : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    const text = rawBodyText(body, maxBytes);
     if (text.trim() === '') {
       value = undefined;
     } else {
