@@ -14,6 +14,22 @@ import type { AuthUser } from './user-directory.js';
 export type LoginIssue = 'tokens' | 'session';
 
 /**
+ * The pending login (its single-use `mfa_token`) of an account that has a second factor, started now; or
+ * `undefined` when it has none and the login may finish. Its caller answers: a 401 (`/auth/login`,
+ * `/auth/session`) or a redirect (an OAuth callback).
+ */
+export async function startSecondStepIfEnrolled(
+  parts: AuthParts,
+  user: AuthUser,
+  login: { issue: LoginIssue; amr: AuthenticationMethodReference[]; email: string },
+): Promise<{ token: string; expiresIn: number; methods: readonly string[] } | undefined> {
+  const methods = (await parts.mfa?.methodsOf(user.id)) ?? [];
+  if (methods.length === 0) return undefined;
+  const pending = await parts.mfa!.pendingLogins.start({ userId: user.id, ...login });
+  return { token: pending.token, expiresIn: pending.expiresIn, methods };
+}
+
+/**
  * Stops a login whose first step passed when the account has a second factor: 401 `mfa_required` with a
  * single-use `mfa_token` for `POST /auth/mfa/verify`, and no token, session or device cookie. Nothing is
  * ever issued on the first step alone once a factor is enrolled.
@@ -23,12 +39,11 @@ export async function requireSecondStepIfEnrolled(
   user: AuthUser,
   login: { issue: LoginIssue; amr: AuthenticationMethodReference[]; email: string },
 ): Promise<void> {
-  const methods = (await parts.mfa?.methodsOf(user.id)) ?? [];
-  if (methods.length === 0) return;
-  const pending = await parts.mfa!.pendingLogins.start({ userId: user.id, ...login });
+  const pending = await startSecondStepIfEnrolled(parts, user, login);
+  if (pending === undefined) return;
   throw new AuthError('mfa_required', 'A second factor is required to finish signing in', {
     reason: 'second_factor_enrolled',
-    body: { mfa_token: pending.token, mfa_methods: methods, expires_in: pending.expiresIn },
+    body: { mfa_token: pending.token, mfa_methods: pending.methods, expires_in: pending.expiresIn },
   });
 }
 

@@ -5,6 +5,7 @@ import { authenticatedNow } from '../../mfa/authentication-method.js';
 import type { OAuthIdentity, OAuthLogin } from '../../oauth/oauth-login.js';
 import type { AccountFlow } from '../account-flow.js';
 import type { AuthParts } from '../auth-parts.js';
+import { startSecondStepIfEnrolled } from '../complete-login.js';
 import { parseEmail } from '../email.js';
 import { issueLoginTokens } from '../issue-login-tokens.js';
 import type { AuthUser } from '../user-directory.js';
@@ -157,16 +158,8 @@ export async function oauthCallback(
   }
   // An account with a second factor finishes on the app's page: the mfa_token travels in the fragment,
   // which never reaches a server log or a Referer, and no token cookie is set before the second step.
-  const methods = (await parts.mfa?.methodsOf(user.id)) ?? [];
-  if (methods.length > 0) {
-    const pending = await parts.mfa!.pendingLogins.start({
-      userId: user.id,
-      email,
-      issue: 'tokens',
-      amr: ['fed'],
-    });
-    return redirect(`${flow.redirectTo}#mfa_token=${pending.token}`, [clearState]);
-  }
+  const pending = await startSecondStepIfEnrolled(parts, user, { email, issue: 'tokens', amr: ['fed'] });
+  if (pending !== undefined) return redirect(`${flow.redirectTo}#mfa_token=${pending.token}`, [clearState]);
   parts.emit({ type: 'login.succeeded', subject: user.id, method: 'oauth' });
   // A browser redirect: cookies, never a DPoP binding.
   const issued = await issueLoginTokens(
